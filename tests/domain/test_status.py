@@ -1,0 +1,174 @@
+"""Dossier statuses: the transition table, exhaustively, and the overdue flag."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+import pytest
+
+from tthc.domain.i18n import Message
+from tthc.domain.status import (
+    ACTION_LABELS,
+    ACTIONS,
+    ACTORS,
+    NOT_OVERDUE,
+    TERMINAL,
+    TRANSITIONS,
+    HistoryEntry,
+    IllegalTransition,
+    Status,
+    Transition,
+    allowed_actions,
+    apply,
+    is_overdue,
+    transition,
+)
+from tthc.domain.workdays import VN_TZ
+
+LEGAL = {(t.source, t.action, t.actor): t.target for t in TRANSITIONS}
+ALL_ACTIONS = (*ACTIONS, "bogus", "")
+ALL_ACTORS = (*ACTORS, "robot")
+ILLEGAL = [
+    key for key in itertools.product(Status, ALL_ACTIONS, ALL_ACTORS) if key not in LEGAL
+]
+S = Status
+
+
+def test_codes_match_dvcqg() -> None:
+    assert [s.value for s in Status] == list(range(11))
+    assert S.NEW.label == "Mới đăng ký"
+    assert S.RETURNED.label == "Đã trả kết quả"
+    assert S.DRAFT.label == "Bản nháp"
+    for s in Status:
+        assert s.label and s.description.endswith(".")
+
+
+def test_terminal_statuses() -> None:
+    assert TERMINAL == {S.REJECTED, S.WITHDRAWN, S.STOPPED, S.RETURNED}
+    assert all(s.is_terminal == (s in TERMINAL) for s in Status)
+
+
+def test_table_matches_the_brief() -> None:
+    edges = {(t.source, t.target, t.action) for t in TRANSITIONS}
+    assert edges == {
+        (S.DRAFT, S.NEW, "submit"),
+        (S.NEW, S.DRAFT, "reopen"),
+        (S.NEW, S.WITHDRAWN, "withdraw"),
+        (S.NEW, S.RECEIVED, "receive"),
+        (S.NEW, S.REJECTED, "reject"),
+        (S.NEW, S.SUPPLEMENT, "request_supplement"),
+        (S.SUPPLEMENT, S.NEW, "complete_supplement"),
+        (S.SUPPLEMENT, S.RECEIVED, "receive"),
+        (S.SUPPLEMENT, S.WITHDRAWN, "withdraw"),
+        (S.RECEIVED, S.IN_PROGRESS, "start"),
+        (S.RECEIVED, S.RESOLVED, "resolve"),
+        (S.RECEIVED, S.SUPPLEMENT, "request_supplement"),
+        (S.RECEIVED, S.WITHDRAWN, "withdraw"),
+        (S.IN_PROGRESS, S.SUPPLEMENT, "request_supplement"),
+        (S.IN_PROGRESS, S.AWAITING_FEE, "request_fee"),
+        (S.IN_PROGRESS, S.STOPPED, "stop"),
+        (S.IN_PROGRESS, S.RESOLVED, "resolve"),
+        (S.IN_PROGRESS, S.REJECTED, "reject"),
+        (S.IN_PROGRESS, S.WITHDRAWN, "withdraw"),
+        (S.AWAITING_FEE, S.IN_PROGRESS, "fee_paid"),
+        (S.RESOLVED, S.RETURNED, "return_result"),
+    }
+
+
+def test_table_is_consistent() -> None:
+    assert len(LEGAL) == len(TRANSITIONS)
+    # One target per (source, action), whoever performs it.
+    targets: dict[tuple[Status, str], Status] = {}
+    for t in TRANSITIONS:
+        assert targets.setdefault((t.source, t.action), t.target) == t.target
+        assert t.actor in ACTORS
+        assert t.source != t.target
+    assert set(ACTION_LABELS) == set(ACTIONS)
+    citizen_only = {"submit", "reopen", "complete_supplement"}
+    for t in TRANSITIONS:
+        if t.action in citizen_only:
+            assert t.actor == "citizen"
+        elif t.action != "withdraw":
+            assert t.actor == "staff", t
+
+
+def test_every_status_is_reachable_from_draft() -> None:
+    seen, frontier = {S.DRAFT}, [S.DRAFT]
+    while frontier:
+        current = frontier.pop()
+        for t in TRANSITIONS:
+            if t.source == current and t.target not in seen:
+                seen.add(t.target)
+                frontier.append(t.target)
+    assert seen == set(Status)
+
+
+@pytest.mark.parametrize("t", TRANSITIONS, ids=lambda t: f"{t.source.name}-{t.action}-{t.actor}")
+def test_legal_transition(t: Transition) -> None:
+    assert transition(t.source, t.action, t.actor) is t.target
+    assert t.action in allowed_actions(t.source, t.actor)
+
+
+@pytest.mark.parametrize(
+    ("current", "action", "actor"), ILLEGAL, ids=lambda v: getattr(v, "name", v) or "empty"
+)
+def test_illegal_transition(current: Status, action: str, actor: str) -> None:
+    with pytest.raises(IllegalTransition) as info:
+        transition(current, action, actor)
+    assert isinstance(info.value.message, Message)
+    assert info.value.current is current
+    assert current.label in str(info.value.message)
+    assert action not in allowed_actions(current, actor)
+
+
+def test_illegal_count_covers_the_whole_product() -> None:
+    total = len(Status) * len(ALL_ACTIONS) * len(ALL_ACTORS)
+    assert len(ILLEGAL) + len(LEGAL) == total
+
+
+def test_transition_accepts_plain_ints() -> None:
+    assert transition(2, "start", "staff") is S.IN_PROGRESS  # type: ignore[arg-type]
+
+
+def test_allowed_actions() -> None:
+    assert allowed_actions(S.NEW, "citizen") == ("reopen", "withdraw")
+    assert allowed_actions(S.NEW, "staff") == (
+        "withdraw", "receive", "reject", "request_supplement"
+    )
+    assert allowed_actions(S.AWAITING_FEE, "citizen") == ()
+    for s in TERMINAL:
+        assert allowed_actions(s, "citizen") == allowed_actions(s, "staff") == ()
+
+
+def test_apply_returns_a_history_entry() -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=VN_TZ)
+    entry = apply(S.NEW, "receive", "staff", at=at, actor_id="u7", note="Đủ hồ sơ")
+    assert entry == HistoryEntry(at=at, actor_id="u7", source=S.NEW, target=S.RECEIVED,
+                                 note="Đủ hồ sơ")
+    with pytest.raises(IllegalTransition):
+        apply(S.RETURNED, "receive", "staff", at=at)
+    with pytest.raises(ValueError):
+        apply(S.NEW, "receive", "staff", at=datetime(2026, 3, 2, 9))
+
+
+# ------------------------------------------------------------------ overdue
+
+NOW = datetime(2026, 3, 5, 17, 1, tzinfo=VN_TZ)
+PAST = NOW - timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_is_overdue(status: Status) -> None:
+    owes_result = status in {S.NEW, S.RECEIVED, S.IN_PROGRESS, S.AWAITING_FEE}
+    assert is_overdue(status, PAST, NOW) is owes_result
+    assert is_overdue(status, NOW, NOW) is False
+    assert is_overdue(status, None, NOW) is False
+
+
+def test_resolved_and_returned_are_never_overdue() -> None:
+    assert {S.RESOLVED, S.RETURNED} <= NOT_OVERDUE
+    # Strict §1.3 reading, if an office wants it:
+    strict = {S.RESOLVED, S.RETURNED}
+    assert is_overdue(S.WITHDRAWN, PAST, NOW, exempt=strict) is True
+    assert is_overdue(S.RETURNED, PAST, NOW, exempt=strict) is False

@@ -1,0 +1,262 @@
+"""Dossier statuses and the transitions between them.
+
+Codes 1–10 are the DVCQG sync codes (domain.md §1.3); 0 is our own draft state for a
+citizen's unsent dossier and is never synced. The transitions are a data table,
+:data:`TRANSITIONS`; :func:`transition` is the only way to move a dossier.
+
+"Quá hạn" (overdue) is not a status but a flag derived by :func:`is_overdue`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+
+from tthc.domain.i18n import N_, Message, msg
+
+
+class Status(IntEnum):
+    """Dossier status; values are the DVCQG codes."""
+
+    DRAFT = 0
+    NEW = 1
+    RECEIVED = 2
+    REJECTED = 3
+    IN_PROGRESS = 4
+    SUPPLEMENT = 5
+    AWAITING_FEE = 6
+    WITHDRAWN = 7
+    STOPPED = 8
+    RESOLVED = 9
+    RETURNED = 10
+
+    @property
+    def label(self) -> str:
+        """Vietnamese label (msgid), as on DVCQG."""
+        return _LABELS[self]
+
+    @property
+    def description(self) -> str:
+        """Plain Vietnamese explanation for the citizen's timeline (msgid)."""
+        return _DESCRIPTIONS[self]
+
+    @property
+    def is_terminal(self) -> bool:
+        """True if no transition leaves this status."""
+        return self in TERMINAL
+
+
+_LABELS = {
+    Status.DRAFT: N_("Bản nháp"),
+    Status.NEW: N_("Mới đăng ký"),
+    Status.RECEIVED: N_("Được tiếp nhận"),
+    Status.REJECTED: N_("Không được tiếp nhận"),
+    Status.IN_PROGRESS: N_("Đang xử lý"),
+    Status.SUPPLEMENT: N_("Yêu cầu bổ sung giấy tờ"),
+    Status.AWAITING_FEE: N_("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    Status.WITHDRAWN: N_("Công dân yêu cầu rút hồ sơ"),
+    Status.STOPPED: N_("Dừng xử lý"),
+    Status.RESOLVED: N_("Đã xử lý xong"),
+    Status.RETURNED: N_("Đã trả kết quả"),
+}
+
+_DESCRIPTIONS = {
+    Status.DRAFT: N_("Hồ sơ đang soạn, chưa gửi đến Bộ phận Một cửa."),
+    Status.NEW: N_("Hồ sơ đã gửi, đang chờ cán bộ kiểm tra và tiếp nhận."),
+    Status.RECEIVED: N_("Hồ sơ đã được tiếp nhận. Thời hạn giải quyết bắt đầu tính từ lúc này."),
+    Status.REJECTED: N_("Hồ sơ không được tiếp nhận. Lý do được ghi trong phiếu từ chối."),
+    Status.IN_PROGRESS: N_("Hồ sơ đang được giải quyết."),
+    Status.SUPPLEMENT: N_(
+        "Hồ sơ cần bổ sung, hoàn thiện. Vui lòng xem các nội dung cần bổ sung và nộp lại"
+        " một lần đầy đủ. Thời hạn giải quyết được tính lại từ đầu khi nhận đủ hồ sơ."
+    ),
+    Status.AWAITING_FEE: N_("Vui lòng nộp phí, lệ phí để hồ sơ được tiếp tục giải quyết."),
+    Status.WITHDRAWN: N_("Hồ sơ đã được rút theo yêu cầu của người nộp."),
+    Status.STOPPED: N_(
+        "Việc giải quyết hồ sơ đã dừng. Lý do được ghi trong thông báo dừng giải quyết."
+    ),
+    Status.RESOLVED: N_("Hồ sơ đã giải quyết xong, kết quả đã sẵn sàng để trả."),
+    Status.RETURNED: N_("Kết quả đã được trả cho người nộp hồ sơ."),
+}
+
+CITIZEN = "citizen"
+STAFF = "staff"
+ACTORS: tuple[str, ...] = (CITIZEN, STAFF)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move: *actor* may perform *action* on a dossier in *source*."""
+
+    source: Status
+    target: Status
+    action: str
+    actor: str
+
+
+def _t(source: Status, target: Status, action: str, actor: str) -> Transition:
+    return Transition(source, target, action, actor)
+
+
+S = Status
+TRANSITIONS: tuple[Transition, ...] = (
+    # Before reception (online or assisted filing).
+    _t(S.DRAFT, S.NEW, "submit", CITIZEN),
+    _t(S.NEW, S.DRAFT, "reopen", CITIZEN),  # edit again before staff look at it
+    _t(S.NEW, S.WITHDRAWN, "withdraw", CITIZEN),
+    _t(S.NEW, S.WITHDRAWN, "withdraw", STAFF),  # recorded at the desk on the citizen's request
+    _t(S.NEW, S.RECEIVED, "receive", STAFF),  # Form 01, or none if same-day
+    _t(S.NEW, S.REJECTED, "reject", STAFF),  # Form 03
+    _t(S.NEW, S.SUPPLEMENT, "request_supplement", STAFF),  # Form 02
+    # Waiting for the citizen's supplement; the deadline restarts on reception (Art 19(4)).
+    _t(S.SUPPLEMENT, S.NEW, "complete_supplement", CITIZEN),
+    _t(S.SUPPLEMENT, S.RECEIVED, "receive", STAFF),
+    _t(S.SUPPLEMENT, S.WITHDRAWN, "withdraw", CITIZEN),
+    _t(S.SUPPLEMENT, S.WITHDRAWN, "withdraw", STAFF),
+    # Received: the clock runs.
+    _t(S.RECEIVED, S.IN_PROGRESS, "start", STAFF),
+    _t(S.RECEIVED, S.RESOLVED, "resolve", STAFF),  # same-day result
+    _t(S.RECEIVED, S.SUPPLEMENT, "request_supplement", STAFF),  # after appraisal, Art 19(4)
+    _t(S.RECEIVED, S.WITHDRAWN, "withdraw", CITIZEN),
+    _t(S.RECEIVED, S.WITHDRAWN, "withdraw", STAFF),
+    _t(S.IN_PROGRESS, S.SUPPLEMENT, "request_supplement", STAFF),
+    _t(S.IN_PROGRESS, S.AWAITING_FEE, "request_fee", STAFF),
+    _t(S.IN_PROGRESS, S.STOPPED, "stop", STAFF),  # 2025 form 05 "Thông báo dừng"
+    _t(S.IN_PROGRESS, S.RESOLVED, "resolve", STAFF),
+    _t(S.IN_PROGRESS, S.REJECTED, "reject", STAFF),  # refusal after appraisal, Art 19(8)
+    _t(S.IN_PROGRESS, S.WITHDRAWN, "withdraw", CITIZEN),
+    _t(S.IN_PROGRESS, S.WITHDRAWN, "withdraw", STAFF),
+    _t(S.AWAITING_FEE, S.IN_PROGRESS, "fee_paid", STAFF),
+    _t(S.RESOLVED, S.RETURNED, "return_result", STAFF),
+)
+del S
+
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+"""Every action name, in table order."""
+
+ACTION_LABELS = {
+    "submit": N_("Gửi hồ sơ"),
+    "reopen": N_("Sửa lại hồ sơ"),
+    "withdraw": N_("Rút hồ sơ"),
+    "receive": N_("Tiếp nhận"),
+    "reject": N_("Từ chối"),
+    "request_supplement": N_("Yêu cầu bổ sung"),
+    "complete_supplement": N_("Nộp bổ sung"),
+    "start": N_("Bắt đầu xử lý"),
+    "resolve": N_("Đã xử lý xong"),
+    "return_result": N_("Trả kết quả"),
+    "stop": N_("Dừng xử lý"),
+    "request_fee": N_("Yêu cầu nộp phí, lệ phí"),
+    "fee_paid": N_("Đã nộp phí, lệ phí"),
+}
+"""Vietnamese button labels (msgids) for the actions."""
+
+TERMINAL: frozenset[Status] = frozenset(Status) - {t.source for t in TRANSITIONS}
+"""Statuses with no way out: 3, 7, 8 and 10."""
+
+_BY_KEY: dict[tuple[Status, str, str], Transition] = {}
+for _tr in TRANSITIONS:
+    if (_tr.source, _tr.action, _tr.actor) in _BY_KEY:
+        raise AssertionError(f"duplicate transition {_tr}")
+    _BY_KEY[(_tr.source, _tr.action, _tr.actor)] = _tr
+del _tr
+
+
+class IllegalTransition(Exception):
+    """A status change the table does not allow; ``message`` is for the user."""
+
+    def __init__(self, message: Message, *, current: Status, action: str, actor: str) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.current = current
+        self.action = action
+        self.actor = actor
+
+
+def find_transition(current: Status, action: str, actor: str) -> Transition | None:
+    """The table row for *actor* doing *action* in *current*, if any."""
+    return _BY_KEY.get((Status(current), action, actor))
+
+
+def transition(current: Status, action: str, actor: str) -> Status:
+    """The status after *actor* performs *action*; raises IllegalTransition if not allowed."""
+    found = find_transition(current, action, actor)
+    if found is None:
+        current = Status(current)
+        raise IllegalTransition(
+            msg(
+                N_("Không thể thực hiện thao tác “%(action)s” khi hồ sơ đang “%(status)s”."),
+                action=ACTION_LABELS.get(action, action),
+                status=current.label,
+            ),
+            current=current,
+            action=action,
+            actor=actor,
+        )
+    return found.target
+
+
+def allowed_actions(current: Status, actor: str) -> tuple[str, ...]:
+    """Actions *actor* may perform in *current*, in table order."""
+    current = Status(current)
+    return tuple(t.action for t in TRANSITIONS if t.source == current and t.actor == actor)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a dossier's status history; ``source`` is None for the creating entry."""
+
+    at: datetime
+    actor_id: str | None
+    source: Status | None
+    target: Status
+    note: str = ""
+
+
+def apply(
+    current: Status,
+    action: str,
+    actor: str,
+    *,
+    at: datetime,
+    actor_id: str | None = None,
+    note: str = "",
+) -> HistoryEntry:
+    """Check a transition and return the history entry recording it."""
+    if at.tzinfo is None:
+        raise ValueError("at must be timezone-aware")
+    target = transition(current, action, actor)
+    return HistoryEntry(at=at, actor_id=actor_id, source=Status(current), target=target, note=note)
+
+
+NOT_OVERDUE: frozenset[Status] = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUPPLEMENT,  # the citizen holds the dossier; the deadline restarts on return
+        Status.REJECTED,
+        Status.WITHDRAWN,
+        Status.STOPPED,
+        Status.RESOLVED,
+        Status.RETURNED,
+    }
+)
+"""Statuses in which a dossier is never flagged overdue: no result is owed, or not yet.
+
+domain.md §1.3 names only 9 and 10; the terminal statuses 3, 7 and 8 end processing too
+(§1.4 takes their time as the end), and during 5 the legal deadline is reset (Art 19(4)).
+"""
+
+
+def is_overdue(
+    status: Status,
+    due: datetime | None,
+    now: datetime,
+    *,
+    exempt: Collection[Status] = NOT_OVERDUE,
+) -> bool:
+    """Quá hạn: *now* is past *due* and the dossier is in a status that still owes a result."""
+    if due is None or Status(status) in exempt:
+        return False
+    return now > due

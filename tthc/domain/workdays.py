@@ -1,0 +1,228 @@
+"""Working days, the 15:00 cut-off and due dates.
+
+Deadlines for administrative procedures are counted in working days ("ngày làm việc"):
+Saturdays, Sundays and public holidays are not counted, make-up Saturdays are. The days off
+and make-up days of each year come from the holiday table (``tthc/data/holidays.toml``),
+never from code.
+
+Counting convention (implemented by :func:`due_at`):
+
+* The **intake day is day 0**. A dossier received on a working day before the cut-off has that
+  day as day 0; one received after the cut-off (15:00, Decree 61/2018 Art 18(2), Luật Hộ tịch
+  Art 5(3), Decree 23/2015 Art 7) or on a day off has the next working day as day 0.
+* A time limit of *n* working days is due at closing time on the *n*-th working day after
+  day 0: "3 ngày làm việc" received Monday 09:00 is due Thursday at close.
+* ``n == 0`` means "the same day" (trả ngay / trong ngày): due at closing time on day 0, so a
+  same-day request received after 15:00 is due the next working day at close.
+
+The cut-off and office hours are [U] in the domain brief and therefore configuration
+(:class:`OfficeHours`), not constants.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from os import PathLike
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tthc.domain.i18n import N_
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+"""The office time zone; Vietnam has no daylight saving time."""
+
+HOLIDAYS_FILE = Path(__file__).resolve().parents[1] / "data" / "holidays.toml"
+"""The holiday table shipped with the app."""
+
+HOLIDAY = "holiday"
+MAKEUP_WORKDAY = "makeup_workday"
+_KINDS = frozenset({HOLIDAY, MAKEUP_WORKDAY})
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Which days are working days for a Monday–Friday office."""
+
+    holidays: frozenset[date] = frozenset()
+    """Days off that would otherwise be working days (Mon–Fri); weekend entries are harmless."""
+    makeup_workdays: frozenset[date] = frozenset()
+    """Saturdays and Sundays that are working days (làm bù)."""
+    version: str = ""
+    """Version of the table the calendar was loaded from, to record with each due date."""
+
+    def __post_init__(self) -> None:
+        both = self.holidays & self.makeup_workdays
+        if both:
+            raise ValueError(f"days listed both as holiday and make-up workday: {sorted(both)}")
+        weekdays = sorted(d for d in self.makeup_workdays if d.weekday() < 5)
+        if weekdays:
+            raise ValueError(f"make-up workdays must be a Saturday or Sunday: {weekdays}")
+
+    def is_working_day(self, d: date) -> bool:
+        """True if the office works on *d*."""
+        if d in self.makeup_workdays:
+            return True
+        return d.weekday() < 5 and d not in self.holidays
+
+    def next_working_day(self, d: date) -> date:
+        """The first working day strictly after *d*."""
+        d += _ONE_DAY
+        while not self.is_working_day(d):
+            d += _ONE_DAY
+        return d
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The *n*-th working day after *d* (*d* itself is not counted; ``n == 0`` gives *d*)."""
+        if n < 0:
+            raise ValueError("n must be zero or positive")
+        for _ in range(n):
+            d = self.next_working_day(d)
+        return d
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in ``(start, end]``; negative if *end* is before *start*.
+
+        The inverse of :meth:`add_working_days`:
+        ``working_days_between(d, add_working_days(d, n)) == n``.
+        """
+        if end < start:
+            return -self.working_days_between(end, start)
+        count = 0
+        d = start + _ONE_DAY
+        while d <= end:
+            count += self.is_working_day(d)
+            d += _ONE_DAY
+        return count
+
+
+def load_calendar(
+    rows: Iterable[Mapping[str, Any]], *, version: str = "", include_unconfirmed: bool = True
+) -> Calendar:
+    """Build a :class:`Calendar` from ``[[day]]`` rows as parsed from ``holidays.toml``.
+
+    Rows with ``enabled = false`` are skipped; with ``include_unconfirmed=False`` so are rows
+    whose ``confirmed`` is not true. Raises ValueError on a malformed or duplicate row.
+    """
+    holidays: set[date] = set()
+    makeup: set[date] = set()
+    for row in rows:
+        if not row.get("enabled", True):
+            continue
+        if not include_unconfirmed and row.get("confirmed") is not True:
+            continue
+        day, kind = row.get("date"), row.get("kind")
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise ValueError(f"holiday row needs a plain date, got {day!r}")
+        if kind not in _KINDS:
+            raise ValueError(f"holiday row {day}: kind must be {' or '.join(sorted(_KINDS))}")
+        if day in holidays or day in makeup:
+            raise ValueError(f"holiday row {day} is listed twice")
+        (holidays if kind == HOLIDAY else makeup).add(day)
+    return Calendar(frozenset(holidays), frozenset(makeup), version)
+
+
+def load_calendar_file(
+    path: str | PathLike[str] = HOLIDAYS_FILE, *, include_unconfirmed: bool = True
+) -> Calendar:
+    """Load a holiday table in the format of ``tthc/data/holidays.toml``."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    return load_calendar(
+        data.get("day", []),
+        version=str(data.get("version", "")),
+        include_unconfirmed=include_unconfirmed,
+    )
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """Desk hours; all [U] in the domain brief, so configurable per office."""
+
+    cutoff: time = time(15, 0)
+    """Dossiers received after this time count from the next working day."""
+    close: time = time(17, 0)
+    """Closing time; a due date falls due at this time."""
+    open: time = time(7, 30)
+    """Opening time."""
+    tz: tzinfo = VN_TZ
+    """Time zone of the office; days are cut at local midnight."""
+
+    def __post_init__(self) -> None:
+        if not self.open < self.cutoff <= self.close:
+            raise ValueError("office hours need open < cutoff <= close")
+
+
+DEFAULT_HOURS = OfficeHours()
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+
+
+def counting_start(
+    received_at: datetime, calendar: Calendar, hours: OfficeHours = DEFAULT_HOURS
+) -> date:
+    """Day 0 of the count: the intake day, or the next working day if received after the
+    cut-off or on a day off. Also the day the dossier must reach the processor (Art 18(2))."""
+    _require_aware(received_at, "received_at")
+    local = received_at.astimezone(hours.tz)
+    day = local.date()
+    if not calendar.is_working_day(day) or local.time() > hours.cutoff:
+        return calendar.next_working_day(day)
+    return day
+
+
+def due_at(
+    received_at: datetime,
+    working_days: int,
+    calendar: Calendar,
+    hours: OfficeHours = DEFAULT_HOURS,
+) -> datetime:
+    """When a dossier with a limit of *working_days* is due (see the module docstring).
+
+    *received_at* must be timezone-aware; the result is in the same time zone.
+    """
+    if working_days < 0:
+        raise ValueError("working_days must be zero or positive")
+    day = calendar.add_working_days(counting_start(received_at, calendar, hours), working_days)
+    due = datetime.combine(day, hours.close, tzinfo=hours.tz)
+    return due.astimezone(received_at.tzinfo)
+
+
+class Timeliness(StrEnum):
+    """How a finished dossier compares with its due date (§1.4; TT 01/2018 Art 13(1))."""
+
+    EARLY = "early"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+    @property
+    def label(self) -> str:
+        """Vietnamese label (msgid), as on Form 05."""
+        return _TIMELINESS_LABELS[self]
+
+
+_TIMELINESS_LABELS = {
+    Timeliness.EARLY: N_("Trước hạn"),
+    Timeliness.ON_TIME: N_("Đúng hạn"),
+    Timeliness.LATE: N_("Quá hạn"),
+}
+
+
+def timeliness(finished_at: datetime, due_at: datetime, tz: tzinfo = VN_TZ) -> Timeliness:
+    """Early if finished on a day before the due day, on time if on the due day and not
+    after the due time, late if after the due time. Days are local days in *tz*."""
+    _require_aware(finished_at, "finished_at")
+    _require_aware(due_at, "due_at")
+    if finished_at > due_at:
+        return Timeliness.LATE
+    if finished_at.astimezone(tz).date() < due_at.astimezone(tz).date():
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME

@@ -1,0 +1,97 @@
+"""tthc: intake for the one-stop desk of a Vietnamese ward or commune."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from . import config as config_module
+
+if TYPE_CHECKING:  # Flask is imported lazily so that tthc.domain loads without it
+    from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment, then tests."""
+    from flask import Flask
+
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("TTHC_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, test_config)
+    configure_extensions(app)
+    register_blueprints(app)
+    from . import cli, errors, web
+
+    errors.register_error_handlers(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    app.config.from_mapping(config_module.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_module.from_environ())
+    if test_config is not None:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "tthc.sqlite"
+        )
+    check_secret_key(app)
+
+
+def check_secret_key(app: Flask) -> None:
+    """Refuse a production start without a real secret key (sessions and CSRF hang on it)."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        return
+    raise ConfigurationError(
+        "SECRET_KEY is not set. Put SECRET_KEY = '…' in instance/config.py or set the "
+        "SECRET_KEY environment variable (make run generates one into instance/)."
+    )
+
+
+def configure_extensions(app: Flask) -> None:
+    from . import i18n
+    from .extensions import babel, compress, csrf, db, htmx, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(ROOT / "tthc" / "translations"),
+    )
+    csrf.init_app(app)
+    compress.init_app(app)
+    htmx.init_app(app)
+    i18n.init_app(app)
+    if app.config["TTHC_PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TTHC_PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
+
+
+def register_blueprints(app: Flask) -> None:
+    from .catalogue import bp as catalogue_bp
+    from .site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(catalogue_bp)

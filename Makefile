@@ -1,0 +1,66 @@
+# tthc: `make run` serves the app with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+WORKERS ?= 2
+export FLASK_APP := wsgi
+
+.PHONY: run test bench setup install translations static secret db demo system-deps extract clean
+
+run: setup
+	@echo
+	@echo "  tthc is running at http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
+	@$(BIN)/flask demo logins 2>/dev/null || true
+	@echo
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
+		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
+
+setup: install translations static secret db demo
+
+$(BIN)/.installed: setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "tthc needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+translations: install
+	$(BIN)/pybabel compile -d tthc/translations
+
+# Precompressed copies (.br, .gz) that WhiteNoise serves; generated, not committed.
+static: install
+	$(BIN)/python -m whitenoise.compress -q static
+
+secret:
+	@scripts/secret-key.sh
+
+db: install secret
+	$(BIN)/flask db upgrade
+
+demo: db
+	$(BIN)/flask demo load
+
+system-deps:
+	@scripts/system-deps.sh
+
+test: install translations static system-deps
+	$(BIN)/pytest
+
+bench: setup
+	@scripts/system-deps.sh bench
+	$(BIN)/python bench/run.py
+
+# Refresh the message catalogues after changing user-facing text.
+extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --sort-by-file --no-wrap \
+		--project tthc -o tthc/translations/messages.pot .
+	$(BIN)/pybabel update -i tthc/translations/messages.pot -d tthc/translations --no-wrap
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	find . -name __pycache__ -prune -exec rm -rf {} +
+	find static \( -name '*.br' -o -name '*.gz' \) -delete

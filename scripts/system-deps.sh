@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The system packages the tests need: Chromium (browser tests), PostgreSQL (database tests).
+# As root, install what is missing with apt; otherwise stop with a clear message.
+set -euo pipefail
+missing=()
+if [ "${1:-}" = "bench" ]; then
+  command -v wrk >/dev/null || missing+=(wrk)
+  [ -x /usr/bin/chromium ] || [ -n "${CHROMIUM:-}" ] || missing+=(chromium)
+else
+if [ -z "${CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ] && ! command -v chromium >/dev/null; then
+  missing+=(chromium)
+fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  missing+=(postgresql)
+fi
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing ${missing[*]} with apt-get…"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit 0
+fi
+echo "make test needs: ${missing[*]}." >&2
+echo "Install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}), or set CHROMIUM to a" >&2
+echo "Chromium executable and TTHC_TEST_POSTGRES_URL to a PostgreSQL server, then run make test again." >&2
+exit 1

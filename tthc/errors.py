@@ -1,0 +1,73 @@
+"""Error pages inside the layout, in the visitor's language; fragments for htmx."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+from .htmx import is_fragment_request
+
+log = logging.getLogger(__name__)
+
+
+def _texts() -> dict[int, tuple[str, str]]:
+    return {
+        400: (gettext("Yêu cầu không hợp lệ"),
+              gettext("Trang không hiểu được yêu cầu này. Vui lòng quay lại và thử lại.")),
+        404: (gettext("Không tìm thấy trang"),
+              gettext("Địa chỉ này không có trên trang. Có thể đường dẫn đã cũ hoặc gõ nhầm.")),
+        405: (gettext("Thao tác không được hỗ trợ"),
+              gettext("Trang này không nhận thao tác đó. Vui lòng quay lại trang trước.")),
+        413: (gettext("Tệp quá lớn"),
+              gettext("Dữ liệu gửi lên vượt quá dung lượng cho phép. Vui lòng chọn tệp nhỏ hơn.")),
+        429: (gettext("Quá nhiều yêu cầu"),
+              gettext("Vui lòng chờ một lát rồi thử lại.")),
+        500: (gettext("Hệ thống đang gặp sự cố"),
+              gettext("Thông tin đã nhập không bị mất. Vui lòng thử lại sau ít phút; "
+                      "nếu vẫn lỗi, xin liên hệ Bộ phận Một cửa.")),
+    }
+
+
+def render_error(status: int, title: str | None = None, detail: str | None = None):
+    texts = _texts()
+    default_title, default_detail = texts.get(status, texts[500 if status >= 500 else 400])
+    context = {"status": status, "title": title or default_title,
+               "detail": detail or default_detail}
+    if is_fragment_request():
+        # htmx puts it in the page's message area, whatever the request targeted.
+        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+        return render_template("errors/_error.html", **context), status, headers
+    return render_template("errors/error.html", **context), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            gettext("Trang đã hết hạn"),
+            gettext("Trang này đã mở quá lâu nên phiên làm việc đã hết hạn. Vui lòng tải lại "
+                    "trang rồi thao tác lại; bản nháp đã được lưu tự động."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        response = render_error(error.code)
+        if error.code == 405 and error.valid_methods:
+            return (*response[:2], {**(response[2] if len(response) > 2 else {}),
+                                    "Allow": ", ".join(error.valid_methods)})
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        # Whatever the failed request left half-done must not reach the next one.
+        db.session.rollback()
+        log.error("unhandled error", exc_info=getattr(error, "original_exception", None))
+        return render_error(500)

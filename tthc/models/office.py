@@ -1,0 +1,33 @@
+"""Offices: every dossier, ticket and staff account belongs to one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class Office(db.Model):
+    """A ward or commune office (UBND phường/xã) and its one-stop desk."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short slug used in URLs when a deployment serves several offices.
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    # Unit code per QCVN 102:2016, the first part of official dossier codes.
+    unit_code: Mapped[str] = mapped_column(String(40), default="")
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    desk_name: Mapped[str] = mapped_column(String(200), default="")
+    province: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    # e.g. {"mon-fri": "07:30–11:30, 13:30–17:00"}: shown as given, in order.
+    opening_hours: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    counters: Mapped[int] = mapped_column(default=1)
+    is_default: Mapped[bool] = mapped_column(default=False)
+
+    def __repr__(self) -> str:
+        return f"<Office {self.code}>"

@@ -1,0 +1,7 @@
+"""Site-wide pages: health check, and honest stand-ins for pages still being built."""
+
+from flask import Blueprint
+
+bp = Blueprint("site", __name__)
+
+from . import views  # noqa: E402,F401

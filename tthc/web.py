@@ -1,0 +1,67 @@
+"""Request-wide wiring: the office being served, static URLs, security and cache headers."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask, current_app, g, request, url_for
+from whitenoise import WhiteNoise
+
+from .htmx import add_vary
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def init_app(app: Flask) -> None:
+    # WhiteNoise serves /static/ itself (and the .br/.gz files `make setup` precompresses),
+    # with a year-long cache: every URL we emit carries the file's content hash (?v=).
+    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
+        app.wsgi_app,
+        root=app.static_folder,
+        prefix="static/",
+        max_age=app.config["STATIC_MAX_AGE"],
+        autorefresh=app.debug,
+    )
+    app.jinja_env.globals["static_url"] = static_url
+    app.before_request(load_office)
+    app.after_request(add_vary)
+    app.after_request(security_headers)
+    app.context_processor(lambda: {"office": g.get("office")})
+
+
+_hashes: dict[str, tuple[float, str]] = {}
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with its content hash, so that it can be cached for a year."""
+    path = Path(current_app.static_folder or "") / filename
+    mtime = path.stat().st_mtime
+    cached = _hashes.get(filename)
+    if cached is None or cached[0] != mtime:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        cached = _hashes[filename] = (mtime, digest)
+    return url_for("static", filename=filename, v=cached[1])
+
+
+def load_office() -> None:
+    """Make the office this deployment serves available as g.office (None before setup)."""
+    from .offices import current_office
+
+    if request.endpoint in (None, "static", "site.healthz"):
+        return
+    g.office = current_office()
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        # Pages can hold personal data and differ by language: never stored by shared caches.
+        response.headers.setdefault("Cache-Control", "private, no-cache")
+    return response

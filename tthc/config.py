@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_CATALOGUE_FILE": None,  # default: tthc/data/catalogue.toml
     "TTHC_SEARCH_MAX": 200,  # characters of ?q= taken into account
     "TTHC_PROXY_FIX": 0,  # number of reverse proxies in front (X-Forwarded-*)
+    "TTHC_PAGE_CACHE_SECONDS": 60,  # public catalogue pages; 0 turns the cache off
+    "TTHC_PAGE_CACHE_SIZE": 500,  # pages kept per worker process
 }
 
 # Environment variables read on top of instance/config.py; TTHC_* map to config keys.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
@@ -11,9 +9,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
 from .htmx import is_fragment_request
-
-log = logging.getLogger(__name__)
-
 
 def _texts() -> dict[int, tuple[str, str]]:
     return {
@@ -68,6 +63,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(error):
         # Whatever the failed request left half-done must not reach the next one.
+        # (Flask has already logged the exception with its traceback.)
         db.session.rollback()
-        log.error("unhandled error", exc_info=getattr(error, "original_exception", None))
         return render_error(500)

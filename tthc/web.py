@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, url_for
 from whitenoise import WhiteNoise
 
 from .htmx import add_vary
@@ -27,10 +27,9 @@ def init_app(app: Flask) -> None:
         autorefresh=app.debug,
     )
     app.jinja_env.globals["static_url"] = static_url
-    app.before_request(load_office)
     app.after_request(add_vary)
     app.after_request(security_headers)
-    app.context_processor(lambda: {"office": g.get("office")})
+    app.context_processor(office_context)
 
 
 _hashes: dict[str, tuple[float, str]] = {}
@@ -47,13 +46,13 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=cached[1])
 
 
-def load_office() -> None:
-    """Make the office this deployment serves available as g.office (None before setup)."""
+def office_context() -> dict:
+    """The office this deployment serves, looked up once per request and only when rendering."""
     from .offices import current_office
 
-    if request.endpoint in (None, "static", "site.healthz"):
-        return
-    g.office = current_office()
+    if "office" not in g:
+        g.office = current_office()
+    return {"office": g.office}
 
 
 def security_headers(response):

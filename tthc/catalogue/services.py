@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer, joinedload
 
 from ..domain.catalogue import (
     CatalogueError,
@@ -119,8 +120,10 @@ def spec_of(version: ProcedureVersion) -> ProcedureSpec:
 def versions_in_force(on: dt.date | None = None) -> list[ProcedureVersion]:
     """The version of each procedure in force on *on* (today by default)."""
     on = on or today()
+    # Lists need the columns and the code, not the whole spec: one query, no lazy loads.
     rows = db.session.scalars(
         select(ProcedureVersion)
+        .options(defer(ProcedureVersion.spec), joinedload(ProcedureVersion.procedure))
         .where(ProcedureVersion.effective_from <= on)
         .order_by(ProcedureVersion.procedure_id, ProcedureVersion.effective_from)
     ).all()
@@ -131,11 +134,12 @@ def versions_in_force(on: dt.date | None = None) -> list[ProcedureVersion]:
 
 
 def search(query: str = "", field: str = "", on: dt.date | None = None,
-           max_chars: int = 200) -> list[ProcedureVersion]:
+           max_chars: int = 200,
+           versions: list[ProcedureVersion] | None = None) -> list[ProcedureVersion]:
     """Procedures in force whose name matches every word of *query*, ignoring diacritics."""
     words = fold(query[:max_chars]).split()
     found = [
-        v for v in versions_in_force(on)
+        v for v in (versions if versions is not None else versions_in_force(on))
         if (not field or v.field == field) and all(w in v.search_key for w in words)
     ]
     return sorted(found, key=lambda v: (-v.popularity, v.name_vi))

@@ -2,6 +2,7 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext
 
 from ..htmx import is_fragment_request
+from ..pagecache import public_page
 from . import bp, present, services
 
 
@@ -11,12 +12,14 @@ def _present():
 
 
 @bp.get("/")
+@public_page
 def home():
     """Show what the Monday model offers, a search box and the most used procedures."""
     return render_template("catalogue/home.html", popular=services.most_used())
 
 
 @bp.get("/thu-tuc")
+@public_page
 def procedures():
     """List the procedures in force, filtered by words (diacritics optional) and field."""
     query = request.args.get("q", "")
@@ -26,10 +29,11 @@ def procedures():
     if len(query) > max_chars:
         error = gettext("Từ khóa tìm kiếm quá dài. Vui lòng nhập tối đa %(n)d ký tự.", n=max_chars)
         status = 400
-    results = services.search(query, field, max_chars=max_chars)
+    in_force = services.versions_in_force()
+    results = services.search(query, field, max_chars=max_chars, versions=in_force)
     context = {
         "query": query, "field": field, "results": results, "error": error,
-        "fields": services.fields_in_use(services.versions_in_force()),
+        "fields": services.fields_in_use(in_force),
     }
     template = "catalogue/_results.html" if is_fragment_request() else "catalogue/list.html"
     return render_template(template, **context), status
@@ -43,6 +47,7 @@ def _procedure_or_404(code: str):
 
 
 @bp.get("/thu-tuc/<code>")
+@public_page
 def detail(code: str):
     """Show one procedure in plain language: papers, fee, time, legal basis."""
     version, spec = _procedure_or_404(code)
@@ -50,6 +55,7 @@ def detail(code: str):
 
 
 @bp.get("/thu-tuc/<code>/giay-to")
+@public_page
 def checklist(code: str):
     """Show the printable checklist of papers to bring."""
     version, spec = _procedure_or_404(code)

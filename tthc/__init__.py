@@ -69,7 +69,7 @@ def check_secret_key(app: Flask) -> None:
 
 def configure_extensions(app: Flask) -> None:
     from . import i18n
-    from .extensions import babel, compress, csrf, db, htmx, migrate
+    from .extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -81,6 +81,8 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     compress.init_app(app)
     htmx.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     if app.config["TTHC_PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -90,8 +92,14 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import site
+    from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
-    from .site import bp as site_bp
+    from .desk import bp as desk_bp
+    from .intake import bp as intake_bp
+    from .queue import bp as queue_bp
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(catalogue_bp)
+    for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp):
+        app.register_blueprint(bp)
+    # Stand-ins for pages no blueprint serves yet, so that links to them never fail.
+    site.register_upcoming(app)

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_PROXY_FIX": 0,  # number of reverse proxies in front (X-Forwarded-*)
     "TTHC_PAGE_CACHE_SECONDS": 60,  # public catalogue pages; 0 turns the cache off
     "TTHC_PAGE_CACHE_SIZE": 500,  # pages kept per worker process
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
 }
 
 # Environment variables read on top of instance/config.py; TTHC_* map to config keys.

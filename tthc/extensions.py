@@ -2,6 +2,9 @@
 
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -35,3 +38,6 @@ babel = Babel()
 csrf = CSRFProtect()
 compress = Compress()
 htmx = Htmx()
+login_manager = LoginManager()
+# Per-process memory storage unless RATELIMIT_STORAGE_URI names a shared one (e.g. redis://).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("site", __name__)
 
 from . import views  # noqa: E402,F401
+from .views import link_to, register_upcoming  # noqa: E402,F401

@@ -1,6 +1,7 @@
-from flask import render_template
+from flask import Flask, render_template, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.routing import BuildError
 
 from ..extensions import db
 from . import bp
@@ -17,17 +18,25 @@ def healthz():
     return {"status": "ok", "database": "ok"}
 
 
-# Pages that other parts of tthc will serve. Until they do, links to them explain what
-# to do instead rather than failing. Each entry: URL, endpoint, heading key.
+# Services that other blueprints serve. Links go through link_to(kind): the real endpoint
+# when it exists, else an honest stand-in page at the same URL saying what to do instead.
 UPCOMING = {
-    "prefile": "/nop-truoc",
-    "ticket": "/lay-so",
-    "lookup": "/tra-cuu",
+    "prefile": ("/nop-truoc", "intake.start"),
+    "ticket": ("/lay-so", "queue.kiosk"),
+    "lookup": ("/tra-cuu", "intake.lookup"),
 }
 
 
+def link_to(kind: str, **values) -> str:
+    """URL of a public service by kind (prefile, ticket, lookup)."""
+    try:
+        return url_for(UPCOMING[kind][1], **values)
+    except BuildError:
+        return url_for(f"site.{kind}", **values)
+
+
 def _upcoming(kind: str):
-    def view():
+    def view(**_):
         return render_template("site/upcoming.html", kind=kind)
 
     view.__name__ = f"upcoming_{kind}"
@@ -35,5 +44,9 @@ def _upcoming(kind: str):
     return view
 
 
-for _kind, _url in UPCOMING.items():
-    bp.add_url_rule(_url, endpoint=_kind, view_func=_upcoming(_kind), methods=["GET"])
+def register_upcoming(app: Flask) -> None:
+    """Add a stand-in for each service whose real endpoint is not registered."""
+    app.jinja_env.globals["link_to"] = link_to
+    for kind, (url, endpoint) in UPCOMING.items():
+        if endpoint not in app.view_functions:
+            app.add_url_rule(url, endpoint=f"site.{kind}", view_func=_upcoming(kind))

@@ -1,0 +1,5 @@
+"""The reception desk: open, check, receive, decide, slips, processing and return."""
+
+from flask import Blueprint
+
+bp = Blueprint("desk", __name__)

@@ -1,0 +1,128 @@
+"""Staff accounts, the access log, the queue, and per-office counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .dossier import utcnow
+
+ROLES = ("reception", "specialist", "leader", "admin")
+
+
+class Staff(UserMixin, db.Model):
+    """A civil servant of one office, with one or more roles."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    office = relationship("Office")
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    counter: Mapped[int | None] = mapped_column(default=None)  # quầy số
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+class AccessLog(db.Model):
+    """Append-only: every staff read or change of a dossier (personal data law)."""
+
+    __table_args__ = (Index("ix_access_log_dossier_at", "dossier_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), default=None)
+    action: Mapped[str] = mapped_column(String(30))  # view, update, print, download…
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ServiceGroup(db.Model):
+    """A queue of an office: A for chứng thực, B for hộ tịch… (office configuration)."""
+
+    __table_args__ = (UniqueConstraint("office_id", "prefix"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    prefix: Mapped[str] = mapped_column(String(4))
+    name_vi: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)  # catalogue fields served
+    position: Mapped[int] = mapped_column(default=0)
+    minutes_per_ticket: Mapped[int] = mapped_column(default=8)  # until today's data says more
+
+
+class Ticket(db.Model):
+    """A queue number for one visit; its token addresses its live page (no personal data)."""
+
+    __table_args__ = (
+        UniqueConstraint("office_id", "day", "group_id", "number"),
+        Index("ix_ticket_queue", "office_id", "day", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("service_group.id"))
+    group = relationship("ServiceGroup")
+    day: Mapped[dt.date] = mapped_column(Date)
+    number: Mapped[int] = mapped_column()
+    label: Mapped[str] = mapped_column(String(12))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    priority: Mapped[bool] = mapped_column(default=False)
+    priority_reason: Mapped[str] = mapped_column(String(30), default="")
+    source: Mapped[str] = mapped_column(String(10), default="kiosk")  # kiosk / phone / staff
+    status: Mapped[str] = mapped_column(String(12), default="waiting")
+    counter: Mapped[int | None] = mapped_column(default=None)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), default=None)
+    recalls: Mapped[int] = mapped_column(default=0)
+    no_shows: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    called_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    served_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    done_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Bumped on every change: the live page's ETag, so an unchanged poll costs a 304.
+    revision: Mapped[int] = mapped_column(default=0)
+
+
+class Counter(db.Model):
+    """Per-office sequences (dossier codes per day, ticket numbers per group and day).
+
+    Incremented with one atomic UPDATE … RETURNING, so concurrent callers never share a value.
+    """
+
+    __table_args__ = (UniqueConstraint("office_id", "name", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    name: Mapped[str] = mapped_column(String(40))
+    day: Mapped[dt.date] = mapped_column(Date)
+    value: Mapped[int] = mapped_column(default=0)
+
+
+class Setting(db.Model):
+    """Office configuration that staff can change (cut-off, call policy, code pattern…)."""
+
+    __table_args__ = (UniqueConstraint("office_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[Any] = mapped_column(JSON)

@@ -193,7 +193,7 @@ def test_all_conditions_refer_to_declared_fields(procedures):
     for p in procedures.values():
         names = {f.name for f in p.fields}
         for where, condition in _conditions(p):
-            assert set(condition.equals) <= names, (p.code, where)
+            assert set(condition.names) <= names, (p.code, where)
 
 
 def test_the_parser_refuses_a_condition_on_an_undeclared_field(raw):
@@ -339,7 +339,8 @@ def test_field_options_are_validator_options(procedures):
     }
     for p in procedures.values():
         for f in p.fields:
-            assert set(f.options) <= allowed.get(f.type, set()), (p.code, f.name)
+            assert set(f.options) - {"default"} <= allowed.get(f.type, set()), (p.code, f.name)
+            assert "default" not in f.validator_options, (p.code, f.name)
             if f.type == "int":
                 assert f.options["minimum"] <= f.options["maximum"], (p.code, f.name)
 
@@ -384,3 +385,62 @@ def test_unconfirmed_facts_are_named(procedures):
     assert procedures["cap-ban-sao-so-goc"].fees[0].unconfirmed
     assert "papers.hop_dong_da_chung_thuc" in procedures["chung-thuc-hop-dong"].unconfirmed
     assert "result_vi" in procedures["xac-nhan-tinh-trang-hon-nhan"].unconfirmed  # 6 months
+
+
+# --- what the completeness and fee rules read ---------------------------------------------
+
+
+def test_the_declaration_forms_are_generated_by_the_app(procedures):
+    for p in procedures.values():
+        for paper in p.papers:
+            assert paper.generated == (paper.key == "to_khai"), (p.code, paper.key)
+        if p.declaration_form:
+            assert any(paper.generated for paper in p.papers), p.code
+
+
+def test_on_time_registration_is_free_by_date(procedures):
+    today = dt.date(2026, 3, 2)
+    for code, date_field, days in (("dang-ky-khai-sinh", "child_birth_date", 60),
+                                   ("dang-ky-khai-tu", "death_date", 15)):
+        free, late = procedures[code].fees[:2]
+        assert (free.kind, late.kind) == ("free", "provincial"), code
+        on_time = {date_field: today - dt.timedelta(days=days)}
+        too_late = {date_field: today - dt.timedelta(days=days + 1)}
+        assert free.when.holds(on_time, today=today) and not late.when.holds(on_time, today=today)
+        assert late.when.holds(too_late, today=today) and not free.when.holds(too_late, today=today)
+        assert free.when_vi and late.when_vi  # still shown in words
+
+
+def test_counted_fees_name_their_multipliers(procedures):
+    per = {code: {i: r.per for i, r in enumerate(p.fees) if r.per}
+           for code, p in procedures.items()}
+    assert per["chung-thuc-ban-sao"] == {0: ("documents", "copies")}
+    assert per["chung-thuc-chu-ky"] == {0: ("documents",)}
+    assert per["trich-luc-ho-tich"] == {0: ("copies",)}
+    assert per["dang-ky-khai-sinh"] == {3: ("copies",)}
+    assert per["dang-ky-khai-tu"] == {3: ("copies",)}
+    for code in ("dang-ky-khai-sinh", "dang-ky-khai-tu"):
+        copies = procedures[code].fees[3]
+        assert copies.separate and copies.amount == 8000, code  # an exemption keeps it
+
+
+def test_every_fee_rule_can_be_estimated(procedures):
+    for p in procedures.values():
+        assert any(r.is_base or r.when is not None for r in p.fees), p.code
+        for rule in p.fees:
+            assert rule.when is not None or rule.is_base, (p.code, rule.wording_vi)
+
+
+def test_grouped_fields_are_bilingual(procedures):
+    for p in procedures.values():
+        for f in p.fields:
+            assert bool(f.group) == bool(f.group_en), (p.code, f.name)
+
+
+def test_nationality_defaults_to_viet_nam(procedures):
+    for code, name in (("dang-ky-khai-sinh", "child_nationality"),
+                       ("dang-ky-khai-sinh", "mother_nationality"),
+                       ("dang-ky-ket-hon", "bride_nationality"),
+                       ("dang-ky-ket-hon", "groom_nationality"),
+                       ("dang-ky-khai-tu", "deceased_nationality")):
+        assert {f.name: f for f in procedures[code].fields}[name].default == "Việt Nam"

@@ -3,6 +3,12 @@
 A catalogue file (TOML, see ``tthc/data/catalogue.toml``) is parsed into frozen
 ``Procedure`` values. Any fault raises ``CatalogueError`` naming the procedure and the
 field, so that a bad file is refused whole and nothing is half-loaded.
+
+Conditions (``when``) name form fields of the same procedure: a choice field is compared with
+values it offers, a yes/no field with true/false, a date field with a window
+``{ within_days = N }`` / ``{ after_days = N }`` counted back from today. A field's condition
+reads only fields declared above it. How the rules are applied to answers lives in
+``completeness`` (fields, papers) and ``fees`` (fee rules).
 """
 
 from __future__ import annotations
@@ -22,6 +28,15 @@ RETURN_CHANNELS = ("desk", "post", "online")
 PAPER_FORMS = ("original", "copy", "certified_copy", "original_or_certified_copy", "show_original")
 FEE_KINDS = ("free", "fixed", "per_page", "provincial")
 FIELD_TYPES = ("text", "name", "date", "id_number", "phone", "email", "int", "choice", "bool", "textarea")
+#: Validator options each field type accepts; ``default`` (any type) is what the form pre-fills.
+FIELD_OPTIONS = {
+    "date": ("not_future",),
+    "int": ("minimum", "maximum"),
+    "text": ("max_length",),
+    "name": ("max_length",),
+    "textarea": ("max_length",),
+}
+DATE_WINDOWS = ("within_days", "after_days")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _NATIONAL_CODE = re.compile(r"^\d\.\d{6}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -39,13 +54,49 @@ class CatalogueError(ValueError):
 
 
 @dataclass(frozen=True)
+class DateWindow:
+    """A test on a date answer, counted in calendar days back from *today*.
+
+    ``within``: holds when (today − date) ≤ days, e.g. "registered within 60 days of the
+    birth" (a date in the future also counts as within). ``after``: holds when
+    (today − date) > days. A missing or non-date answer holds neither.
+    """
+
+    kind: str  # "within" | "after"
+    days: int
+
+    def holds(self, value: Any, today: dt.date) -> bool:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if not isinstance(value, dt.date):
+            return False
+        elapsed = (today - value).days
+        return elapsed <= self.days if self.kind == "within" else elapsed > self.days
+
+
+@dataclass(frozen=True)
 class Condition:
-    """Applies when every named answer equals one of the listed values."""
+    """Applies when every named answer equals one of the listed values and every date
+    answer named in ``windows`` falls in its window (see DateWindow)."""
 
     equals: Mapping[str, tuple[Any, ...]]
+    windows: Mapping[str, DateWindow] = field(default_factory=dict)
 
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return all(answers.get(key) in values for key, values in self.equals.items())
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The field names this condition reads."""
+        return tuple(self.equals) + tuple(k for k in self.windows if k not in self.equals)
+
+    def holds(self, answers: Mapping[str, Any], *, today: dt.date | None = None) -> bool:
+        if not all(answers.get(key) in values for key, values in self.equals.items()):
+            return False
+        if not self.windows:
+            return True
+        if isinstance(today, dt.datetime):
+            today = today.date()
+        if not isinstance(today, dt.date):
+            today = dt.date.today()
+        return all(window.holds(answers.get(key), today) for key, window in self.windows.items())
 
 
 @dataclass(frozen=True)
@@ -61,9 +112,10 @@ class Paper:
     when_en: str = ""
     note_vi: str = ""
     note_en: str = ""
+    generated: bool = False  # the app fills this paper (the tờ khai) from the form's answers
 
-    def applies(self, answers: Mapping[str, Any]) -> bool:
-        return self.when is None or self.when.holds(answers)
+    def applies(self, answers: Mapping[str, Any], *, today: dt.date | None = None) -> bool:
+        return self.when is None or self.when.holds(answers, today=today)
 
 
 @dataclass(frozen=True)
@@ -79,6 +131,13 @@ class FeeRule:
     wording_vi: str = ""  # the fee as the law words it
     legal_basis: str = ""
     unconfirmed: bool = False
+    per: tuple[str, ...] = ()  # int fields whose answers multiply the amount (copies, documents)
+    separate: bool = False  # charged on its own (copies, photocopying): an exemption keeps it
+
+    @property
+    def is_base(self) -> bool:
+        """The rule that applies unless another says otherwise: no condition, not even text."""
+        return self.when is None and not self.when_vi
 
 
 @dataclass(frozen=True)
@@ -93,7 +152,20 @@ class FormField:
     hint_vi: str = ""
     hint_en: str = ""
     group: str = ""
-    options: Mapping[str, Any] = field(default_factory=dict)  # validator options: not_future…
+    options: Mapping[str, Any] = field(default_factory=dict)  # validator options, and default
+    group_en: str = ""
+
+    @property
+    def default(self) -> str:
+        """What the form pre-fills (e.g. nationality "Việt Nam"), or ""."""
+        value = self.options.get("default", "")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def validator_options(self) -> dict[str, Any]:
+        """The options to pass to the field type's validator (never ``default``)."""
+        allowed = FIELD_OPTIONS.get(self.type, ())
+        return {k: v for k, v in self.options.items() if k in allowed}
 
 
 @dataclass(frozen=True)
@@ -218,24 +290,82 @@ def parse_procedure(raw: Any, index: int = 0) -> Procedure:
     for fact in procedure.unconfirmed:
         if fact not in known and fact not in raw:
             raise CatalogueError(name, "unconfirmed", f"names no field of this procedure: {fact!r}")
-    for f in fields:
-        _check_condition_refs(name, f"fields.{f.name}.when", f.when, fields)
+    for i, f in enumerate(fields):
+        # A field's condition reads only fields above it: the form is filled top down, and
+        # the completeness check decides which fields apply in that order.
+        _check_condition_refs(name, f"fields.{f.name}.when", f.when, fields, before=i)
     for p in papers:
         _check_condition_refs(name, f"papers.{p.key}.when", p.when, fields)
     for i, fee in enumerate(fees):
         _check_condition_refs(name, f"fees.{i}.when", fee.when, fields)
+        _check_fee_fields(name, f"fees[{i}]", fee, fields)
     return procedure
 
 
 def _check_condition_refs(
-    name: str, where: str, condition: Condition | None, fields: Sequence[FormField]
+    name: str,
+    where: str,
+    condition: Condition | None,
+    fields: Sequence[FormField],
+    before: int | None = None,
 ) -> None:
     if condition is None or not fields:
         return  # without form fields (catalogue only) conditions are descriptive text
-    names = {f.name for f in fields}
-    for key in condition.equals:
-        if key not in names:
+    by_name = {f.name: f for f in fields}
+    for key in condition.names:
+        if key not in by_name:
             raise CatalogueError(name, where, f"refers to an unknown field {key!r}")
+    if before is not None:
+        earlier = {f.name for f in fields[:before]}
+        for key in condition.names:
+            if key not in earlier:
+                raise CatalogueError(
+                    name, where, f"may only refer to fields declared above it, not {key!r}"
+                )
+    for key, values in condition.equals.items():
+        form_field = by_name[key]
+        for value in values:
+            problem = _condition_value_problem(form_field, value)
+            if problem:
+                raise CatalogueError(name, f"{where}.{key}", problem)
+    for key in condition.windows:
+        if by_name[key].type != "date":
+            raise CatalogueError(
+                name, f"{where}.{key}", "within_days / after_days apply only to a date field"
+            )
+
+
+def _condition_value_problem(form_field: FormField, value: Any) -> str:
+    """Why *value* can never be an answer of *form_field*, or ""."""
+    kind = form_field.type
+    if kind == "choice":
+        offered = [v for v, _, _ in form_field.choices]
+        if value not in offered:
+            return f"{value!r} is not one of the field's choices: {', '.join(offered)}"
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            return f"{value!r}: a yes/no field is compared with true or false"
+    elif kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"{value!r}: a number field is compared with a whole number"
+    elif kind == "date":
+        return "a date field takes { within_days = N } or { after_days = N }"
+    elif not isinstance(value, str):
+        return f"{value!r}: a text field is compared with text"
+    return ""
+
+
+def _check_fee_fields(name: str, where: str, fee: FeeRule, fields: Sequence[FormField]) -> None:
+    if not fields:
+        return
+    types = {f.name: f.type for f in fields}
+    for key in fee.per:
+        if types.get(key) != "int":
+            raise CatalogueError(
+                name, where + ".per", f"{key!r} is not a number (int) field of this procedure"
+            )
+    if fee.kind == "per_page" and types.get("pages") != "int":
+        raise CatalogueError(name, where, "per_page needs a number (int) field named 'pages'")
 
 
 def _unique(name: str, where: str, keys: Sequence[str]) -> None:
@@ -247,16 +377,34 @@ def _unique(name: str, where: str, keys: Sequence[str]) -> None:
 
 
 def _parse_condition(name: str, where: str, raw: Any) -> Condition | None:
+    """``{ field = value }``, ``{ field = [values] }``, ``{ a_date = { within_days = N } }``."""
     if raw is None:
         return None
     if not isinstance(raw, Mapping) or not raw:
         raise CatalogueError(name, where, "a table of field = value (or list of values)")
     equals: dict[str, tuple[Any, ...]] = {}
+    windows: dict[str, DateWindow] = {}
     for key, value in raw.items():
         if not _KEY.match(str(key)):
             raise CatalogueError(name, where, f"bad field name {key!r}")
-        equals[str(key)] = tuple(value) if isinstance(value, list) else (value,)
-    return Condition(equals)
+        if isinstance(value, Mapping):
+            windows[str(key)] = _parse_window(name, f"{where}.{key}", value)
+        elif isinstance(value, list):
+            if not value:
+                raise CatalogueError(name, f"{where}.{key}", "lists no value")
+            equals[str(key)] = tuple(value)
+        else:
+            equals[str(key)] = (value,)
+    return Condition(equals, windows)
+
+
+def _parse_window(name: str, where: str, raw: Mapping[str, Any]) -> DateWindow:
+    if len(raw) != 1 or next(iter(raw)) not in DATE_WINDOWS:
+        raise CatalogueError(name, where, "must be { within_days = N } or { after_days = N }")
+    key, days = next(iter(raw.items()))
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 36500:
+        raise CatalogueError(name, f"{where}.{key}", "must be a whole number of days, 0–36500")
+    return DateWindow("within" if key == "within_days" else "after", days)
 
 
 def _parse_paper(name: str, raw: Any, index: int) -> Paper:
@@ -276,6 +424,7 @@ def _parse_paper(name: str, raw: Any, index: int) -> Paper:
         when_en=r.text("when_en", required=False),
         note_vi=r.text("note_vi", required=False),
         note_en=r.text("note_en", required=False),
+        generated=r.boolean("generated", default=False),
     )
 
 
@@ -297,7 +446,16 @@ def _parse_fee(name: str, raw: Any, index: int) -> FeeRule:
         wording_vi=r.text("wording_vi"),
         legal_basis=r.text("legal_basis"),
         unconfirmed=r.boolean("unconfirmed", default=False),
+        per=tuple(r.strings("per", required=False)),
+        separate=r.boolean("separate", default=False),
     )
+    for key in rule.per:
+        if not _KEY.match(key):
+            raise CatalogueError(name, where + ".per", f"bad field name {key!r}")
+    if len(set(rule.per)) != len(rule.per):
+        raise CatalogueError(name, where + ".per", "names a field twice")
+    if kind == "free" and (rule.per or rule.separate):
+        raise CatalogueError(name, where, "a free rule has no per and is not separate")
     if kind == "fixed" and rule.amount is None:
         raise CatalogueError(name, where + ".amount", "a fixed fee needs an amount")
     if kind == "per_page" and None in (rule.amount, rule.first_pages, rule.amount_after):
@@ -324,6 +482,25 @@ def _parse_field(name: str, raw: Any, index: int) -> FormField:
     options = raw.get("options", {})
     if not isinstance(options, Mapping):
         raise CatalogueError(name, where + ".options", "must be a table")
+    allowed = FIELD_OPTIONS.get(kind, ())
+    for key, value in options.items():
+        if key == "default":
+            if not isinstance(value, str) or not clean(value):
+                raise CatalogueError(name, f"{where}.options.default", "must be non-empty text")
+            if kind == "choice" and value not in [v for v, _, _ in choices]:
+                raise CatalogueError(
+                    name, f"{where}.options.default", f"{value!r} is not one of the choices"
+                )
+        elif key not in allowed:
+            raise CatalogueError(
+                name,
+                f"{where}.options.{key}",
+                f"not an option of a {kind} field (allowed: {', '.join(allowed + ('default',))})",
+            )
+        elif key == "not_future" and not isinstance(value, bool):
+            raise CatalogueError(name, f"{where}.options.{key}", "must be true or false")
+        elif key != "not_future" and (isinstance(value, bool) or not isinstance(value, int)):
+            raise CatalogueError(name, f"{where}.options.{key}", "must be a whole number")
     return FormField(
         name=r.pattern("name", _KEY, "lower-case letters, digits and _"),
         label_vi=r.text("label_vi"),
@@ -336,6 +513,7 @@ def _parse_field(name: str, raw: Any, index: int) -> FormField:
         hint_en=r.text("hint_en", required=False),
         group=r.text("group", required=False),
         options=dict(options),
+        group_en=r.text("group_en", required=False),
     )
 
 

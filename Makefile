@@ -14,7 +14,7 @@ run: setup
 	@echo "  tthc is running at http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
 	@$(BIN)/flask demo logins 2>/dev/null || true
 	@echo
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
+	TTHC_DEMO=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
 		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
 setup: install translations static secret db demo

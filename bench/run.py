@@ -16,6 +16,7 @@ Budget failures are reported, not fatal: the exit status is 0 when everything wa
 import datetime
 import html.parser
 import http.client
+import http.cookies
 import json
 import os
 import platform
@@ -29,7 +30,7 @@ import tempfile
 import time
 import tomllib
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -116,15 +117,28 @@ def stop(proc):
 
 # --- HTTP helpers ----------------------------------------------------------------------
 
-def get(base, path, method="GET", headers=None, body=None):
-    """One request, no redirect following: (status, Location header, body text)."""
+def get(base, path, method="GET", headers=None, body=None, jar=None, raw=False):
+    """One request, no redirect following: (status, Location header, body text).
+
+    With a cookie *jar* (a dict), its cookies are sent and the response's Set-Cookie kept;
+    with *raw*, the body is returned as the bytes on the wire (compressed if it was).
+    """
     url = urlsplit(base)
     assert url.hostname == HOST
+    headers = dict(headers or {})
+    if jar:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     try:
-        conn.request(method, path, body=body.encode() if body else None, headers=headers or {})
+        conn.request(method, path, body=body.encode() if body else None, headers=headers)
         resp = conn.getresponse()
-        return resp.status, resp.getheader("Location"), resp.read().decode(errors="replace")
+        if jar is not None:
+            for header in resp.headers.get_all("Set-Cookie") or ():
+                cookie = http.cookies.SimpleCookie(header)
+                jar.update({name: morsel.value for name, morsel in cookie.items()})
+        data = resp.read()
+        return resp.status, resp.getheader("Location"), data if raw else data.decode(
+            errors="replace")
     finally:
         conn.close()
 
@@ -139,14 +153,119 @@ class LinkParser(html.parser.HTMLParser):
             self.hrefs += [value for name, value in attrs if name == "href" and value]
 
 
+class FormParser(html.parser.HTMLParser):
+    """The POST forms of a page: action and the values their inputs would send."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._current = {"action": a.get("action") or "", "fields": []}
+            self.forms.append(self._current)
+        elif tag == "input" and self._current is not None and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            if kind not in ("submit", "button", "file", "image", "reset") and (
+                    kind not in ("checkbox", "radio") or "checked" in a):
+                self._current["fields"].append((a["name"], a.get("value") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def submit_form(base, ep, page, prefix):
+    """Fetch *page* with a cookie jar, post its first POST form whose action starts with
+    *prefix* (hidden inputs included, so the CSRF token too), and return the path its
+    redirect leads to. The jar and the form's csrf_token are kept on *ep* for the load."""
+    jar = {}
+    status, _, text = get(base, page, jar=jar)
+    if status != 200:
+        raise CannotMeasure(f"{ep['name']}: {page} answered {status}, cannot submit its form")
+    parser = FormParser()
+    parser.feed(text)
+    form = next((f for f in parser.forms if urlsplit(f["action"]).path.startswith(prefix)), None)
+    if form is None:
+        raise CannotMeasure(f"{ep['name']}: no POST form to {prefix} on {page}")
+    body = urlencode(form["fields"])
+    status, location, _ = get(base, urlsplit(urljoin(page, form["action"])).path, "POST",
+                              {"Content-Type": "application/x-www-form-urlencoded"}, body, jar)
+    if status not in (301, 302, 303) or not location:
+        raise CannotMeasure(f"{ep['name']}: posting the form on {page} answered {status}, "
+                            "not a redirect")
+    ep["_jar"], ep["_csrf_token"] = jar, dict(form["fields"]).get("csrf_token", "")
+    return urlsplit(urljoin(base + page, location)).path
+
+
+def expand(ep, text):
+    """`{csrf_token}` in a body or header value: the token of the form `path_from` posted."""
+    return text.replace("{csrf_token}", ep.get("_csrf_token", "")) if text else text
+
+
+def request_headers(ep):
+    headers = {name: expand(ep, value) for name, value in ep.get("headers", {}).items()}
+    if ep.get("_jar"):
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in ep["_jar"].items())
+    if ep.get("login") and ep.get("_csrf_token"):
+        headers.setdefault("X-CSRFToken", ep["_csrf_token"])  # the signed-in session's
+    return headers
+
+
 def resolve_path(base, ep):
-    """The path to measure: `path`, or the first matching link found on it (`path_from`)."""
+    """The path to measure: `path`, or one found from it (`path_from`), plus `path_suffix`."""
+    if ep.get("login"):
+        sign_in(base, ep)
+    return _resolve(base, ep) + ep.get("path_suffix", "")
+
+
+def sign_in(base, ep):
+    """`login`: sign staff in through the sign-in form; their sessions carry the load.
+
+    ``login = { username, password }``, optionally ``count = N`` (then ``{n}`` in the
+    username is 1…N, two digits) and ``csrf_page`` (a page whose form gives each session's
+    CSRF token, sent as X-CSRFToken). The first session becomes the endpoint's cookie jar
+    (wrk, Chromium); with several, the wrk script takes them in turn, one per request.
+    """
+    login = ep["login"]
+    sessions = []
+    for n in range(1, int(login.get("count", 1)) + 1):
+        username = login["username"].replace("{n}", f"{n:02d}")
+        jar = {}
+        status, _, text = get(base, "/can-bo/dang-nhap", jar=jar)
+        parser = FormParser()
+        parser.feed(text)
+        fields = dict(parser.forms[0]["fields"]) if status == 200 and parser.forms else {}
+        fields.update(username=username, password=login["password"])
+        status, location, _ = get(base, "/can-bo/dang-nhap", "POST",
+                                  {"Content-Type": "application/x-www-form-urlencoded"},
+                                  urlencode(fields), jar)
+        if status != 303:
+            raise CannotMeasure(f"{ep['name']}: signing in as {username} answered {status}")
+        token = ""
+        if login.get("csrf_page"):
+            _, _, page = get(base, login["csrf_page"], jar=jar)
+            found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+            if not found:
+                raise CannotMeasure(f"{ep['name']}: no CSRF token on {login['csrf_page']}")
+            token = found.group(1)
+        sessions.append(("; ".join(f"{k}={v}" for k, v in jar.items()), token))
+        if n == 1:
+            ep["_jar"], ep["_csrf_token"] = jar, token
+    ep["_sessions"] = sessions
+
+
+def _resolve(base, ep):
     rule = ep.get("path_from")
     if not rule:
         return ep["path"]
     kind, _, prefix = rule.partition(":")
+    if kind == "submit_form" and prefix:
+        return submit_form(base, ep, ep["path"], prefix)
     if kind != "first_link" or not prefix:
-        raise CannotMeasure(f"{ep['name']}: unknown path_from {rule!r} (want first_link:PREFIX)")
+        raise CannotMeasure(f"{ep['name']}: unknown path_from {rule!r} "
+                            "(want first_link:PREFIX or submit_form:PREFIX)")
     status, _, text = get(base, ep["path"])
     if status != 200:
         raise CannotMeasure(f"{ep['name']}: {ep['path']} answered {status}, cannot follow a link")
@@ -194,33 +313,110 @@ def wrk(url, ep, tmp, args=WRK_ARGS):
     """Run wrk against url with the endpoint's method, headers and body; parsed result."""
     assert urlsplit(url).hostname == HOST
     cmd = [WRK, *args]
-    for name, value in ep.get("headers", {}).items():
+    for name, value in request_headers(ep).items():
         cmd += ["-H", f"{name}: {value}"]
     method = ep.get("method", "GET").upper()
-    if method != "GET" or ep.get("body"):
+    if method != "GET" or ep.get("body") or ep.get("unique_header") \
+            or len(ep.get("_sessions", ())) > 1:
+        if ep.get("vary_body") and (ep.get("unique_header") or len(ep.get("_sessions", ())) > 1):
+            raise CannotMeasure(f"{ep['name']}: vary_body cannot go with unique_header or "
+                                "several login sessions (one wrk script each)")
         script = Path(tmp) / "request.lua"
-        lua_body = "".join(f"\\{b}" for b in ep.get("body", "").encode())  # decimal escapes
-        script.write_text(f'wrk.method = "{method}"\nwrk.body = "{lua_body}"\n')
+        body = expand(ep, ep.get("body", ""))
+        lua_body = "".join(f"\\{b}" for b in body.encode())  # decimal escapes
+        lua = f'wrk.method = "{method}"\nwrk.body = "{lua_body}"\n'
+        if ep.get("vary_body"):
+            # Each request appends "<thread>-<n>" to the body: every request differs, so an
+            # endpoint that skips unchanged data still does its whole work each time.
+            lua += ('local threads = 0\n'
+                    'function setup(thread) threads = threads + 1; thread:set("id", threads) end\n'
+                    'local n = 0\n'
+                    'function request() n = n + 1\n'
+                    '  return wrk.format(nil, nil, nil, wrk.body .. id .. "-" .. n) end\n')
+        elif len(ep.get("_sessions", ())) > 1:
+            lua += sessions_lua(ep["_sessions"])
+        if ep.get("unique_header"):
+            lua += unique_lua(ep["unique_header"])
+        script.write_text(lua)
         cmd += ["-s", str(script)]
     proc = subprocess.run([*cmd, url], capture_output=True, text=True)
     if proc.returncode != 0:
         raise CannotMeasure(f"wrk failed on {url}:\n{proc.stdout}{proc.stderr}")
-    return parse_wrk(proc.stdout)
+    result = parse_wrk(proc.stdout)
+    found = re.search(r"^unique_header: (\d+) with, (\d+) without, (\d+) duplicates",
+                      proc.stdout, re.MULTILINE)
+    if ep.get("unique_header"):
+        if not found:
+            raise CannotMeasure(f"{ep['name']}: the wrk script did not report "
+                                f"{ep['unique_header']}")
+        result["unique"] = dict(zip(("with", "without", "duplicates"), map(int, found.groups())))
+    return result
+
+
+def lua_string(text):
+    return '"' + "".join(f"\\{b}" for b in text.encode()) + '"'  # decimal escapes
+
+
+def sessions_lua(sessions):
+    """Each request takes the next signed-in session: its cookie and its CSRF token."""
+    rows = ", ".join(f"{{{lua_string(cookie)}, {lua_string(token)}}}" for cookie, token in sessions)
+    return (f"local sessions = {{{rows}}}\n"
+            "local turn = 0\n"
+            "function request()\n"
+            "  turn = turn + 1\n"
+            "  local s = sessions[(turn % #sessions) + 1]\n"
+            "  local h = {}\n"
+            "  for k, v in pairs(wrk.headers) do h[k] = v end\n"
+            "  h[\"Cookie\"] = s[1]\n"
+            "  if s[2] ~= \"\" then h[\"X-CSRFToken\"] = s[2] end\n"
+            "  return wrk.format(nil, nil, h, nil)\n"
+            "end\n")
+
+
+def unique_lua(header):
+    """Count the values of a response header across all threads: none may repeat."""
+    return (f"local header = {lua_string(header)}\n"
+            "seen_values = {}\n"
+            "missing = 0\n"
+            "local all_threads = {}\n"
+            "function setup(thread) table.insert(all_threads, thread) end\n"
+            "function response(status, headers, body)\n"
+            "  local v = headers[header]\n"
+            "  if v then seen_values[v] = (seen_values[v] or 0) + 1\n"
+            "  else missing = missing + 1 end\n"
+            "end\n"
+            "function done(summary, latency, requests)\n"
+            "  local merged, with, without, dups = {}, 0, 0, 0\n"
+            "  for _, t in ipairs(all_threads) do\n"
+            "    for v, n in pairs(t:get(\"seen_values\")) do\n"
+            "      with = with + n\n"
+            "      if merged[v] then dups = dups + n else dups = dups + n - 1 end\n"
+            "      merged[v] = true\n"
+            "    end\n"
+            "    without = without + t:get(\"missing\")\n"
+            "  end\n"
+            "  io.write(string.format(\"unique_header: %d with, %d without, %d duplicates\\n\",\n"
+            "                         with, without, dups))\n"
+            "end\n")
 
 
 def measure(base, ep, path, tmp):
     """Check the endpoint answers 2xx, warm it up, then load it; the wrk result."""
-    status, location, _ = get(base, path, ep.get("method", "GET").upper(), ep.get("headers"),
-                              ep.get("body"))
+    status, location, body = get(base, path, ep.get("method", "GET").upper(),
+                                 request_headers(ep), expand(ep, ep.get("body")), raw=True)
     if not 200 <= status < 300:
         where = f" to {location}" if location else ""
         raise CannotMeasure(f"{ep['name']}: {path} answered {status}{where}, not 2xx")
+    ep["_body_bytes"] = len(body)
     wrk(base + path, ep, tmp, WARMUP_ARGS)
     result = wrk(base + path, ep, tmp)
     errors = result["non_2xx_3xx"] + sum(result["socket_errors"].values())
     print(f"  {ep['name']:<24} {path:<32} {result['requests_per_s']:>9.1f} req/s"
           f"  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms"
-          + (f"  ({errors} errors)" if errors else ""), flush=True)
+          + (f"  ({errors} errors)" if errors else "")
+          + (f"  {ep['unique_header']}: {result['unique']['with']} values, "
+             f"{result['unique']['duplicates']} duplicates" if "unique" in result else ""),
+          flush=True)
     return result
 
 
@@ -234,9 +430,15 @@ def chromium_executable():
     return None  # Playwright's own Chromium
 
 
-def page_weight(browser, url):
-    """First visit in a fresh context, then a repeat visit in the same one (HTTP cache)."""
+def page_weight(browser, url, jar=None, idle_seconds=0):
+    """First visit in a fresh context, then a repeat visit in the same one (HTTP cache).
+
+    *jar*: cookies to start with (a signed-in session). *idle_seconds*: after the first
+    visit, stay on the page that long and record what its polling costs, request by request.
+    """
     context = browser.new_context()
+    if jar:
+        context.add_cookies([{"name": k, "value": v, "url": url} for k, v in jar.items()])
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     seen = {}  # requestId -> url, for http(s) requests of the current visit
@@ -255,6 +457,7 @@ def page_weight(browser, url):
     def finished(e):
         if e["requestId"] in seen:
             visit["bytes"] += int(e["encodedDataLength"])
+            visit["sizes"].append(int(e["encodedDataLength"]))
 
     def failed(e):
         if e["requestId"] in seen:
@@ -272,7 +475,7 @@ def page_weight(browser, url):
                 page.goto("about:blank")  # leave, then come back: a plain navigation
             seen.clear()
             visit.clear()
-            visit.update(urls=[], from_cache=0, bytes=0, failed=[])
+            visit.update(urls=[], from_cache=0, bytes=0, failed=[], sizes=[])
             response = page.goto(url, wait_until="networkidle")
             page.wait_for_timeout(200)  # let the last CDP events arrive
             if response is None or response.status != 200:
@@ -286,6 +489,14 @@ def page_weight(browser, url):
                 "failed": visit["failed"],
                 "external": external,
             }
+            if name == "first" and idle_seconds:
+                seen.clear()
+                visit.update(urls=[], sizes=[])
+                page.wait_for_timeout(idle_seconds * 1000)
+                # The first poll after a page load fetches the fragment (page and fragment
+                # are different representations); the polls after it are what idle costs.
+                result["idle"] = {"seconds": idle_seconds, "polls": visit["sizes"][:],
+                                  "max_bytes": max(visit["sizes"][1:], default=None)}
     finally:
         context.close()
     return result
@@ -302,6 +513,12 @@ def weight_verdict(budget, result):
     ]
     problems = [f"{label} {value:.{1 if unit else 0}f}{unit} > {budget[key]:g}{unit}"
                 for key, value, label, unit in checks if key in budget and value > budget[key]]
+    idle = result.get("idle")
+    if "idle_kb" in budget:
+        if not idle or idle["max_bytes"] is None:
+            problems.append(f"fewer than 2 polls in {idle and idle['seconds']} s idle")
+        elif idle["max_bytes"] / KB > budget["idle_kb"]:
+            problems.append(f"idle poll {idle['max_bytes'] / KB:.2f} KB > {budget['idle_kb']:g} KB")
     for visit in ("first", "repeat"):
         if result[visit]["external"]:
             problems.append(f"{visit} visit asked other hosts: {', '.join(result[visit]['external'])}")
@@ -327,7 +544,9 @@ def measure_weights(endpoints, base):
             version = browser.version
             row = {"name": ep["name"], "path": ep["resolved_path"], "budget": ep["weight"]}
             try:
-                row.update(page_weight(browser, base + ep["resolved_path"]))
+                row.update(page_weight(browser, base + ep["resolved_path"], ep.get("_jar"),
+                                       ep["weight"].get("idle_seconds", 6 if "idle_kb" in
+                                                        ep["weight"] else 0)))
                 row["problems"] = weight_verdict(ep["weight"], row)
             except Exception as exc:  # Playwright errors too: record, go on
                 row["error"] = str(exc).strip()
@@ -342,9 +561,11 @@ def describe_weight(row):
     if "error" in row:
         return f"{row['name']:<24} ERROR {row['error']}"
     f, r = row["first"], row["repeat"]
+    idle = row.get("idle")
     return (f"{row['name']:<24} first {f['requests']} requests {f['bytes'] / KB:.1f} KB, "
             f"repeat {r['requests']} requests {r['bytes'] / KB:.1f} KB "
-            f"({r['from_cache']} from cache)")
+            f"({r['from_cache']} from cache)"
+            + (f", idle polls {idle['polls']} bytes" if idle else ""))
 
 
 # --- report ------------------------------------------------------------------------------
@@ -411,19 +632,22 @@ def write_reports(data):
         *([""] if data["warnings"] else []),
         "## Throughput",
         "",
-        "| Endpoint | Path | req/s | p50 | p99 | Ratio to reference | Budget | Result |",
-        "|---|---|---:|---:|---:|---:|---|---|",
+        "| Endpoint | Path | req/s | p50 | p99 | Ratio to reference | Body | Budget | Result |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in data["endpoints"]:
-        budget = fmt(row.get("budget_ratio"), "≥ {:.2f}")
+        budget = ", ".join(filter(None, [
+            fmt(row.get("budget_ratio"), "ratio ≥ {:.2f}") if row.get("budget_ratio") else "",
+            fmt(row.get("max_kb"), "body ≤ {:g} KB") if row.get("max_kb") else ""])) or "—"
         if "error" in row:
-            lines.append(f"| {row['name']} | `{row['path']}` | — | — | — | — | {budget} | "
+            lines.append(f"| {row['name']} | `{row['path']}` | — | — | — | — | — | {budget} | "
                          f"**ERROR**: {row['error'].splitlines()[0]} |")
             continue
         lines.append(
             f"| {row['name']} | `{row['path']}` | {row['requests_per_s']:,.0f} "
             f"| {fmt(row['p50_ms'], '{:.1f} ms')} | {fmt(row['p99_ms'], '{:.1f} ms')} "
-            f"| {row['ratio']:.2f} | {budget} | {verdict(row['problems'])} |")
+            f"| {row['ratio']:.2f} | {row['body_bytes'] / KB:.1f} KB | {budget} "
+            f"| {verdict(row['problems'])} |")
     lines += [
         "",
         "## Page weight (Chromium)",
@@ -447,6 +671,18 @@ def write_reports(data):
             f"| {row['name']} | `{row['path']}` | {f['requests']} | {f['bytes'] / KB:.1f} KB "
             f"| {r['requests']} ({r['from_cache']} from cache) | {r['bytes'] / KB:.1f} KB "
             f"| {budget} | {verdict(row['problems'])} |")
+    idle = [row for row in data["weights"] if row.get("idle")]
+    if idle:
+        lines += ["", "Polling while nothing changes (bytes on the wire per request; the first "
+                  "poll after a page load fetches the fragment, the next ones revalidate):", ""]
+        lines += [f"- {row['name']}: {row['idle']['seconds']} s idle, polls "
+                  f"{', '.join(f'{b:,} B' for b in row['idle']['polls'])}" for row in idle]
+    unique = [row for row in data["endpoints"] if row.get("unique")]
+    if unique:
+        lines += ["", "Responses checked for a value that must never repeat:", ""]
+        lines += [f"- {row['name']}: {row['unique']['with']:,} responses with "
+                  f"`{row['unique_header']}`, {row['unique']['without']} without, "
+                  f"{row['unique']['duplicates']} duplicates" for row in unique]
     if data["failures"] or data["errors"]:
         lines += ["", "## Budget failures and errors", ""]
         lines += [f"- {line}" for line in data["failures"] + data["errors"]]
@@ -473,12 +709,19 @@ def load_endpoints():
 def bench(tmp):
     load_avg = os.getloadavg()[0]
     endpoints = load_endpoints()
-    app_env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"}
+    # TTHC_DEMO: the demo data's accounts keep their published password (tthc/auth refuses
+    # to serve that outside a demo).
+    app_env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench",
+               "TTHC_DEMO": "1"}
     ref_env = {**os.environ, "REFERENCE_DATABASE_URL": f"sqlite:///{tmp}/reference.db"}
     flask = str(BIN / "flask")
     print("Preparing the app's database (db upgrade, demo load) and the reference's...", flush=True)
     run_cli([flask, "--app", "wsgi", "db", "upgrade"], app_env, "flask db upgrade")
     run_cli([flask, "--app", "wsgi", "demo", "load"], app_env, "flask demo load")
+    for ep in endpoints:
+        if ep.get("prepare"):  # e.g. ["demo", "rush", …]: more data for this endpoint
+            run_cli([flask, "--app", "wsgi", *ep["prepare"]], app_env,
+                    f"{ep['name']}: flask {' '.join(ep['prepare'])}")
     run_cli([sys.executable, str(BENCH / "reference.py")], ref_env, "seeding the reference")
 
     servers = []
@@ -494,10 +737,12 @@ def bench(tmp):
         rows, errors = [], []
         for ep in endpoints:
             row = {"name": ep["name"], "path": ep["path"], "method": ep.get("method", "GET"),
-                   "budget_ratio": ep.get("budget_ratio")}
+                   "budget_ratio": ep.get("budget_ratio"), "max_kb": ep.get("max_kb"),
+                   "unique_header": ep.get("unique_header")}
             try:
                 ep["resolved_path"] = row["path"] = resolve_path(app, ep)
                 row.update(measure(app, ep, row["path"], tmp))
+                row["body_bytes"] = ep["_body_bytes"]
             except CannotMeasure as exc:
                 row["error"] = str(exc)
                 errors.append(str(exc))
@@ -514,11 +759,21 @@ def bench(tmp):
             problems = []
             if row["budget_ratio"] is not None and row["ratio"] < row["budget_ratio"]:
                 problems.append(f"ratio {row['ratio']:.2f} < {row['budget_ratio']:.2f}")
+            if row.get("max_kb") is not None and row["body_bytes"] > row["max_kb"] * KB:
+                problems.append(f"response body {row['body_bytes'] / KB:.1f} KB > "
+                                f"{row['max_kb']:g} KB")
             if row["non_2xx_3xx"] or any(row["socket_errors"].values()):
                 problems.append(f"{row['non_2xx_3xx']} non-2xx/3xx responses, "
                                 f"socket errors {row['socket_errors']}")
+            unique = row.get("unique")
+            if unique is not None and (unique["duplicates"] or unique["without"]
+                                       or not unique["with"]):
+                problems.append(f"{unique['duplicates']} duplicate and {unique['without']} "
+                                f"missing {row['unique_header']} values in {unique['with']}")
             # None = nothing to judge (no budget, no errors): reported as "—"
-            row["problems"] = problems if problems or row["budget_ratio"] is not None else None
+            judged = row["budget_ratio"] is not None or row["max_kb"] is not None \
+                or row.get("unique") is not None
+            row["problems"] = problems if problems or judged else None
             failures += [f"{row['name']}: {p}" for p in problems]
 
         print("Page weight in Chromium...", flush=True)

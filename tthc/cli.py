@@ -1,4 +1,5 @@
-"""Command-line tasks: flask catalogue load FILE, flask demo load, flask office list."""
+"""Command-line tasks: flask catalogue load FILE, flask demo load|logins, flask office list,
+flask users create|password|disable|list (tthc/auth/cli.py)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def catalogue_load(path: str | None) -> None:
 
 @demo_cli.command("load")
 def demo_load() -> None:
-    """Load the seed catalogue and the demo office (and, later, demo accounts); idempotent."""
+    """Load the seed catalogue, the demo office, its queue groups and accounts; idempotent."""
     report = catalogue_services.load(
         current_app.config["TTHC_CATALOGUE_FILE"] or catalogue_services.DEFAULT_FILE
     )
@@ -52,6 +53,55 @@ def demo_load() -> None:
             added += 1
     db.session.commit()
     click.echo(f"offices: {added} added")
+    _demo_queue_and_staff(demo)
+
+
+def _demo_queue_and_staff(demo: dict) -> None:
+    """The demo office's service groups and one account per role (password tthc-demo)."""
+    from .auth.passwords import DEMO_PASSWORD, hash_password
+    from .models import ServiceGroup, Staff
+
+    offices = {o.code: o.id for o in db.session.scalars(select(Office))}
+    groups = 0
+    for row in demo.get("service_group", []):
+        office_id = offices[row["office"]]
+        fields = {k: v for k, v in row.items() if k != "office"}
+        if db.session.scalar(select(ServiceGroup.id).filter_by(
+                office_id=office_id, prefix=row["prefix"])) is None:
+            db.session.add(ServiceGroup(office_id=office_id, **fields))
+            groups += 1
+    accounts = 0
+    for row in demo.get("staff", []):
+        if db.session.scalar(select(Staff.id).filter_by(username=row["username"])) is None:
+            fields = {k: v for k, v in row.items() if k != "office"}
+            db.session.add(Staff(office_id=offices[row["office"]],
+                                 password_hash=hash_password(DEMO_PASSWORD), **fields))
+            accounts += 1
+    db.session.commit()
+    click.echo(f"queue groups: {groups} added; staff accounts: {accounts} added")
+
+
+@demo_cli.command("rush")
+@click.option("--officers", default=3, show_default=True,
+              help="Reception accounts demo-quay-01… at counters 1…N (password tthc-demo).")
+@click.option("--tickets", default=30, show_default=True, help="Waiting tickets to add today.")
+def demo_rush(officers: int, tickets: int) -> None:
+    """A Monday morning in the demo office: officers at their counters and a full hall."""
+    from .queue.services import rush
+
+    made, added = rush("demo", officers, tickets)
+    click.echo(f"rush: {made} officer account(s) added, {added} waiting ticket(s) added")
+
+
+@demo_cli.command("logins")
+def demo_logins() -> None:
+    """Print the demo accounts and their password (demo data only)."""
+    from .auth.passwords import DEMO_PASSWORD
+    from .auth.services import demo_accounts
+
+    click.echo(f"  Staff sign-in: /can-bo/dang-nhap  (demo password for all: {DEMO_PASSWORD})")
+    for row in demo_accounts():
+        click.echo(f"    {row['username']:<10} {', '.join(row['roles'])}")
 
 
 @office_cli.command("list")
@@ -63,5 +113,7 @@ def office_list() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (catalogue_cli, demo_cli, office_cli):
+    from .auth.cli import users_cli
+
+    for group in (catalogue_cli, demo_cli, office_cli, users_cli):
         app.cli.add_command(group)

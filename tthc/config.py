@@ -31,8 +31,34 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_PROXY_FIX": 0,  # number of reverse proxies in front (X-Forwarded-*)
     "TTHC_PAGE_CACHE_SECONDS": 60,  # public catalogue pages; 0 turns the cache off
     "TTHC_PAGE_CACHE_SIZE": 500,  # pages kept per worker process
+    # Pre-filing (tthc.intake): uploads, the device cookie of the applicant profile, look-up.
+    "TTHC_UPLOAD_MAX_FILE": 10 * 1024 * 1024,  # bytes per uploaded file, as sent
+    "TTHC_UPLOAD_MAX_DOSSIER": 30 * 1024 * 1024,  # bytes stored per dossier, all files
+    "TTHC_UPLOAD_MAX_PIXELS": 25_000_000,  # most pixels ever decoded (decompression bombs)
+    "TTHC_UPLOAD_MAX_SIDE": 2000,  # images are scaled down to fit this box (px)
+    "TTHC_DEVICE_COOKIE": "tthc_thiet_bi",  # secret cookie binding the profile to a phone
+    "TTHC_DEVICE_COOKIE_DAYS": 365,
+    "TTHC_LOOKUP_RATE_LIMIT": "10 per minute",  # POST /tra-cuu, per client IP
+    "TTHC_DRAFT_RATE_LIMIT": "60 per hour",  # new drafts (POST /nop-truoc), per client IP
+    "TTHC_SQLITE_WAL": True,  # SQLite only: WAL + synchronous=NORMAL (see configure_sqlite)
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Staff accounts (tthc/auth)
+    "TTHC_DEMO": False,  # serving the demo data: allows the demo accounts' known password
+    "TTHC_STAFF_SESSION_HOURS": 10,  # a staff sign-in lasts this long (PERMANENT_SESSION_LIFETIME)
+    "TTHC_LOGIN_MAX_FAILURES": 5,  # failed sign-ins in a row before the account is locked
+    "TTHC_LOGIN_LOCK_MINUTES": 15,
+    "TTHC_LOGIN_RATE_LIMIT": "30 per minute",  # sign-in attempts per address (Flask-Limiter)
+    # The queue (tthc/queue)
+    "TTHC_TICKET_RATE_LIMIT": "60 per minute",  # tickets taken per address (kiosk, phones)
+    "TTHC_TICKET_POLL_SECONDS": 5,  # the live ticket page on a phone
+    "TTHC_BOARD_POLL_SECONDS": 2,  # the hall's display board: a call shows within 3 s
+    "TTHC_COUNTER_POLL_SECONDS": 5,  # the counter screen's waiting lists
+    # The desk (tthc/desk); each office can change them on /can-bo/tiep-nhan/cai-dat
+    "TTHC_DESK_CUTOFF": "15:00",  # received later: counted from the next working day
+    "TTHC_DESK_OPEN": "07:30",
+    "TTHC_DESK_CLOSE": "17:00",  # the hour a due date falls due
+    "TTHC_DOSSIER_CODE_PATTERN": "{unit}-{yymmdd}-{seq:04d}",  # Circular 01/2018 Art 19
 }
 
 # Environment variables read on top of instance/config.py; TTHC_* map to config keys.

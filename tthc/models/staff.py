@@ -75,12 +75,20 @@ class Ticket(db.Model):
     __table_args__ = (
         UniqueConstraint("office_id", "day", "group_id", "number"),
         Index("ix_ticket_queue", "office_id", "day", "status"),
+        # "Call next" reads each priority tier of the queue in order of place; with the group
+        # last, the waiting counts per group are read from the index alone (0003q).
+        Index("ix_ticket_next", "office_id", "day", "status", "priority", "queued_at",
+              "queue_group_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     group_id: Mapped[int] = mapped_column(ForeignKey("service_group.id"))
-    group = relationship("ServiceGroup")
+    group = relationship("ServiceGroup", foreign_keys=[group_id])
+    # The queue it waits in now: the issuing group until a transfer moves it (0003q). The
+    # number and label stay those of the issuing group, so the paper ticket stays right.
+    queue_group_id: Mapped[int] = mapped_column(ForeignKey("service_group.id"))
+    queue_group = relationship("ServiceGroup", foreign_keys=[queue_group_id])
     day: Mapped[dt.date] = mapped_column(Date)
     number: Mapped[int] = mapped_column()
     label: Mapped[str] = mapped_column(String(12))
@@ -95,6 +103,8 @@ class Ticket(db.Model):
     recalls: Mapped[int] = mapped_column(default=0)
     no_shows: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Its place in the queue: arrival, or the time a no-show went back to the end (0003q).
+    queued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     called_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     served_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     done_at: Mapped[dt.datetime | None] = mapped_column(default=None)

@@ -3,3 +3,13 @@
 from flask import Blueprint
 
 bp = Blueprint("queue", __name__)
+
+
+@bp.app_context_processor
+def _present():
+    from . import present
+
+    return {"queue_present": present}
+
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,209 @@
+"""Signing in and out: messages, lockout, rate limit, session lifetime, redirects."""
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from tests.auth import factories
+from tests.conftest import make_app
+from tests.html import check_page
+from tthc.extensions import db
+from tthc.models import Staff
+
+GENERIC = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa."
+
+
+def token(client) -> str:
+    html = client.get("/can-bo/dang-nhap").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, username, password, next_=""):
+    return client.post("/can-bo/dang-nhap", data={
+        "csrf_token": token(client), "username": username, "password": password,
+        "next": next_})
+
+
+@pytest.fixture
+def account(app):
+    """A reception account with a known password (cheap hash) in the demo office."""
+    with app.app_context():
+        return factories.make_staff(factories.demo_office(), "tiepnhan2").id
+
+
+def staff(app, staff_id) -> Staff:
+    with app.app_context():
+        s = db.session.get(Staff, staff_id)
+        db.session.expunge(s)
+        return s
+
+
+def test_login_page(client):
+    response = client.get("/can-bo/dang-nhap")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    check_page(html)
+    assert 'autocomplete="current-password"' in html and 'action="/can-bo/dang-nhap"' in html
+
+
+def test_demo_reception_account_signs_in_to_the_counter_screen(client):
+    response = sign_in(client, "tiepnhan", "tthc-demo")
+    assert response.status_code == 303 and response.location == "/can-bo/quay"
+    assert client.get("/can-bo/quay").status_code == 200
+
+
+@pytest.mark.parametrize("username", ["chuyenmon", "lanhdao", "quantri"])
+def test_other_demo_accounts_land_on_the_staff_home(client, username):
+    response = sign_in(client, username, "tthc-demo")
+    assert response.location == "/can-bo"
+    assert "Trang cán bộ" in client.get("/can-bo").get_data(as_text=True)
+
+
+def test_username_is_case_and_space_insensitive(client, account):
+    assert sign_in(client, "  TiepNhan2 ", factories.PASSWORD).status_code == 303
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client, account):
+    wrong = sign_in(client, "tiepnhan2", "not-the-password")
+    unknown = sign_in(client, "nobody-here", "not-the-password")
+    assert wrong.status_code == unknown.status_code == 422
+    strip = lambda r: re.sub(r'value="[^"]*"', "", r.get_data(as_text=True))  # noqa: E731
+    assert strip(wrong) == strip(unknown)
+    assert GENERIC in strip(wrong)
+
+
+def test_lockout_after_repeated_failures_then_unlock_after_the_delay(client, app, account):
+    for _ in range(5):
+        assert sign_in(client, "tiepnhan2", "wrong-password").status_code == 422
+    locked = staff(app, account)
+    assert locked.locked_until is not None
+    # the right password does not help while locked, and the message is the same
+    response = sign_in(client, "tiepnhan2", factories.PASSWORD)
+    assert response.status_code == 422 and GENERIC in response.get_data(as_text=True)
+    with app.app_context():
+        s = db.session.get(Staff, account)
+        s.locked_until = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+        db.session.commit()
+    assert sign_in(client, "tiepnhan2", factories.PASSWORD).status_code == 303
+    assert staff(app, account).failed_logins == 0
+
+
+def test_a_success_resets_the_failure_count(client, app, account):
+    for _ in range(4):
+        sign_in(client, "tiepnhan2", "wrong-password")
+    assert staff(app, account).failed_logins == 4
+    sign_in(client, "tiepnhan2", factories.PASSWORD)
+    assert staff(app, account).failed_logins == 0
+    assert staff(app, account).last_login_at is not None
+
+
+def test_disabled_account_cannot_sign_in_and_its_session_ends(client, app, account):
+    factories.login(client, account)
+    assert client.get("/can-bo").status_code == 200
+    with app.app_context():
+        db.session.get(Staff, account).active = False
+        db.session.commit()
+    assert client.get("/can-bo").status_code == 303
+    fresh = app.test_client()
+    assert sign_in(fresh, "tiepnhan2", factories.PASSWORD).status_code == 422
+
+
+def test_login_is_rate_limited(seeded_sqlite, tmp_path):
+    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
+    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path,
+                   TTHC_LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    codes = [sign_in(client, "x-nobody", "wrong-password").status_code for _ in range(4)]
+    assert codes == [422, 422, 422, 429]
+    assert "Quá nhiều yêu cầu" in sign_in(client, "x", "y").get_data(as_text=True)
+    assert client.get("/can-bo/dang-nhap").status_code == 200  # only POSTs count
+
+
+def test_configured_lockout_threshold(seeded_sqlite, tmp_path):
+    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
+    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path,
+                   TTHC_LOGIN_MAX_FAILURES=2, TTHC_LOGIN_LOCK_MINUTES=30)
+    client = app.test_client()
+    sign_in(client, "quantri", "wrong-password")
+    sign_in(client, "quantri", "wrong-password")
+    with app.app_context():
+        s = db.session.scalar(select(Staff).filter_by(username="quantri"))
+        until = s.locked_until.replace(tzinfo=dt.timezone.utc)
+        left = until - dt.datetime.now(dt.timezone.utc)
+        assert dt.timedelta(minutes=29) < left <= dt.timedelta(minutes=30)
+
+
+def test_next_is_followed_only_within_the_site(client, account):
+    assert sign_in(client, "tiepnhan2", factories.PASSWORD, "/can-bo").location == "/can-bo"
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"):
+        c = client.application.test_client()
+        assert sign_in(c, "tiepnhan2", factories.PASSWORD, evil).location == "/can-bo/quay"
+
+
+def test_anonymous_staff_page_redirects_to_login_and_back(client, account):
+    response = client.get("/can-bo/quay")
+    assert response.status_code == 303
+    assert response.location == "/can-bo/dang-nhap?next=/can-bo/quay"
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'name="next" value="/can-bo/quay"' in page
+    assert sign_in(client, "tiepnhan2", factories.PASSWORD, "/can-bo/quay").location == \
+        "/can-bo/quay"
+
+
+def test_anonymous_htmx_poll_is_told_to_reload_the_login_page(client):
+    response = client.get("/can-bo/quay", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/can-bo/dang-nhap")
+
+
+def test_signed_in_visit_to_the_login_page_goes_to_work(client, account):
+    factories.login(client, account)
+    assert client.get("/can-bo/dang-nhap").location == "/can-bo/quay"
+
+
+def test_logout_is_a_post_and_ends_the_session(client, account):
+    sign_in(client, "tiepnhan2", factories.PASSWORD)
+    assert client.get("/can-bo/dang-xuat").status_code == 405
+    response = client.post("/can-bo/dang-xuat", data={"csrf_token": factories.csrf(client)})
+    assert response.status_code == 303 and response.location == "/can-bo/dang-nhap"
+    assert "Đã đăng xuất." in client.get("/can-bo/dang-nhap").get_data(as_text=True)
+    assert client.get("/can-bo").status_code == 303
+
+
+def test_logout_without_token_is_refused(client, account):
+    factories.login(client, account)
+    assert client.post("/can-bo/dang-xuat").status_code == 400
+    assert client.get("/can-bo").status_code == 200
+
+
+def test_login_without_csrf_token_gets_the_expired_page(client):
+    response = client.post("/can-bo/dang-nhap", data={"username": "a", "password": "b"})
+    assert response.status_code == 400
+    assert "Trang đã hết hạn" in response.get_data(as_text=True)
+
+
+def test_staff_session_lasts_the_configured_hours(seeded_sqlite, tmp_path):
+    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
+    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path, TTHC_STAFF_SESSION_HOURS=2)
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == dt.timedelta(hours=2)
+    client = app.test_client()
+    response = sign_in(client, "tiepnhan", "tthc-demo")
+    cookie = response.headers["Set-Cookie"]
+    expires = dt.datetime.strptime(re.search(r"Expires=([^;]+)", cookie).group(1),
+                                   "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.timezone.utc)
+    left = expires - dt.datetime.now(dt.timezone.utc)
+    assert dt.timedelta(hours=1, minutes=59) < left <= dt.timedelta(hours=2)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_default_session_lifetime_is_a_working_day(app):
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == dt.timedelta(hours=10)
+
+
+def test_signing_in_keeps_the_chosen_language(client, account):
+    client.get("/can-bo/dang-nhap?lang=en")
+    sign_in(client, "tiepnhan2", factories.PASSWORD)
+    assert 'lang="en"' in client.get("/can-bo").get_data(as_text=True)

@@ -1,0 +1,249 @@
+"""The counter screen and its actions, with and without htmx."""
+
+import re
+
+import pytest
+
+from tests.auth import factories
+from tests.html import check_page
+from tests.queue.helpers import load, post
+from tthc.extensions import db
+from tthc.models import Staff
+from tthc.queue import services
+
+HX = {"HX-Request": "true"}
+
+
+def test_counter_screen_shows_the_queues_and_the_buttons(officer, demo, issue):
+    issue(demo["groups"][0])
+    issue(demo["groups"][1], "merit")
+    response = officer.get("/can-bo/quay")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    check_page(html)
+    assert "Quầy số 1" in html
+    assert "A-001" in html and "B-001" in html and "Ưu tiên" in html
+    assert 'action="/can-bo/quay/goi-tiep"' in html and 'data-key="n"' in html
+    assert "counter.js" in html
+    assert 'hx-get="/can-bo/quay"' in html  # the queues panel refreshes itself
+
+
+def test_queues_panel_is_the_polled_fragment(officer, demo, issue):
+    issue(demo["groups"][0])
+    fragment = officer.get("/can-bo/quay", headers=HX)
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in html
+    assert "A-001" in html and "1 người đang chờ" in html
+    assert "goi-tiep" not in html
+
+
+def test_call_next_without_js_redirects_and_calls_in_order(officer, app, demo, issue):
+    first, _, _ = issue(demo["groups"][0])
+    second, _, _ = issue(demo["groups"][0])
+    urgent, _, _ = issue(demo["groups"][1], "disability")
+    response = post(officer, "/can-bo/quay/goi-tiep")
+    assert response.status_code == 303 and response.location == "/can-bo/quay"
+    assert response.headers["X-Queue-Called"] == "B-001"
+    assert load(app, urgent).status == "called"
+    assert load(app, urgent).counter == 1
+    # calling next finishes the ticket at the counter
+    post(officer, "/can-bo/quay/goi-tiep")
+    assert load(app, urgent).status == "done"
+    assert load(app, first).status == "called"
+    assert load(app, second).status == "waiting"
+    html = officer.get("/can-bo/quay").get_data(as_text=True)
+    assert "A-001" in html and "Đã mời đến quầy" in html
+
+
+def test_call_next_with_htmx_returns_the_ticket_block(officer, demo, issue):
+    issue(demo["groups"][0])
+    response = post(officer, "/can-bo/quay/goi-tiep", headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert '<p class="desk-label">A-001</p>' in html and 'data-key="r"' in html
+    assert 'hx-target="#current"' in html
+    assert 'id="queues"' not in html  # the queues panel refreshes itself, nudged by:
+    assert response.headers["HX-Trigger"] == "tthc-queue-changed"
+    check_page(html, full_page=False)
+
+
+def test_choosing_the_counter_with_htmx_returns_the_whole_panel(officer):
+    response = post(officer, "/can-bo/quay/so-quay", {"quay": "2"}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Quầy số 2" in html and 'id="current"' in html
+    check_page(html, full_page=False)
+
+
+def test_nobody_waiting_is_said_plainly(officer):
+    response = post(officer, "/can-bo/quay/goi-tiep", follow_redirects=True)
+    assert "Không còn ai đang chờ." in response.get_data(as_text=True)
+    assert "X-Queue-Called" not in response.headers
+
+
+def test_arrival_policy_ignores_priority(officer, app, demo, issue):
+    with app.app_context():
+        services.set_call_policy(demo["office"], "arrival")
+    first, _, _ = issue(demo["groups"][0])
+    issue(demo["groups"][0], "elderly")
+    post(officer, "/can-bo/quay/goi-tiep")
+    assert load(app, first).status == "called"
+
+
+def test_group_choice_limits_the_calls_and_is_remembered(officer, app, demo, issue):
+    a_ticket, _, _ = issue(demo["groups"][0])
+    b_ticket, _, _ = issue(demo["groups"][1])
+    post(officer, "/can-bo/quay/goi-tiep", {"chon_nhom": "1", "nhom": [str(demo["groups"][1])]})
+    assert load(app, b_ticket).status == "called"
+    assert load(app, a_ticket).status == "waiting"
+    html = officer.get("/can-bo/quay").get_data(as_text=True)
+    checked = re.findall(r'name="nhom" value="(\d+)" checked', html)
+    assert checked == [str(demo["groups"][1])]
+    post(officer, "/can-bo/quay/goi-tiep")  # without the checkboxes: the remembered choice
+    assert load(app, a_ticket).status == "waiting"
+
+
+def test_recall_start_finish(officer, app, demo, issue):
+    tid, _, _ = issue(demo["groups"][0])
+    post(officer, "/can-bo/quay/goi-tiep")
+    revision = load(app, tid).revision
+    assert post(officer, f"/can-bo/quay/so/{tid}/goi-lai").status_code == 303
+    assert load(app, tid).recalls == 1 and load(app, tid).revision > revision
+    post(officer, f"/can-bo/quay/so/{tid}/bat-dau")
+    assert load(app, tid).status == "serving" and load(app, tid).served_at is not None
+    post(officer, f"/can-bo/quay/so/{tid}/hoan-thanh")
+    assert load(app, tid).status == "done" and load(app, tid).done_at is not None
+
+
+def test_illegal_action_gets_the_reason_not_an_error(officer, app, demo, issue):
+    tid, _, _ = issue(demo["groups"][0])
+    response = post(officer, f"/can-bo/quay/so/{tid}/goi-lai", follow_redirects=True)
+    assert "Chỉ gọi lại được số đang được mời đến quầy." in response.get_data(as_text=True)
+    htmx = post(officer, f"/can-bo/quay/so/{tid}/vang-mat", headers=HX)
+    assert htmx.status_code == 409
+    assert "Chỉ đánh dấu vắng mặt" in htmx.get_data(as_text=True)
+    assert 'role="alert"' in htmx.get_data(as_text=True)
+    assert load(app, tid).status == "waiting"
+
+
+def test_no_show_then_second_no_show(officer, app, demo, issue):
+    tid, _, _ = issue(demo["groups"][0])
+    post(officer, "/can-bo/quay/goi-tiep")
+    post(officer, f"/can-bo/quay/so/{tid}/vang-mat")
+    t = load(app, tid)
+    assert (t.status, t.no_shows, t.counter, t.staff_id) == ("waiting", 1, None, None)
+    post(officer, "/can-bo/quay/goi-tiep")
+    post(officer, f"/can-bo/quay/so/{tid}/vang-mat")
+    assert load(app, tid).status == "missed"
+
+
+def test_transfer_moves_the_ticket_to_another_queue_keeping_its_rank(officer, app, demo, issue):
+    a, b = demo["groups"][:2]
+    moved, label, _ = issue(a)
+    later_b, _, _ = issue(b)
+    post(officer, "/can-bo/quay/goi-tiep", {"chon_nhom": "1", "nhom": [str(a)]})
+    post(officer, f"/can-bo/quay/so/{moved}/chuyen", {"nhom": str(b)})
+    t = load(app, moved)
+    assert (t.status, t.queue_group_id, t.group_id, t.label) == ("waiting", b, a, label)
+    post(officer, "/can-bo/quay/goi-tiep", {"chon_nhom": "1", "nhom": [str(b)]})
+    assert load(app, moved).status == "called"  # it arrived before B-001
+    assert load(app, later_b).status == "waiting"
+
+
+@pytest.mark.parametrize("data", [{}, {"nhom": "abc"}, {"nhom": "99999"}])
+def test_transfer_needs_a_group_of_the_office(officer, app, demo, issue, data):
+    tid, _, _ = issue(demo["groups"][0])
+    post(officer, "/can-bo/quay/goi-tiep")
+    response = post(officer, f"/can-bo/quay/so/{tid}/chuyen", data)
+    assert response.status_code in (303, 404)
+    assert load(app, tid).status == "called"
+
+
+def test_choose_counter(officer, app, demo, issue):
+    assert post(officer, "/can-bo/quay/so-quay", {"quay": "3"}).status_code == 303
+    issue(demo["groups"][0])
+    post(officer, "/can-bo/quay/goi-tiep")
+    assert "Quầy số 3" in officer.get("/can-bo/quay").get_data(as_text=True)
+    bad = post(officer, "/can-bo/quay/so-quay", {"quay": "9"}, follow_redirects=True)
+    assert "Số quầy không hợp lệ." in bad.get_data(as_text=True)
+
+
+def test_an_officer_without_a_counter_must_choose_one(app, demo, issue):
+    with app.app_context():
+        staff_id = factories.make_staff(factories.demo_office(), "moi", counter=None).id
+    client = app.test_client()
+    factories.login(client, staff_id)
+    issue(demo["groups"][0])
+    assert "Chưa chọn quầy" in client.get("/can-bo/quay").get_data(as_text=True)
+    response = post(client, "/can-bo/quay/goi-tiep", follow_redirects=True)
+    assert "Vui lòng chọn số quầy" in response.get_data(as_text=True)
+
+
+def test_staff_can_issue_a_ticket_at_the_counter(officer, app, demo):
+    response = post(officer, "/can-bo/quay/phat-so", {"nhom": demo["groups"][2],
+                                                      "uu_tien": "merit"},
+                    follow_redirects=True)
+    assert "Đã phát số C-001." in response.get_data(as_text=True)
+    with app.app_context():
+        t = db.session.query(services.Ticket).filter_by(label="C-001").one()
+        assert (t.source, t.priority_reason) == ("staff", "merit")
+    assert post(officer, "/can-bo/quay/phat-so", {"nhom": "x"}).status_code == 303
+
+
+def test_call_next_refuses_when_the_database_stays_locked(officer, demo, issue, monkeypatch):
+    issue(demo["groups"][0])
+
+    def busy(*args, **kwargs):
+        raise services.QueueBusy("locked")
+
+    monkeypatch.setattr(services, "call_next_ticket", busy)
+    response = post(officer, "/can-bo/quay/goi-tiep", headers=HX)
+    assert response.status_code == 503
+    assert "Hệ thống đang bận" in response.get_data(as_text=True)
+
+
+def test_service_times_feed_the_wait_estimate(app, demo, issue):
+    a = demo["groups"][0]
+    ids = [issue(a)[0] for _ in range(6)]
+    with app.app_context():
+        staff = db.session.get(Staff, demo["staff"]["tiepnhan"])
+        for _ in range(4):
+            services.call_next(staff, [a])
+        services.call_next(staff, [a])  # finishes the 4th
+        # 4 services of ~0 minutes: ignored (≤ 0), the default still applies
+        group = db.session.get(services.ServiceGroup, a)
+        assert services.wait_estimate(group, 1, services.today()) == 5
+        assert services.ticket_state(db.session.get(services.Ticket, ids[5])).ahead == 0
+
+
+@pytest.mark.parametrize("policy", ["priority", "arrival"])
+def test_the_waiting_list_shows_the_order_call_next_follows(app, demo, issue, policy):
+    with app.app_context():
+        services.set_call_policy(demo["office"], policy)
+    a = demo["groups"][0]
+    for reason in ["", "merit", "", "", "elderly", "", "pregnant", "", "", ""]:
+        issue(a, reason)
+    with app.app_context():
+        listed = [t.id for t in services.queues(demo["office"], limit=6)[0].first]
+        assert services.queues(demo["office"])[0].waiting == 10
+        staff = db.session.get(Staff, demo["staff"]["tiepnhan"])
+        called = [services.call_next(staff, [a]) for _ in range(6)]
+    assert listed == called
+
+
+def test_demo_rush_fills_the_hall(app, demo):
+    result = app.test_cli_runner().invoke(args=["demo", "rush", "--officers", "2",
+                                                "--tickets", "31"])
+    assert "2 officer account(s) added, 31 waiting ticket(s) added" in result.output
+    with app.app_context():
+        office_id = demo["office"]
+        groups = services.queues(office_id)
+        assert [g.waiting for g in groups] == [11, 10, 10]
+        # numbering goes on from the counters
+        t = services.issue_ticket(office_id, groups[0].group)
+        assert t.label == "A-012"
+        officer = db.session.scalar(db.select(Staff).filter_by(username="demo-quay-02"))
+        assert (officer.counter, officer.roles) == (2, ["reception"])
+    again = app.test_cli_runner().invoke(args=["demo", "rush", "--officers", "2",
+                                               "--tickets", "0"])
+    assert "0 officer account(s) added, 0 waiting" in again.output

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import limiter
+from . import bp, services
+from .access import staff_required
+from .forms import EmptyForm, LoginForm
+
+
+def _login_limit() -> str:
+    return current_app.config["TTHC_LOGIN_RATE_LIMIT"]
+
+
+def safe_next(target: str | None) -> str | None:
+    """*target* when it is a path on this site (never another host), else None."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target
+
+
+def landing_url(staff) -> str:
+    """Where an officer starts: the counter screen for reception, the staff home otherwise."""
+    if staff.has_role("reception"):
+        return url_for("queue.counter")
+    return url_for("auth.home")
+
+
+@bp.route("/can-bo/dang-nhap", methods=("GET", "POST"))
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Sign a staff member in; the same answer for every kind of failure."""
+    form = LoginForm()
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")) or landing_url(current_user), 303)
+    error = None
+    if form.validate_on_submit():
+        staff = services.authenticate(form.username.data or "", form.password.data or "")
+        if staff is not None:
+            lang = session.get("lang")
+            session.clear()  # a new sign-in starts a new session (and a new CSRF token)
+            if lang:
+                session["lang"] = lang
+            session.permanent = True  # lasts PERMANENT_SESSION_LIFETIME (TTHC_STAFF_SESSION_HOURS)
+            login_user(staff)
+            return redirect(safe_next(form.next.data) or landing_url(staff), 303)
+        error = gettext(
+            "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa. Sau "
+            "%(n)d lần nhập sai liên tiếp, tài khoản bị khóa %(m)d phút.",
+            n=current_app.config["TTHC_LOGIN_MAX_FAILURES"],
+            m=current_app.config["TTHC_LOGIN_LOCK_MINUTES"])
+    elif request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    status = 200 if error is None else 422
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/can-bo/dang-xuat")
+def logout():
+    """Sign out and go back to the sign-in page."""
+    EmptyForm()  # CSRFProtect has already checked the token
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(gettext("Đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.get("/can-bo")
+@staff_required()
+def home():
+    """Show what this officer can open, by role."""
+    return render_template("auth/home.html")

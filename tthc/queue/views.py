@@ -1,0 +1,321 @@
+from __future__ import annotations
+
+import functools
+
+from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
+                   request, session, url_for)
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+
+from ..auth import staff_required
+from ..domain import queue as rules
+from ..extensions import db, limiter
+from ..htmx import is_fragment_request
+from ..i18n import render_message
+from ..models import Office, ServiceGroup
+from ..offices import current_office
+from ..web import static_url
+from . import bp, present, services
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _office_or_404():
+    office = g.office = current_office()  # web.office_context reuses it for the layout
+    if office is None:
+        abort(404)
+    return office
+
+
+def _etag(*parts: object) -> str:
+    """A weak validator from the state the answer depends on, its language and shape.
+
+    Weak: Flask-Compress sends compressed bytes under it, which a strong tag would forbid.
+    """
+    fragment = "f" if is_fragment_request() else "p"
+    return ".".join(str(p) for p in (*parts, str(get_locale()), fragment))
+
+
+def _not_modified(etag: str):
+    """A bodyless 304 when the client already has this state, else None."""
+    if request.if_none_match.contains_weak(etag):
+        response = make_response("", 304)
+        response.set_etag(etag, weak=True)
+        return response
+    return None
+
+
+def _assets(*files: str) -> str:
+    # Full pages name static files by content hash: a deploy must change the page's tag.
+    return "-".join(static_url(f).rsplit("=", 1)[-1][:6] for f in files)
+
+
+def _fragment(template: str, **context) -> str:
+    """Render a fragment. Fragments never show the office (the page around them does), so
+    the office is not looked up for them (web.office_context reads g.office when set)."""
+    g.setdefault("office", None)
+    return render_template(template, **context)
+
+
+def _ticket_limit() -> str:
+    return current_app.config["TTHC_TICKET_RATE_LIMIT"]
+
+
+# --------------------------------------------------------------------------- citizens
+
+
+@bp.get("/lay-so")
+def kiosk():
+    """Show one big button per service group, with the priority choices (tablet at the door)."""
+    office = _office_or_404()
+    return render_template("queue/kiosk.html", groups=services.groups_of(office.id),
+                           reasons=rules.PRIORITY_REASONS, error=None)
+
+
+@bp.post("/lay-so")
+@limiter.limit(_ticket_limit)
+def take():
+    """Give a queue number in the chosen group and show its live page."""
+    office = _office_or_404()
+    groups = services.groups_of(office.id)
+    group = next((g_ for g_ in groups if str(g_.id) == request.form.get("nhom", "")), None)
+    try:
+        reason = rules.parse_priority_reason(request.form.get("uu_tien"))
+    except ValueError:
+        reason, group = "", None
+    if group is None:
+        error = gettext("Vui lòng chọn một trong các nút bên dưới để lấy số.")
+        return render_template("queue/kiosk.html", groups=groups,
+                               reasons=rules.PRIORITY_REASONS, error=error), 422
+    ticket = services.issue_ticket(office, group, source="kiosk", priority_reason=reason)
+    return redirect(url_for("queue.ticket", token=ticket.token, kiosk=1), 303)
+
+
+@bp.get("/so/<token>")
+def ticket(token: str):
+    """Show a ticket's place in the queue, then the call; a fragment for htmx polling."""
+    found = services.ticket_by_token(token)
+    if found is None:
+        abort(404)
+    g.public_page = True  # no CSRF token, no personal data: the same for anyone with the link
+    kiosk_mode = request.args.get("kiosk") == "1"
+    etag = _etag("t", found.id, found.revision, services.queue_revision(found.office_id),
+                 int(kiosk_mode), "" if is_fragment_request() else _assets(*PAGE_ASSETS))
+    unchanged = _not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    state = services.ticket_state(found)
+    context = {"state": state, "t": found, "kiosk_mode": kiosk_mode,
+               "poll": current_app.config["TTHC_TICKET_POLL_SECONDS"]}
+    if is_fragment_request():
+        # 286 tells htmx to stop polling: nothing will change any more.
+        response = make_response(_fragment("queue/_ticket.html", **context),
+                                 286 if state.final else 200)
+    else:
+        g.office = db.session.get(Office, found.office_id)  # the ticket's, printed on it
+        context["qr"] = present.qr_svg(url_for("queue.ticket", token=found.token,
+                                               _external=True))
+        response = make_response(render_template("queue/ticket.html", **context))
+    response.set_etag(etag, weak=True)
+    return response
+
+
+PAGE_ASSETS = ("css/site.css", "js/site.js", "js/ticket.js", "vendor/htmx-2.0.11.min.js")
+BOARD_ASSETS = ("css/site.css", "js/site.js", "js/board.js", "vendor/htmx-2.0.11.min.js")
+
+
+@bp.get("/man-hinh")
+def board():
+    """The hall's display: who is at each counter, the last 5 called, how many wait."""
+    office = _office_or_404()
+    g.public_page = True  # ticket numbers and counters only: no personal data
+    etag = _etag("b", office.id, services.queue_revision(office.id),
+                 "" if is_fragment_request() else _assets(*BOARD_ASSETS))
+    unchanged = _not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    context = {"b": services.board(office),
+               "poll": current_app.config["TTHC_BOARD_POLL_SECONDS"]}
+    if is_fragment_request():
+        response = make_response(_fragment("queue/_board.html", **context))
+    else:
+        response = make_response(render_template("queue/board.html", **context))
+    response.set_etag(etag, weak=True)
+    return response
+
+
+# --------------------------------------------------------------------------- the counter
+
+COUNTER_KEY = "queue_counter"
+GROUPS_KEY = "queue_groups"
+
+
+def my_counter() -> int | None:
+    """The counter this officer calls to: chosen in this session, else the account's."""
+    chosen = session.get(COUNTER_KEY)
+    return chosen if isinstance(chosen, int) else current_user.counter
+
+
+def my_groups(ids: list[int]) -> list[int]:
+    """The queues this officer calls from (chosen in this session; all by default)."""
+    chosen = [i for i in session.get(GROUPS_KEY, []) if i in ids]
+    return chosen or list(ids)
+
+
+def _current_context(error: str | None = None, current: list | None = None) -> dict:
+    """What the ticket block (#current) shows: the ticket at this counter, its actions."""
+    return {"groups": services.group_infos(current_user.office_id), "error": error,
+            "current": current if current is not None else services.at_counter(current_user)}
+
+
+def _desk_context(error: str | None = None) -> dict:
+    """What the officer's panel (#desk) shows: the counter, the ticket block, "Gọi tiếp"."""
+    context = _current_context(error)
+    context.update(served=my_groups([g_.id for g_ in context["groups"]]), counter=my_counter(),
+                   counters=db.session.get(Office, current_user.office_id).counters or 1)
+    return context
+
+
+def _queues_context() -> dict:
+    return {"queues": services.queues(current_user.office_id),
+            "done_today": services.served_today(current_user),
+            "poll": current_app.config["TTHC_COUNTER_POLL_SECONDS"]}
+
+
+def _after_action(error: str | None = None, status: int = 200, panel: str = "current",
+                  current: list | None = None):
+    """htmx: the ticket block (or the whole panel), and a nudge to the queues panel.
+
+    Without JavaScript: back to the counter screen (PRG), the message flashed.
+    """
+    if is_fragment_request():
+        if panel == "desk":
+            body = _fragment("queue/_desk.html", **_desk_context(error))
+        else:
+            body = _fragment("queue/_current.html", **_current_context(error, current))
+        # The queues panel listens for this and refreshes itself.
+        return body, status, {"HX-Trigger": "tthc-queue-changed"}
+    if error:
+        flash(error, "error")
+    return redirect(url_for("queue.counter"), 303)
+
+
+@bp.get("/can-bo/quay")
+@staff_required("reception")
+def counter():
+    """The counter screen: the ticket at this counter, its actions, the queues."""
+    if is_fragment_request():  # the queues panel polls this URL
+        return _fragment("queue/_queues.html", **_queues_context())
+    return render_template("queue/counter.html", **_queues_context(), **_desk_context())
+
+
+def _queue_action(view):
+    """Turn the service's refusals into the officer's message (409), never a 500."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except services.NotFound:
+            abort(404)
+        except rules.QueueError as refusal:
+            return _after_action(render_message(refusal.message), 409)
+        except services.QueueBusy:
+            return _after_action(gettext("Hệ thống đang bận, vui lòng bấm lại."), 503)
+
+    return wrapper
+
+
+@bp.post("/can-bo/quay/goi-tiep")
+@staff_required("reception")
+@_queue_action
+def call_next():
+    """Finish the ticket at this counter and call the next one (priority policy)."""
+    ids = [g_.id for g_ in services.group_infos(current_user.office_id)]
+    if request.form.get("chon_nhom"):  # the form carries the group checkboxes
+        session[GROUPS_KEY] = [int(v) for v in request.form.getlist("nhom")
+                               if v.isdigit() and int(v) in ids]
+    counter = my_counter()
+    if counter is None:
+        return _after_action(gettext("Vui lòng chọn số quầy trước khi gọi."), 409)
+    called = services.call_next_ticket(current_user, my_groups(ids), counter)
+    if called is None:
+        return _after_action(gettext("Không còn ai đang chờ."))
+    # Right after "Gọi tiếp" the called ticket is the only one at this counter.
+    response = make_response(_after_action(current=[called]))
+    # The label called, for tools (and the benchmark's duplicate check); no personal data.
+    response.headers["X-Queue-Called"] = called.label
+    return response
+
+
+def _ticket_action(action: str):
+    def view(ticket_id: int):
+        group_id = request.form.get("nhom", type=int) if action == "transfer" else None
+        if action == "transfer" and group_id is None:
+            return _after_action(gettext("Vui lòng chọn nhóm cần chuyển đến."), 422)
+        services.act(current_user, ticket_id, action, group_id=group_id, counter=my_counter())
+        return _after_action()
+
+    return view
+
+
+for _action, _url, _doc in (
+    ("recall", "goi-lai", "Call the ticket at this counter again (on the board and phone)."),
+    ("start", "bat-dau", "Mark the called citizen as arrived: service starts."),
+    ("finish", "hoan-thanh", "Mark the ticket done."),
+    ("no_show", "vang-mat", "The called citizen did not come: back in the queue once."),
+    ("transfer", "chuyen", "Send the ticket to another group's queue, keeping its rank."),
+):
+    _view = _ticket_action(_action)
+    _view.__name__, _view.__doc__ = _action, _doc
+    bp.add_url_rule(f"/can-bo/quay/so/<int:ticket_id>/{_url}", endpoint=_action,
+                    view_func=staff_required("reception")(_queue_action(_view)),
+                    methods=["POST"])
+
+
+@bp.post("/can-bo/quay/so-quay")
+@staff_required("reception")
+def choose_counter():
+    """Remember which counter this officer sits at (for this sign-in)."""
+    office = db.session.get(Office, current_user.office_id)
+    number = request.form.get("quay", type=int)
+    if number is None or not 1 <= number <= max(office.counters or 1, 1):
+        return _after_action(gettext("Số quầy không hợp lệ."), 422, panel="desk")
+    session[COUNTER_KEY] = number
+    return _after_action(panel="desk")
+
+
+@bp.post("/can-bo/quay/phat-so")
+@staff_required("reception")
+def staff_issue():
+    """Give a queue number at the counter (a citizen without a phone or at a closed kiosk)."""
+    group = db.session.get(ServiceGroup, request.form.get("nhom", type=int) or 0)
+    try:
+        reason = rules.parse_priority_reason(request.form.get("uu_tien"))
+    except ValueError:
+        group = None
+    if group is None or group.office_id != current_user.office_id:
+        return _after_action(gettext("Vui lòng chọn nhóm để phát số."), 422)
+    ticket_ = services.issue_ticket(current_user.office_id, group, source="staff",
+                                    priority_reason=reason)
+    if is_fragment_request():
+        return _after_action()
+    flash(gettext("Đã phát số %(label)s.", label=ticket_.label), "info")
+    return redirect(url_for("queue.counter"), 303)
+
+
+@bp.route("/can-bo/hang-doi/cai-dat", methods=("GET", "POST"))
+@staff_required("admin")
+def settings():
+    """Set the office's call order: priority tickets first, or strictly by arrival."""
+    office_id = current_user.office_id
+    if request.method == "POST":
+        policy = request.form.get("thu_tu", "")
+        if policy not in rules.POLICIES:
+            return render_template("queue/settings.html", policy=services.call_policy(office_id),
+                                   error=gettext("Vui lòng chọn một cách gọi số.")), 422
+        services.set_call_policy(office_id, policy)
+        flash(gettext("Đã lưu cách gọi số."), "info")
+        return redirect(url_for("queue.settings"), 303)
+    return render_template("queue/settings.html", policy=services.call_policy(office_id),
+                           error=None)

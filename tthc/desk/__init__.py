@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("desk", __name__)
+
+from . import ledger, pages, processing, views  # noqa: E402,F401

@@ -1,0 +1,82 @@
+"""After reception: hand-overs, the result, its return, the one new date, and the slips."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext
+from flask_login import current_user
+
+from ..auth import staff_required
+from . import bp, forms, services, slips
+from .pages import dossier_or_404, logged, show_page
+from .views import DESK, DOSSIER, decision, to_dossier
+
+
+@bp.post(DOSSIER + "/chuyen")
+@staff_required(*DESK)
+@decision
+def handover(dossier_id: int):
+    """Hand the dossier to another officer; logged with the time (Form 05)."""
+    dossier = dossier_or_404(dossier_id)
+    read = forms.read_handover(request.form, services.colleagues(current_user.office_id))
+    if not read.ok:
+        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+    services.hand_over(dossier.id, current_user, read.values["to"], read.values["note"])
+    logged(dossier, "update", f"chuyển xử lý cho cán bộ #{read.values['to'].id}")
+    flash(gettext("Đã chuyển hồ sơ cho %(name)s.", name=read.values["to"].full_name), "info")
+    return to_dossier(dossier.id, "giai-quyet")
+
+
+@bp.post(DOSSIER + "/xu-ly-xong")
+@staff_required("reception", "specialist")
+@decision
+def resolve(dossier_id: int):
+    """The result is ready (status 9)."""
+    dossier = dossier_or_404(dossier_id)
+    services.resolve(dossier.id, current_user)
+    logged(dossier, "update", "đã xử lý xong")
+    flash(gettext("Hồ sơ đã có kết quả."), "info")
+    return to_dossier(dossier.id, "tra-ket-qua")
+
+
+@bp.post(DOSSIER + "/tra-ket-qua")
+@staff_required("reception")
+@decision
+def return_result(dossier_id: int):
+    """Hand the result over: at the counter, by public post (address), or electronically."""
+    dossier = dossier_or_404(dossier_id)
+    read = forms.read_return(request.form)
+    if not read.ok:
+        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+    services.return_result(dossier.id, current_user, **read.values)
+    logged(dossier, "update", f"trả kết quả ({read.values['channel']})")
+    flash(gettext("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code or ""), "info")
+    return to_dossier(dossier.id)
+
+
+@bp.post(DOSSIER + "/hen-lai")
+@staff_required("specialist", "leader")
+@decision
+def reschedule(dossier_id: int):
+    """Form 04: apologise and give a new date, once, at least one day before the due date."""
+    dossier = dossier_or_404(dossier_id)
+    read = forms.read_reschedule(request.form, services.office_hours(dossier.office_id))
+    if not read.ok:
+        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+    services.reschedule(dossier.id, current_user, read.values["new_due"], read.values["reason"])
+    logged(dossier, "update", "hẹn lại ngày trả kết quả")
+    return redirect(url_for("desk.slip", dossier_id=dossier.id, form="04"), 303)
+
+
+@bp.get(DOSSIER + "/phieu/<form>")
+@staff_required(*DESK)
+def slip(dossier_id: int, form: str):
+    """Print one of the dossier's official documents (A5), filled with its data."""
+    dossier = dossier_or_404(dossier_id)
+    if form not in slips.FORMS or form not in dict(slips.available(dossier)):
+        abort(404)
+    reprint = slips.printed_before(dossier, form)
+    logged(dossier, "print", f"mẫu {form}")
+    with force_locale("vi"):  # official documents are in Vietnamese
+        return render_template(f"desk/slips/form{form}.html", reprint=reprint, form=form,
+                               **slips.context(dossier, form))

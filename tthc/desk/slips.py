@@ -1,0 +1,282 @@
+"""The official documents of Circular 01/2018/TT-VPCP (domain.md §1.2, §11.2), filled in.
+
+Forms 01–05 print on A5, the ledger (Form 06) on A4 landscape, by the browser's print CSS.
+Each slip carries a QR code to the public look-up with the dossier's code: the code alone
+shows the status, never personal data. Slips are in Vietnamese, the official language,
+whatever language the officer's screen uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from ..domain import reception
+from ..domain.codes import format_prefiling_code
+from ..domain.i18n import N_
+from ..domain.status import Status
+from ..domain.workdays import timeliness
+from ..extensions import db
+from ..i18n import working_time
+from ..models import AccessLog, Dossier, DossierEvent, Office
+from ..queue.present import qr_svg
+from . import present, services
+
+FORMS = ("01", "02", "03", "04", "05")
+
+
+def available(dossier: Dossier) -> list[tuple[str, str]]:
+    """The official documents this dossier has: (form number, title)."""
+    found = []
+    if dossier.received_at is not None:
+        found.append(("01", gettext("Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả")))
+    if dossier.supplement_items:
+        found.append(("02", gettext("Mẫu 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")))
+    if dossier.refusal_reason:
+        found.append(("03", gettext("Mẫu 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ")))
+    if dossier.rescheduled:
+        found.append(("04", gettext("Mẫu 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả")))
+    if dossier.received_at is not None:
+        found.append(("05", gettext("Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ")))
+    return found
+
+
+def printed_before(dossier: Dossier, form: str) -> bool:
+    return db.session.scalar(select(AccessLog.id).where(
+        AccessLog.dossier_id == dossier.id, AccessLog.action == "print",
+        AccessLog.detail == f"mẫu {form}").limit(1)) is not None
+
+
+def lookup_code(dossier: Dossier) -> str:
+    return dossier.code or format_prefiling_code(dossier.prefiling_code)
+
+
+def lookup_qr(dossier: Dossier) -> tuple[str, Any]:
+    """The public look-up's URL with the dossier's code, and its QR code."""
+    url = url_for("intake.lookup", ma=lookup_code(dossier), _external=True)
+    return url, qr_svg(url, gettext("Mã QR tra cứu hồ sơ"))
+
+
+def _last(dossier: Dossier, action: str) -> DossierEvent | None:
+    return next((e for e in reversed(dossier.events) if e.action == action), None)
+
+
+@dataclass
+class PaperLine:
+    name: str
+    form: str
+    quantity: int
+
+
+def papers_received(dossier: Dossier, desk: reception.DeskReport) -> list[PaperLine]:
+    """Form 01's "Thành phần hồ sơ": each accepted paper, in what form, how many."""
+    lines = []
+    for paper in desk.completeness.papers:
+        found = desk.checks.get(paper.key)
+        if found is not None and found.accepted:
+            form = gettext("Bản chính") if found.verdict == reception.ORIGINAL else \
+                gettext("Bản sao")
+            note = f" ({found.note})" if found.note else ""
+            lines.append(PaperLine(paper.name_vi + note, form, found.quantity))
+        elif paper.generated and found is None:
+            lines.append(PaperLine(paper.name_vi, gettext("Bản chính"), 1))
+    return lines
+
+
+def applicant(dossier: Dossier) -> dict[str, str]:
+    answers = dossier.answers or {}
+    keys = ("full_name", "address", "phone", "email")
+    return {k: str(answers.get(f"applicant_{k}") or "") for k in keys}
+
+
+def context(dossier: Dossier, form: str) -> dict:
+    """Everything one slip prints; in Vietnamese."""
+    with force_locale("vi"):
+        spec = services.spec_of(dossier)
+        desk = services.desk_report(dossier, spec)
+        names = services.staff_names(dossier.office_id)
+        url, qr = lookup_qr(dossier)
+        result = {
+            "dossier": dossier, "p": spec, "office": db.session.get(Office, dossier.office_id),
+            "person": applicant(dossier), "qr": qr, "lookup_url": url,
+            "lookup_code": lookup_code(dossier), "names": names,
+            "today": services.local(dt.datetime.now(dt.timezone.utc)), "signed_at": None,
+        }
+        if form == "01":
+            result.update(papers=papers_received(dossier, desk),
+                          legal_time=working_time(spec.statutory_days),
+                          received=present.hour_and_date(dossier.received_at),
+                          due=present.hour_and_date(dossier.due_at),
+                          return_to=present.return_label(dossier.return_channel or "desk"),
+                          book=services.local(dossier.received_at).year,
+                          line=services.ledger_number(dossier),
+                          receiver=names.get(dossier.received_by_id, ""),
+                          signed_at=services.local(dossier.received_at))
+        elif form == "02":
+            event = _last(dossier, "request_supplement")
+            result.update(items=[i for i in dossier.supplement_items or []
+                                 if isinstance(i, dict)],
+                          reason=event.note if event else "",
+                          officer=names.get(event.staff_id, "") if event else "",
+                          signed_at=services.local(event.at) if event else None)
+        elif form == "03":
+            event = _last(dossier, "reject")
+            result.update(officer=names.get(event.staff_id, "") if event else "",
+                          signed_at=services.local(event.at) if event else None)
+        elif form == "04":
+            event = _last(dossier, "reschedule")
+            result.update(reason=event.note if event else "",
+                          signed_at=services.local(event.at) if event else None,
+                          received=present.local_date(dossier.received_at),
+                          old_due=present.hour_and_date(dossier.original_due_at),
+                          new_due=present.hour_and_date(dossier.due_at))
+        elif form == "05":
+            result.update(rows=control_rows(dossier, names),
+                          received=present.hour_and_date(dossier.received_at),
+                          due=present.hour_and_date(dossier.due_at))
+        return result
+
+
+@dataclass
+class ControlRow:
+    step: str
+    at: str
+    giver: str
+    taker: str
+    result: str
+    note: str = ""
+
+
+def control_rows(dossier: Dossier, names: dict[int, str]) -> list[ControlRow]:
+    """Form 05's rows: reception, each hand-over, the result, its return, with times."""
+    due = services.aware(dossier.due_at)
+    desk_name = gettext("Bộ phận Một cửa")
+
+    def judged(at) -> str:
+        return gettext(timeliness(services.aware(at), due).label) if due and at else ""
+
+    rows = [ControlRow(gettext("Tiếp nhận hồ sơ"), present.hour_and_date(dossier.received_at),
+                       gettext("Người nộp hồ sơ"),
+                       f"{desk_name}: {names.get(dossier.received_by_id, '')}", "")]
+    for event in dossier.events:
+        if event.action == "handover":
+            data = services.handover_of(event)
+            rows.append(ControlRow(gettext("Giao, nhận hồ sơ"), present.hour_and_date(event.at),
+                                   names.get(data.get("from"), ""), names.get(data.get("to"), ""),
+                                   judged(event.at), data.get("note", "")))
+        elif event.action == "resolve":
+            rows.append(ControlRow(gettext("Có kết quả giải quyết"),
+                                   present.hour_and_date(event.at), names.get(event.staff_id, ""),
+                                   desk_name, judged(event.at)))
+        elif event.action == "return_result":
+            rows.append(ControlRow(gettext("Trả kết quả"), present.hour_and_date(event.at),
+                                   desk_name, dossier.returned_to or present.return_label(
+                                       dossier.return_channel), "",
+                                   present.return_label(dossier.return_channel)))
+    return rows
+
+
+# --- the ledger (Form 06) -----------------------------------------------------------------------
+
+
+@dataclass
+class LedgerRow:
+    number: int
+    code: str
+    procedure: str
+    sets: str
+    applicant: str
+    address: str
+    phone: str  # masked: lists never show the whole number
+    received: str
+    due: str
+    transferred: str
+    resolved: str
+    returned: str
+    receiver: str
+    note: str
+    dossier_id: int
+
+
+def ledger_rows(dossiers: list[Dossier], names: dict[int, str]) -> list[LedgerRow]:
+    rows: list[LedgerRow] = []
+    number, year = 0, None
+    for dossier in dossiers:
+        received = services.local(dossier.received_at)
+        if received.year != year:  # one book a year, lines numbered from 1
+            number, year = (services.ledger_number(dossier) or 1) - 1, received.year
+        number += 1
+        person = applicant(dossier)
+        started = next((e.at for e in dossier.events if e.action in ("start", "handover")), None)
+        rows.append(LedgerRow(
+            number, dossier.code or "", dossier.procedure_version.name_vi, "01",
+            person["full_name"], person["address"], present.masked_phone(dossier),
+            present.hour_and_date(dossier.received_at), present.hour_and_date(dossier.due_at),
+            present.hour_and_date(started), present.hour_and_date(dossier.resolved_at),
+            present.hour_and_date(dossier.returned_at), names.get(dossier.received_by_id, ""),
+            ledger_note(dossier), dossier.id))
+    return rows
+
+
+def ledger_note(dossier: Dossier) -> str:
+    notes = [gettext(Status(dossier.status).label)]
+    if dossier.same_day and not dossier.slip_requested:
+        notes.append(gettext("trả trong ngày, không giấy hẹn"))
+    if services.overdue(dossier):
+        notes.append(gettext("quá hạn"))
+    judged = services.measured(dossier)
+    if judged is not None:
+        notes.append(gettext(judged.label).lower())
+    if dossier.rescheduled:
+        notes.append(gettext("đã hẹn lại"))
+    return "; ".join(notes)
+
+
+LEDGER_HEADERS = (
+    N_("STT"), N_("Mã hồ sơ"), N_("Tên thủ tục hành chính"), N_("Số lượng hồ sơ (bộ)"),
+    N_("Tên cá nhân, tổ chức"), N_("Địa chỉ"), N_("Số điện thoại"), N_("Ngày, giờ nhận hồ sơ"),
+    N_("Ngày, giờ hẹn trả kết quả"), N_("Chuyển xử lý"), N_("Có kết quả"),
+    N_("Ngày, giờ trả kết quả"), N_("Người tiếp nhận"), N_("Ghi chú"),
+)
+
+
+def ledger_headers() -> list[str]:
+    return [gettext(h) for h in LEDGER_HEADERS]
+
+
+def ledger_xlsx(office: Office, start: dt.date, end: dt.date, rows: list[LedgerRow]) -> bytes:
+    """The ledger as an .xlsx workbook (openpyxl), one line per dossier, Form 06's columns."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    with force_locale("vi"):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "So theo doi ho so"
+        sheet.append([gettext("SỔ THEO DÕI HỒ SƠ")])
+        sheet.append([office.name])
+        sheet.append([gettext("Từ ngày %(start)s đến ngày %(end)s",
+                              start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))])
+        sheet.append([])
+        sheet.append(ledger_headers())
+        for row in rows:
+            sheet.append([row.number, row.code, row.procedure, row.sets, row.applicant,
+                          row.address, row.phone, row.received, row.due, row.transferred,
+                          row.resolved, row.returned, row.receiver, row.note])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for cell in sheet[5]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = (6, 28, 40, 10, 26, 36, 18, 24, 24, 24, 24, 24, 24, 30)
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A6"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,327 @@
+"""The desk's home, opening a dossier, walk-ins, the check and the decision at reception.
+
+Every flow is a plain form: POST, then 303 to a page; a refusal comes back as the page
+with the message beside the field (422) or at the top (409). The check panel also answers
+htmx with its fragment, from the same URL. Every read and change is in the access log.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..auth import log_access, staff_required
+from ..catalogue import services as catalogue_services
+from ..domain.status import IllegalTransition, Status
+from ..extensions import db
+from ..htmx import is_fragment_request
+from ..i18n import render_message
+from ..intake import forms as intake_forms
+from ..intake import services as intake
+from ..intake import uploads
+from ..models import Office
+from . import bp, forms, services
+from .pages import check_fragment, dossier_or_404, logged, show_page
+
+DESK = ("reception", "specialist", "leader")  # who reads dossiers
+# Ids are 32-bit integers in the database: a longer number is a 404, not a driver error.
+DOSSIER = "/can-bo/ho-so/<int(max=2147483647):dossier_id>"
+
+
+def to_dossier(dossier_id: int, anchor: str | None = None):
+    return redirect(url_for("desk.show", dossier_id=dossier_id, _anchor=anchor), 303)
+
+
+def decision(view):
+    """Turn the service's refusals into the officer's message on the page, never a 500."""
+
+    @functools.wraps(view)
+    def wrapper(dossier_id: int, *args, **kwargs):
+        try:
+            return view(dossier_id, *args, **kwargs)
+        except services.DeskRefusal as refusal:
+            errors = {refusal.field: refusal.text} if refusal.field else None
+            return show_page(dossier_or_404(dossier_id), status=refusal.status,
+                             error=None if errors else refusal.text, errors=errors,
+                             posted=request.form, log=False)
+        except IllegalTransition as illegal:
+            return show_page(dossier_or_404(dossier_id), status=409,
+                             error=render_message(illegal.message), log=False)
+        except services.DeskBusy:
+            return show_page(dossier_or_404(dossier_id), status=503, log=False,
+                             error=gettext("Hệ thống đang bận, vui lòng bấm lại."))
+
+    return wrapper
+
+
+# --- home and opening a dossier ---------------------------------------------------------------
+
+
+def home_page(*, code: str = "", error: str | None = None, status: int = 200):
+    return render_template("desk/home.html", code=code, error=error,
+                           tickets=services.counter_tickets(current_user),
+                           lists=services.worklists(current_user)), status
+
+
+@bp.get("/can-bo/tiep-nhan")
+@staff_required(*DESK)
+def home():
+    """The desk's start: open a dossier by code or scan, the counter's ticket, the work lists."""
+    return home_page()
+
+
+@bp.post("/can-bo/tiep-nhan/mo")
+@staff_required(*DESK)
+def open_dossier():
+    """Open the dossier whose code (or scanned link) was given; the page again if none."""
+    raw = forms.text(request.form, "ma", 500)
+    if not raw:
+        return home_page(error=gettext("Nhập hoặc quét mã nộp trước (ví dụ: ABCD-2345) hoặc mã "
+                                       "hồ sơ."), status=422)
+    dossier = services.find(raw, current_user.office_id)
+    if dossier is None:
+        return home_page(code=raw, status=422, error=gettext(
+            "Không tìm thấy hồ sơ có mã này ở cơ quan. Kiểm tra lại mã nộp trước (8 ký tự, ví "
+            "dụ: ABCD-2345) hoặc mã hồ sơ ghi trên giấy tiếp nhận."))
+    if current_user.has_role("reception"):
+        services.link_ticket(dossier, current_user)
+    return to_dossier(dossier.id)
+
+
+# --- walk-in and assisted filing --------------------------------------------------------------
+
+
+def _versions() -> dict:
+    return {v.procedure.code: v for v in catalogue_services.versions_in_force()}
+
+
+def new_page(*, errors=None, posted=None, status: int = 200):
+    versions = sorted(_versions().values(), key=lambda v: (v.field, -v.popularity, v.name_vi))
+    return render_template("desk/new.html", versions=versions, errors=errors or {},
+                           posted=posted or {}), status
+
+
+@bp.get("/can-bo/tiep-nhan/moi")
+@staff_required("reception")
+def new():
+    """Start a dossier for a citizen who did not pre-file, or file on their behalf."""
+    return new_page(posted={"kenh": "1"})
+
+
+@bp.post("/can-bo/tiep-nhan/moi")
+@staff_required("reception")
+def create():
+    """Create the walk-in (or assisted) dossier, sent at once, and open it for the check."""
+    read = forms.read_walk_in(request.form, _versions())
+    if not read.ok:
+        return new_page(errors=read.errors, posted=request.form, status=422)
+    office = db.session.get(Office, current_user.office_id)
+    dossier = services.start_walk_in(read.values["version"], office, current_user,
+                                     channel=read.values["channel"],
+                                     portal_code=read.values["portal_code"])
+    logged(dossier, "create", f"kênh {dossier.channel}")
+    return to_dossier(dossier.id, "thong-tin")
+
+
+# --- the dossier --------------------------------------------------------------------------------
+
+
+@bp.get(DOSSIER)
+@staff_required(*DESK)
+def show(dossier_id: int):
+    """The dossier at the desk: its data, the check, the decision, processing and slips."""
+    return show_page(dossier_or_404(dossier_id))
+
+
+@bp.post(DOSSIER + "/nhan-ho-so")
+@staff_required("reception")
+@decision
+def accept_draft(dossier_id: int):
+    """Take a pre-filed draft the citizen did not send: sent now, at the counter (0 → 1)."""
+    dossier = dossier_or_404(dossier_id)
+    if Status(dossier.status) != Status.DRAFT:
+        return show_page(dossier, status=409, log=False,
+                         error=gettext("Hồ sơ đã được gửi; không cần nhận lại."))
+    services.submit_for_citizen(dossier, current_user)
+    logged(dossier, "update", "nhận hồ sơ nháp tại quầy")
+    return to_dossier(dossier.id, "kiem-tra")
+
+
+@bp.post(DOSSIER + "/thong-tin")
+@staff_required("reception")
+@decision
+def answers(dossier_id: int):
+    """Save the answers typed or corrected at the desk (logged by field name)."""
+    dossier = dossier_or_404(dossier_id)
+    if Status(dossier.status) not in services.CORRECTABLE:
+        return show_page(dossier, status=409, log=False, error=gettext(
+            "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
+    spec = services.spec_of(dossier)
+    form = intake_forms.bind(spec, formdata=request.form)
+    changed = services.save_answers(dossier, forms.read_answers(spec, dossier, request.form))
+    if changed:
+        logged(dossier, "update", "sửa: " + ", ".join(changed)[:900])
+    report = services.desk_report(dossier, spec).completeness
+    if report.field_errors:
+        return show_page(dossier, status=422, form=form, log=False, error=gettext(
+            "Đã lưu. Còn thông tin chưa đúng: xem thông báo bên cạnh từng ô."))
+    if changed and dossier.code:
+        flash(gettext("Đã sửa thông tin hồ sơ. In lại giấy tiếp nhận nếu thông tin trên giấy đã "
+                      "thay đổi."), "info")
+    elif changed:
+        flash(gettext("Đã lưu thông tin hồ sơ."), "info")
+    return to_dossier(dossier.id, "kiem-tra")
+
+
+@bp.post(DOSSIER + "/thu-tuc")
+@staff_required("reception")
+@decision
+def procedure(dossier_id: int):
+    """Correct a mis-chosen procedure; the answers stay, the change is logged."""
+    dossier = dossier_or_404(dossier_id)
+    version = _versions().get(forms.text(request.form, "thu_tuc", 63))
+    if version is None:
+        return show_page(dossier, status=422, log=False, errors={
+            "thu_tuc": gettext("Chọn thủ tục đúng với yêu cầu của công dân.")}, posted=request.form)
+    if Status(dossier.status) not in services.CORRECTABLE:
+        return show_page(dossier, status=409, log=False, error=gettext(
+            "Hồ sơ đã có kết quả hoặc đã kết thúc: không đổi thủ tục được nữa."))
+    if version.id != dossier.procedure_version_id:
+        old, new_code = services.change_procedure(dossier, version)
+        logged(dossier, "update", f"thủ tục: {old} → {new_code}")
+        flash(gettext("Đã đổi thủ tục. Kiểm tra lại giấy tờ; in lại giấy tiếp nhận nếu đã in."),
+              "info")
+    return to_dossier(dossier.id, "thong-tin")
+
+
+@bp.post(DOSSIER + "/kenh")
+@staff_required("reception")
+@decision
+def channel(dossier_id: int):
+    """Record how the dossier came: at the counter, online (assisted, portal code), by post."""
+    dossier = dossier_or_404(dossier_id)
+    errors: dict[str, str] = {}
+    values = forms.read_channel(request.form, errors)
+    if errors:
+        return show_page(dossier, status=422, log=False, errors=errors, posted=request.form)
+    services.set_channel(dossier, values["channel"], values["portal_code"], current_user)
+    logged(dossier, "update", f"kênh {values['channel']}")
+    return to_dossier(dossier.id, "thong-tin")
+
+
+@bp.post(DOSSIER + "/giay-to")
+@staff_required("reception")
+@decision
+def papers(dossier_id: int):
+    """Store the verdict on each paper; the check panel again (a fragment for htmx)."""
+    dossier = dossier_or_404(dossier_id)
+    if Status(dossier.status) not in services.AT_INTAKE:
+        return show_page(dossier, status=409, log=False, error=gettext(
+            "Hồ sơ đã được xử lý ở bước tiếp nhận; không kiểm tra lại giấy tờ được."))
+    read = forms.read_checks(request.form, services.spec_of(dossier))
+    if read.ok:
+        services.save_checks(dossier, read.values["checks"], current_user)
+        logged(dossier, "update", "kiểm tra giấy tờ")
+    if is_fragment_request():
+        return check_fragment(dossier, errors=read.errors, posted=request.form,
+                              status=200 if read.ok else 422)
+    if not read.ok:
+        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+    return to_dossier(dossier.id, "quyet-dinh")
+
+
+@bp.post(DOSSIER + "/tiep-nhan")
+@staff_required("reception")
+@decision
+def receive(dossier_id: int):
+    """Receive the dossier: official code; same day without a slip, or Form 01."""
+    dossier_or_404(dossier_id)
+    dossier = services.receive(dossier_id, current_user,
+                               slip_requested=request.form.get("in_phieu") == "1",
+                               keep_promise=request.form.get("giu_hen") == "1")
+    logged(dossier, "update", f"tiếp nhận, mã {dossier.code}")
+    if dossier.slip_requested:
+        return redirect(url_for("desk.slip", dossier_id=dossier.id, form="01"), 303)
+    flash(gettext("Đã tiếp nhận hồ sơ %(code)s. Trả kết quả trong ngày, không lập giấy hẹn.",
+                  code=dossier.code), "info")
+    return to_dossier(dossier.id, "giai-quyet")
+
+
+def supplement_page(dossier, *, items, errors=None, posted=None, status: int = 200):
+    from ..domain import reception
+
+    spec = services.spec_of(dossier)
+    return render_template("desk/supplement.html", dossier=dossier, p=spec, items=items,
+                           targets=reception.supplement_targets(spec), errors=errors or {},
+                           posted=posted), status
+
+
+@bp.route(DOSSIER + "/bo-sung", methods=("GET", "POST"))
+@staff_required("reception", "specialist")
+@decision
+def supplement(dossier_id: int):
+    """Form 02: the items generated from the check, editable; sent once and completely."""
+    dossier = dossier_or_404(dossier_id)
+    if request.method == "GET":
+        logged(dossier, "view", "yêu cầu bổ sung")
+        return supplement_page(dossier, items=services.proposed_items(dossier))
+    read = forms.read_supplement(request.form, services.spec_of(dossier))
+    if not read.ok:
+        return supplement_page(dossier, items=services.proposed_items(dossier),
+                               errors=read.errors, posted=request.form, status=422)
+    services.request_supplement(dossier.id, current_user, read.values["items"],
+                                read.values["reason"])
+    logged(dossier, "update", f"yêu cầu bổ sung {len(read.values['items'])} mục")
+    return redirect(url_for("desk.slip", dossier_id=dossier.id, form="02"), 303)
+
+
+@bp.post(DOSSIER + "/tu-choi")
+@staff_required("reception", "specialist")
+@decision
+def refuse(dossier_id: int):
+    """Form 03: refuse the dossier with its specific reason."""
+    dossier = dossier_or_404(dossier_id)
+    read = forms.read_refusal(request.form)
+    if not read.ok:
+        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+    services.refuse(dossier.id, current_user, read.values["reason"])
+    logged(dossier, "update", "từ chối")
+    return redirect(url_for("desk.slip", dossier_id=dossier.id, form="03"), 303)
+
+
+@bp.post(DOSSIER + "/rut")
+@staff_required("reception")
+@decision
+def withdraw(dossier_id: int):
+    """Record the citizen's withdrawal, asked for at the counter."""
+    dossier = dossier_or_404(dossier_id)
+    services.withdraw(dossier.id, current_user)
+    logged(dossier, "update", "rút hồ sơ")
+    flash(gettext("Đã ghi nhận công dân rút hồ sơ."), "info")
+    return to_dossier(dossier.id)
+
+
+@bp.get(DOSSIER + "/tep/<int(max=2147483647):upload_id>")
+@staff_required(*DESK)
+def upload_file(dossier_id: int, upload_id: int):
+    """Send one of the dossier's files to an officer of its office (logged)."""
+    dossier = dossier_or_404(dossier_id)
+    found = next((u for u in dossier.uploads if u.id == upload_id), None)
+    if found is None or not intake.can_read_upload(dossier, token_ok=False, staff=current_user):
+        abort(404)
+    try:
+        path = uploads.path_of(found.stored_name)
+    except ValueError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    log_access(dossier.id, "download", f"tệp {found.id}", commit=True)
+    pdf = found.content_type == uploads.PDF
+    response = send_file(path, mimetype=found.content_type, as_attachment=pdf,
+                         download_name=f"giay-to-{found.id}.{'pdf' if pdf else 'jpg'}",
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

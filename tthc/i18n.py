@@ -33,7 +33,13 @@ def select_locale() -> str:
 def render_message(message: Message | str) -> str:
     """Translate a domain Message (or a plain msgid) in the current locale."""
     if isinstance(message, Message):
-        return gettext(message.text, **dict(message.params))
+        params = dict(message.params)
+        lang = str(get_locale() or "vi")
+        if lang != "vi":
+            # Domain messages name fields and papers in both languages: label / label_en.
+            params.update({k[: -len(lang) - 1]: v for k, v in message.params.items()
+                           if k.endswith("_" + lang) and v})
+        return gettext(message.text, **params)
     return gettext(message)
 
 

@@ -18,4 +18,50 @@
       flash.replaceChildren(box);
     }
   });
+  // Pre-filing (tthc.intake) ------------------------------------------------------------
+  // The GOV.UK error summary takes the focus when a page comes back with errors.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && document.activeElement !== summary) { summary.focus(); }
+  });
+  // The live check replaces a field's message element out of band; keep the control's
+  // aria-invalid and the field's red bar in step with it.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var box = event.target;  // the new element (detail.target is the one it replaced)
+    if (!box || !box.classList || !box.classList.contains("field-msg")) { return; }
+    var invalid = !!box.querySelector(".field-error");
+    document.querySelectorAll('[aria-describedby~="' + box.id + '"]').forEach(function (el) {
+      var controls = el.tagName === "FIELDSET" ? el.querySelectorAll("input") : [el];
+      controls.forEach(function (c) {
+        if (invalid) { c.setAttribute("aria-invalid", "true"); } else { c.removeAttribute("aria-invalid"); }
+      });
+    });
+    var wrap = box.closest(".field");
+    if (wrap) { wrap.classList.toggle("field-invalid", invalid); }
+  });
+  // Nothing typed is lost: what the live check has not saved yet is sent when the page is
+  // hidden (tab closed, phone locked), and checked again when the connection comes back.
+  // "edits" counts changes; a check saves all edits made before it was sent.
+  var dirty = null, edits = 0;
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.querySelector("#completeness[hx-post]")) { dirty = form; edits += 1; }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "completeness") { event.detail.xhr.tthcEdits = edits; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (event.detail.successful && xhr && xhr.tthcEdits === edits) { dirty = null; }
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "hidden" || !dirty || !navigator.sendBeacon) { return; }
+    var data = new FormData(dirty);
+    Array.from(data.keys()).forEach(function (key) { if (key.indexOf("file_") === 0) { data.delete(key); } });
+    if (navigator.sendBeacon(dirty.querySelector("#completeness").getAttribute("hx-post"), data)) { dirty = null; }
+  });
+  window.addEventListener("online", function () {
+    var panel = document.getElementById("completeness");
+    if (panel && dirty && window.htmx) { window.htmx.trigger(dirty, "change"); }
+  });
 })();

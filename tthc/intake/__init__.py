@@ -3,3 +3,10 @@
 from flask import Blueprint
 
 bp = Blueprint("intake", __name__)
+
+from . import views  # noqa: E402,F401
+from .forms import field_attrs, input_type  # noqa: E402
+
+# The form macro (templates/_macros/forms.html) writes controls with these.
+bp.add_app_template_global(field_attrs, "field_attrs")
+bp.add_app_template_global(input_type, "input_type")

@@ -1,0 +1,194 @@
+"""The live check: one POST saves the draft and answers with the panel (htmx) or the page."""
+
+import gzip
+import re
+import unicodedata
+
+import pytest
+
+from tests.html import check_page
+
+from .conftest import APPLICANT, BIRTH, complete_answers, papers_to_bring, procedure
+
+
+@pytest.fixture
+def draft(citizen):
+    return citizen.start()
+
+
+def test_the_fragment_saves_and_answers_200_without_a_layout(citizen, draft):
+    response = citizen.post(draft + "/kiem-tra", {"applicant_full_name": "Nguyễn Thị Hoà",
+                                                  "applicant_id_number": "12345"}, htmx=True)
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers.get("Vary", "")
+    assert response.headers["Cache-Control"] == "no-store"
+    text = response.get_data(as_text=True)
+    assert "<html" not in text and "<main" not in text
+    check_page(text, full_page=False)
+    assert "Còn thiếu" in text
+    # the wrong ID number's message goes beside its field, out of band
+    box = re.search(
+        r'<p class="field-msg" id="applicant_id_number-error" hx-swap-oob="true">.*?</p>', text)[0]
+    assert "12 chữ số" in box
+    # autosave: what was typed is stored, even the wrong number
+    answers = citizen.dossier(draft).answers
+    assert answers["applicant_full_name"] == "Nguyễn Thị Hoà"
+    assert answers["applicant_id_number"] == "12345"
+
+
+def test_without_htmx_a_wrong_answer_gets_the_page_with_an_error_summary(citizen, draft):
+    response = citizen.post(draft + "/kiem-tra", {"applicant_full_name": "Nguyễn Thị Hoà",
+                                                  "applicant_id_number": "12345"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    check_page(page)
+    assert "<title>Lỗi: " in page
+    summary = re.search(r'<div class="error-summary".*?</div>\s*</div>', page, re.S)[0]
+    assert "Có lỗi cần sửa" in summary and "autofocus" in summary
+    assert 'href="#applicant_id_number"' in summary
+    # the error sits beside the field too, and nothing typed is lost
+    assert re.search(r'id="applicant_id_number-error"><span class="field-error">', page)
+    assert 'aria-invalid="true"' in page
+    assert 'value="12345"' in page and 'value="Nguyễn Thị Hoà"' in page
+    # empty required fields are not errors while drafting: they are gaps in the panel
+    assert 'href="#applicant_birth_date"' not in summary
+
+
+def test_without_htmx_a_good_check_redirects_to_the_panel(citizen, draft):
+    response = citizen.post(draft + "/kiem-tra", {"applicant_full_name": "Nguyễn Thị Hoà"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == draft + "#completeness"
+    assert citizen.dossier(draft).answers["applicant_full_name"] == "Nguyễn Thị Hoà"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_check_needs_the_csrf_token(citizen, draft, htmx):
+    response = citizen.post(draft + "/kiem-tra", {"applicant_full_name": "Người Lạ"},
+                            htmx=htmx, csrf=False)
+    assert response.status_code == 400
+    assert "Người Lạ" not in response.get_data(as_text=True)
+    assert citizen.dossier(draft).answers.get("applicant_full_name", "") == ""
+    if htmx:  # htmx shows the message in the page's message area
+        assert response.headers["HX-Retarget"] == "#flash"
+
+
+def test_fixed_messages_are_cleared_only_when_the_page_shows_them(citizen, draft):
+    good = {"applicant_id_number": "001190012345"}
+    shown = citizen.post(draft + "/kiem-tra", {**good, "_msgs": "applicant_id_number"}, htmx=True)
+    text = shown.get_data(as_text=True)
+    assert '<p class="field-msg" id="applicant_id_number-error" hx-swap-oob="true"></p>' in text
+    assert '<input type="hidden" id="ui-msgs" name="_msgs" value="" hx-swap-oob="true">' in text
+    quiet = citizen.post(draft + "/kiem-tra", good, htmx=True).get_data(as_text=True)
+    assert "applicant_id_number-error" not in quiet  # nothing to change on the page
+
+
+def test_a_field_appears_when_its_condition_starts_to_hold(app, citizen, draft):
+    page = citizen.client.get(draft).get_data(as_text=True)
+    hidden_state = re.search(r'id="ui-hidden" name="_hidden" value="([^"]*)"', page)[1]
+    assert "copies" in hidden_state.split(",")
+    assert re.search(r'<div class="field" id="copies-field" hidden>', page)
+    text = citizen.post(draft + "/kiem-tra", {"want_copies": "1", "_hidden": hidden_state},
+                        htmx=True).get_data(as_text=True)
+    assert re.search(r'<div class="field" id="copies-field" hx-swap-oob="true">', text)
+    assert "copies" not in re.search(r'id="ui-hidden" name="_hidden" value="([^"]*)"', text)[1]
+    # and goes away again
+    text = citizen.post(draft + "/kiem-tra", {"want_copies": "", "_hidden": ""},
+                        htmx=True).get_data(as_text=True)
+    assert re.search(r'<div class="field" id="copies-field" hidden hx-swap-oob="true">', text)
+
+
+def test_an_unticked_box_is_saved_as_no(citizen, draft):
+    citizen.post(draft + "/kiem-tra", {"want_copies": "1"}, htmx=True)
+    assert citizen.dossier(draft).answers["want_copies"] == "1"
+    citizen.post(draft + "/kiem-tra", {}, htmx=True)  # a browser sends nothing for it
+    assert citizen.dossier(draft).answers["want_copies"] == ""
+
+
+def test_an_id_number_that_disagrees_with_the_birth_date_warns_without_blocking(citizen, draft):
+    data = {**APPLICANT, "applicant_birth_date": "15/03/1991"}
+    text = citizen.post(draft + "/kiem-tra", data, htmx=True).get_data(as_text=True)
+    box = re.search(r'id="applicant_id_number-error" hx-swap-oob="true">(.*?)</p>', text)[1]
+    assert "field-warning" in box and "1990" in box and "field-error" not in box
+    assert 'href="#applicant_id_number"' not in text  # not a gap
+
+
+def test_text_is_stored_in_nfc(citizen, draft):
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hoà")
+    citizen.post(draft + "/kiem-tra", {"applicant_full_name": nfd}, htmx=True)
+    stored = citizen.dossier(draft).answers["applicant_full_name"]
+    assert stored == unicodedata.normalize("NFC", nfd) != nfd
+
+
+def test_a_complete_dossier_says_so_and_lists_the_originals(app, citizen, draft):
+    spec = procedure(app, BIRTH)
+    answers = complete_answers(spec)
+    data = {**answers, "papers_confirmed": papers_to_bring(spec, answers)}
+    text = citizen.post(draft + "/kiem-tra", data, htmx=True).get_data(as_text=True)
+    assert "Hồ sơ đã đủ" in text and "Còn thiếu" not in text
+    assert "Giấy chứng sinh" in text  # an original to bring
+    assert "8.000\xa0₫" in text  # registered within 60 days: free, but one copy costs 8.000
+
+
+def test_the_panel_links_each_gap_to_its_field(citizen, draft):
+    text = citizen.post(draft + "/kiem-tra", {}, htmx=True).get_data(as_text=True)
+    count = int(re.search(r"Còn thiếu (\d+) mục", text)[1])
+    links = re.findall(r'<a href="#([\w-]+)">', text)
+    assert len(links) == count and "applicant_full_name" in links
+    assert "giay-to-giay_to_tuy_than" in links  # a paper links to its block
+
+
+def test_the_fragment_is_small(citizen, draft):
+    """Budget: a completeness fragment ≤ 3 KB on the wire, even for an empty draft."""
+    state = citizen.page_state(draft)  # as the page posts it
+    response = citizen.post(draft + "/kiem-tra", {"applicant_id_number": "12", **state},
+                            htmx=True, headers={"Accept-Encoding": "gzip"})
+    body = response.get_data()
+    assert response.headers.get("Content-Encoding") == "gzip"
+    assert len(body) <= 3000, len(body)
+    # uncompressed, the longest panel (a new draft: 20 gaps) stays under 4 KB
+    assert len(gzip.decompress(body)) < 4000, len(gzip.decompress(body))
+
+
+def test_a_nearly_complete_drafts_fragment_is_under_3_kb_even_uncompressed(app, citizen, draft):
+    answers = complete_answers(procedure(app, BIRTH))
+    answers.pop("mother_full_name")
+    citizen.post(draft + "/luu", answers)
+    state = citizen.page_state(draft)
+    text = citizen.post(draft + "/kiem-tra", {**answers, "applicant_id_number": "12", **state},
+                        htmx=True).get_data()
+    assert len(text) <= 3000, len(text)
+
+
+def test_a_sent_dossier_is_not_changed_by_a_late_check(app, citizen, draft):
+    citizen.fill_complete(draft)
+    assert citizen.action(draft + "/nop").status_code == 303
+    late = citizen.post(draft + "/kiem-tra", {"applicant_full_name": "Muộn"}, htmx=True)
+    assert late.status_code == 409
+    assert late.headers["HX-Retarget"] == "#flash"
+    plain = citizen.post(draft + "/kiem-tra", {"applicant_full_name": "Muộn"})
+    assert plain.status_code == 303
+    assert citizen.dossier(draft).answers["applicant_full_name"] == APPLICANT["applicant_full_name"]
+
+
+def _state_in(text: str) -> dict[str, str]:
+    return {name: re.search(rf'name="{name}" value="([^"]*)" hx-swap-oob', text)[1]
+            for name in ("_msgs", "_hidden", "_panel")}
+
+
+def test_typing_on_in_a_field_that_is_fine_sends_nothing_but_saves(citizen, draft):
+    state = citizen.page_state(draft)
+    first = citizen.post(draft + "/kiem-tra", {**APPLICANT, **state}, htmx=True)
+    assert first.status_code == 200  # the panel changed: six fewer gaps
+    state = _state_in(first.get_data(as_text=True))
+    more = {**APPLICANT, "applicant_address": APPLICANT["applicant_address"] + " (nhà 2)"}
+    again = citizen.post(draft + "/kiem-tra", {**more, **state}, htmx=True)
+    assert again.status_code == 204 and again.get_data() == b""  # htmx swaps nothing
+    assert citizen.dossier(draft).answers["applicant_address"] == more["applicant_address"]
+    # a change the page must show is sent, with the new state
+    wrong = citizen.post(draft + "/kiem-tra", {**more, **state, "applicant_id_number": "12"},
+                         htmx=True)
+    assert wrong.status_code == 200
+    assert _state_in(wrong.get_data(as_text=True))["_panel"] != state["_panel"]
+    # and an old page (another state) always gets the panel
+    stale = citizen.post(draft + "/kiem-tra", {**more, **state, "_panel": "0"}, htmx=True)
+    assert stale.status_code == 200 and "Còn thiếu" in stale.get_data(as_text=True)

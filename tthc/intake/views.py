@@ -1,0 +1,313 @@
+"""Pre-filing on a phone: choose, start, fill with a live check, upload, submit, look up.
+
+Every flow is a plain form first: POST, then a 303 to a page. htmx only makes the live check
+faster, through the same URL (a fragment for htmx, the page without). The link token is the
+only key to a dossier: pages under /ho-so/<token> are never cached, and never give their
+URL to another site as a Referer.
+"""
+
+from __future__ import annotations
+
+from flask import (abort, after_this_request, current_app, flash, redirect, render_template,
+                   request, send_file, url_for)
+from flask_babel import gettext
+
+from ..catalogue import services as catalogue_services
+from ..domain.codes import format_prefiling_code
+from ..domain.status import IllegalTransition
+from ..extensions import db, limiter
+from ..htmx import is_fragment_request
+from ..i18n import render_message
+from ..offices import current_office
+from . import bp, present, services, uploads
+from .pages import (check_fragment, dossier_or_404, form_page, lookup_page, save_posted,
+                    status_page)
+
+
+TOKEN_PAGE_REFERRER_POLICY = "same-origin"
+
+
+@bp.before_request
+def _keep_after_commit():
+    # A draft's page shows what it has just saved: expiring every attribute and relation on
+    # commit would only reload them, one query each. This session lives for this request.
+    db.session().expire_on_commit = False
+
+
+@bp.after_request
+def _private(response):
+    # Personal data, CSRF tokens and link tokens: never stored by any cache.
+    response.headers["Cache-Control"] = "no-store"
+    if request.view_args and "token" in request.view_args:
+        # The token is in the URL: no other site may ever see it in a Referer header. Not
+        # "no-referrer": over HTTPS, Flask-WTF refuses a POST without a same-origin Referer
+        # (WTF_CSRF_SSL_STRICT), so every button of the page would fail.
+        response.headers["Referrer-Policy"] = TOKEN_PAGE_REFERRER_POLICY
+    return response
+
+
+def _device_secret() -> str | None:
+    return request.cookies.get(current_app.config["TTHC_DEVICE_COOKIE"])
+
+
+def _forget_device() -> None:
+    services.forget(_device_secret())
+
+    @after_this_request
+    def clear(response):
+        config = current_app.config
+        response.delete_cookie(config["TTHC_DEVICE_COOKIE"], path="/", httponly=True,
+                               samesite="Lax", secure=config["SESSION_COOKIE_SECURE"])
+        return response
+
+
+def _to_draft(token: str, anchor: str | None = None):
+    return redirect(url_for("intake.draft", token=token, _anchor=anchor), 303)
+
+
+# --- choose and start ---------------------------------------------------------------------
+
+
+@bp.get("/nop-truoc")
+def start():
+    """Choose a procedure, or show what preparing its dossier involves and start it."""
+    code = request.args.get("thu_tuc", "")
+    if not code:
+        return render_template("intake/choose.html", versions=catalogue_services.search())
+    version = catalogue_services.get_in_force(code[:63]) or abort(404)
+    profile = services.profile_for(_device_secret())
+    return render_template("intake/start.html", version=version,
+                           p=catalogue_services.spec_of(version), profile=profile)
+
+
+@bp.post("/nop-truoc")
+@limiter.limit(lambda: current_app.config["TTHC_DRAFT_RATE_LIMIT"])
+def create():
+    """Create a draft for the chosen procedure and open it."""
+    version = catalogue_services.get_in_force(request.form.get("thu_tuc", "")[:63]) or abort(404)
+    office = current_office() or abort(503)
+    _, token = services.create_draft(version, office, services.profile_for(_device_secret()))
+    return _to_draft(token)
+
+
+@bp.post("/quen-thong-tin")
+def forget():
+    """Delete the applicant details remembered on this phone."""
+    _forget_device()
+    flash(gettext("Đã xóa thông tin người nộp lưu trên điện thoại này."))
+    code = request.form.get("thu_tuc", "")[:63]
+    return redirect(url_for("intake.start", thu_tuc=code or None), 303)
+
+
+# --- the draft ------------------------------------------------------------------------------
+
+
+@bp.get("/ho-so/<token>")
+def draft(token):
+    """Show the draft's form; once sent, its status and history."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return status_page(dossier, token)
+    return form_page(dossier, token)
+
+
+@bp.post("/ho-so/<token>/kiem-tra")
+def check(token):
+    """Save what was typed and say what is still missing (a fragment for htmx)."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return _not_editable(token)
+    posted = save_posted(dossier)
+    if is_fragment_request():
+        return check_fragment(dossier, token, posted)
+    if posted.upload_errors or posted.report.field_errors:
+        return form_page(dossier, token, posted=posted, status=422)
+    return _to_draft(token, "completeness")
+
+
+@bp.post("/ho-so/<token>/luu")
+def save(token):
+    """Save the draft as it is (the "Lưu" button), then show it again."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return _not_editable(token)
+    posted = save_posted(dossier)
+    if posted.upload_errors:
+        return form_page(dossier, token, posted=posted, status=422)
+    flash(gettext("Đã lưu hồ sơ."))
+    return _to_draft(token)
+
+
+@bp.post("/ho-so/<token>/giay-to/<paper_key>")
+def upload(token, paper_key):
+    """Store the photos or PDFs chosen for a paper (and save every answer with them)."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return _not_editable(token)
+    spec = services.spec_of(dossier)
+    if not any(p.key == paper_key and not p.generated for p in spec.papers):
+        abort(404)
+    posted = save_posted(dossier, require_file=paper_key)
+    if posted.upload_errors:
+        return form_page(dossier, token, posted=posted, status=posted.upload_status)
+    flash(gettext("Đã tải lên."))
+    return _to_draft(token, "giay-to-" + paper_key)
+
+
+@bp.get("/ho-so/<token>/tep/<int:upload_id>")
+def upload_file(token, upload_id):
+    """Send one of the dossier's files to the holder of its link."""
+    dossier = dossier_or_404(token)
+    upload_row = next((u for u in dossier.uploads if u.id == upload_id), None)
+    if upload_row is None or not services.can_read_upload(dossier, token_ok=True):
+        abort(404)
+    try:
+        path = uploads.path_of(upload_row.stored_name)
+    except ValueError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    pdf = upload_row.content_type == uploads.PDF
+    response = send_file(path, mimetype=upload_row.content_type, as_attachment=pdf,
+                         download_name=f"giay-to-{upload_row.id}.{'pdf' if pdf else 'jpg'}",
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.post("/ho-so/<token>/tep/<int:upload_id>/xoa")
+def delete_upload(token, upload_id):
+    """Delete one uploaded file (the answers posted with the button are saved first)."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return _not_editable(token)
+    upload_row = next((u for u in dossier.uploads if u.id == upload_id), None)
+    if upload_row is None:
+        abort(404)
+    paper_key = upload_row.paper_key
+    save_posted(dossier, with_files=False)
+    services.delete_upload(dossier, upload_id)
+    flash(gettext("Đã xóa tệp."))
+    return _to_draft(token, "giay-to-" + paper_key)
+
+
+@bp.post("/ho-so/<token>/quen-thong-tin")
+def forget_in_draft(token):
+    """Save the draft, then delete the applicant details remembered on this phone."""
+    dossier = dossier_or_404(token)
+    if services.editable(dossier):
+        save_posted(dossier, with_files=False, sync_profile=False)
+    services.stop_remembering(dossier)
+    _forget_device()
+    flash(gettext("Đã xóa thông tin người nộp lưu trên điện thoại này. Hồ sơ này vẫn giữ "
+                  "nguyên."))
+    return _to_draft(token)
+
+
+@bp.post("/ho-so/<token>/nop")
+def submit(token):
+    """Send the dossier to the office when the server finds nothing missing."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return _not_editable(token)
+    posted = save_posted(dossier)
+    if posted.upload_errors:
+        return form_page(dossier, token, posted=posted, status=422)
+    try:
+        services.submit(dossier)
+    except services.Incomplete as incomplete:
+        return form_page(dossier, token, report=incomplete.report, submit_failed=True,
+                         status=422)
+    return redirect(url_for("intake.submitted", token=token), 303)
+
+
+@bp.get("/ho-so/<token>/da-nop")
+def submitted(token):
+    """Confirm the pre-filing: the code, the QR, what to bring, when to come."""
+    dossier = dossier_or_404(token)
+    if services.editable(dossier):
+        return _to_draft(token)
+    return status_page(dossier, token, confirmation=True)
+
+
+@bp.post("/ho-so/<token>/sua")
+def reopen(token):
+    """Edit a sent dossier again, before the office receives it."""
+    dossier = dossier_or_404(token)
+    try:
+        services.reopen(dossier)
+    except IllegalTransition as error:
+        return status_page(dossier, token, error=render_message(error.message), status=409)
+    flash(gettext("Hồ sơ đã chuyển về bản nháp. Sửa xong, bấm «Nộp trước» để gửi lại."))
+    return _to_draft(token)
+
+
+@bp.post("/ho-so/<token>/rut")
+def withdraw(token):
+    """Withdraw the dossier (status 7): the office will not handle it."""
+    dossier = dossier_or_404(token)
+    try:
+        services.withdraw(dossier)
+    except IllegalTransition as error:
+        return status_page(dossier, token, error=render_message(error.message), status=409)
+    flash(gettext("Đã rút hồ sơ."))
+    return _to_draft(token)
+
+
+@bp.get("/ho-so/<token>/to-khai")
+def declaration(token):
+    """Print the filled declaration form (tờ khai), so that nobody copies it out by hand."""
+    dossier = dossier_or_404(token)
+    spec = services.spec_of(dossier)
+    if not spec.declaration_form:
+        abort(404)
+    report = services.assess_dossier(dossier, spec)
+    return render_template("intake/declaration.html", dossier=dossier, token=token, p=spec,
+                           report=report, rows=present.declaration_rows(report),
+                           code=format_prefiling_code(dossier.prefiling_code))
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """More than the server takes in one request: show the draft as saved, with a message."""
+    from ..errors import render_error
+
+    token = (request.view_args or {}).get("token")
+    dossier = services.find_by_token(token) if token else None
+    if dossier is None or not services.editable(dossier):
+        return render_error(413)
+    limit = current_app.config["MAX_CONTENT_LENGTH"] or 0
+    return form_page(dossier, token, status=413, general_errors=[gettext(
+        "Các tệp gửi cùng một lúc lớn hơn %(mb)s MB nên không nhận được. Tải lên từng tệp "
+        "một, hoặc chụp ảnh với độ phân giải thấp hơn.", mb=uploads._mb(limit))])
+
+
+def _not_editable(token: str):
+    """A sent dossier cannot be changed: say so (htmx) or show its status page."""
+    if is_fragment_request():
+        from ..errors import render_error
+
+        return render_error(409, gettext("Hồ sơ đã được gửi"),
+                            gettext("Hồ sơ này đã được gửi nên không sửa được nữa. Tải lại "
+                                    "trang để xem trạng thái; muốn sửa, bấm «Sửa lại hồ sơ»."))
+    return _to_draft(token)
+
+
+# --- look-up --------------------------------------------------------------------------------
+
+
+@bp.get("/tra-cuu")
+def lookup():
+    """Ask for the pre-filing or dossier code, and the phone's last 4 digits.
+
+    ?ma=<code> (the QR code on the desk's slips) fills the code in; the look-up itself stays
+    a POST, rate-limited.
+    """
+    return lookup_page(code=request.args.get("ma", ""))
+
+
+@bp.post("/tra-cuu")
+@limiter.limit(lambda: current_app.config["TTHC_LOOKUP_RATE_LIMIT"])
+def lookup_result():
+    """Show a dossier's status: its history with the phone's last digits, else only its status."""
+    return lookup_page(request.form)

@@ -86,7 +86,7 @@ def test_messages_name_fields_in_english_on_english_pages(citizen):
     assert "Mother&#39;s full name" in page or "Mother's full name" in page
     text = citizen.post(path + "/nop", {}).get_data(as_text=True)
     # the summary lists the gaps; their field and section names are the English ones
-    assert "«Full name»" in text and "«Applicant»" in text
+    assert "‘Full name’" in text and "‘Applicant’" in text
     assert "«Họ, chữ đệm và tên»" not in text
 
 

@@ -12,7 +12,7 @@ from tthc import create_app
 from tthc.cli import demo_load
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.postgres"]
+pytest_plugins = ["tests.postgres", "tests.staff_fixtures"]
 
 
 def make_app(database_uri: str, instance: Path, **extra):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.auth import factories
-from tests.auth.conftest import demo, other_office  # noqa: F401  (the same scene as auth's)
+
 from tests.intake.conftest import Citizen, complete_answers, papers_to_bring, procedure
 from tthc.extensions import db
 from tthc.models import Dossier, Office, Staff

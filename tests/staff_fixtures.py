@@ -1,3 +1,6 @@
+"""Staff scenes shared by the auth, queue and desk tests: the demo office, another office,
+issued tickets, a signed-in reception officer."""
+
 import pytest
 from sqlalchemy import select
 

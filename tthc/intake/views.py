@@ -230,28 +230,28 @@ def submitted(token):
     return status_page(dossier, token, confirmation=True)
 
 
+def _citizen_action(token, action, done_message: str):
+    """Run one citizen transition on the dossier; 409 with the reason when it is not allowed."""
+    dossier = dossier_or_404(token)
+    try:
+        action(dossier)
+    except IllegalTransition as error:
+        return status_page(dossier, token, error=render_message(error.message), status=409)
+    flash(done_message)
+    return _to_draft(token)
+
+
 @bp.post("/ho-so/<token>/sua")
 def reopen(token):
     """Edit a sent dossier again, before the office receives it."""
-    dossier = dossier_or_404(token)
-    try:
-        services.reopen(dossier)
-    except IllegalTransition as error:
-        return status_page(dossier, token, error=render_message(error.message), status=409)
-    flash(gettext("Hồ sơ đã chuyển về bản nháp. Sửa xong, bấm «Nộp trước» để gửi lại."))
-    return _to_draft(token)
+    return _citizen_action(token, services.reopen, gettext(
+        "Hồ sơ đã chuyển về bản nháp. Sửa xong, bấm «Nộp trước» để gửi lại."))
 
 
 @bp.post("/ho-so/<token>/rut")
 def withdraw(token):
     """Withdraw the dossier (status 7): the office will not handle it."""
-    dossier = dossier_or_404(token)
-    try:
-        services.withdraw(dossier)
-    except IllegalTransition as error:
-        return status_page(dossier, token, error=render_message(error.message), status=409)
-    flash(gettext("Đã rút hồ sơ."))
-    return _to_draft(token)
+    return _citizen_action(token, services.withdraw, gettext("Đã rút hồ sơ."))
 
 
 @bp.get("/ho-so/<token>/to-khai")

@@ -51,6 +51,9 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "tthc.sqlite"
         )
+    if app.config.get("SQLALCHEMY_ENGINE_OPTIONS") is None:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(
+            str(app.config["SQLALCHEMY_DATABASE_URI"]))
     check_secret_key(app)
 
 

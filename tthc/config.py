@@ -8,12 +8,15 @@ from typing import Any, Mapping
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # required outside debug and tests: see check_production
     "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite in the instance folder
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": None,  # None: see engine_options
     "BABEL_DEFAULT_LOCALE": "vi",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     "LANGUAGES": ("vi", "en"),
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    # A staff sign-in lasts TTHC_STAFF_SESSION_HOURS from sign-in, not from the last click:
+    # no new session cookie on every response (a whole Monday of "Gọi tiếp" re-signed it).
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "SESSION_COOKIE_SECURE": False,  # True behind HTTPS: set TTHC_SESSION_COOKIE_SECURE=1
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -77,6 +80,16 @@ def from_environ(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             key = name if name in DEFAULTS else name[5:]
             config[key] = _coerce(value, DEFAULTS.get(key))
     return config
+
+
+def engine_options(uri: str) -> dict[str, Any]:
+    """SQLAlchemy engine options for a database URL.
+
+    A server database drops idle connections (restarts, timeouts), so each checkout is
+    pinged first. An SQLite file cannot go away under a connection: the ping would only
+    add a round trip to every request, the live check's included.
+    """
+    return {} if uri.startswith("sqlite") else {"pool_pre_ping": True}
 
 
 def _coerce(value: str, default: Any) -> Any:

@@ -41,3 +41,21 @@ htmx = Htmx()
 login_manager = LoginManager()
 # Per-process memory storage unless RATELIMIT_STORAGE_URI names a shared one (e.g. redis://).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def unlimited(view):
+    """Never rate-limit this view, and skip the limiter's per-request work for it.
+
+    For views answered many times a minute by design (the live check while typing, "Gọi
+    tiếp" at the counter): ``limiter.exempt`` alone still resolves the limits each time.
+    """
+    view.tthc_unlimited = True
+    return limiter.exempt(view)
+
+
+@limiter.request_filter
+def _unlimited_view() -> bool:
+    from flask import current_app, request
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "tthc_unlimited", False)

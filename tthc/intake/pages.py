@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 
 import segno
 from flask import abort, after_this_request, current_app, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from ..domain.applicant import PROFILE_KEYS
 from ..domain.codes import format_prefiling_code
 from ..domain.completeness import CompletenessReport
 from ..domain.status import ACTION_LABELS, Status
-from ..i18n import money, render_message
+from ..i18n import money, render_message, select_locale
 from ..models import Dossier
 from . import bp, forms, present, services, uploads
 
@@ -31,9 +31,9 @@ def _helpers():
             "Status": Status, "action_labels": ACTION_LABELS}
 
 
-def dossier_or_404(token: str) -> Dossier:
+def dossier_or_404(token: str, *, for_check: bool = False) -> Dossier:
     """The dossier of a link token; 404 for any other token, saying nothing about it."""
-    dossier = services.find_by_token(token)
+    dossier = services.find_by_token(token, for_check=for_check)
     if dossier is None:
         abort(404)
     return dossier
@@ -216,7 +216,7 @@ def panel_state(report: CompletenessReport) -> str:
 
     fee = report.fee
     parts = (
-        str(get_locale()), report.complete,
+        select_locale(), report.complete,
         tuple((g.target, g.kind, text(g.message)) for g in report.gaps),
         tuple(sorted((name, tuple(text(m) for m in messages))
                      for name, messages in (*report.field_errors.items(),

@@ -18,7 +18,7 @@ from typing import AbstractSet, Any, Iterable, Mapping
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..catalogue import services as catalogue_services
@@ -61,11 +61,29 @@ _BY_TOKEN = (select(Dossier).options(joinedload(Dossier.uploads))
 _SAVE = Dossier.__table__.update().where(Dossier.__table__.c.id == bindparam("dossier_id"))
 
 
-def find_by_token(token: str) -> Dossier | None:
-    """The dossier a link token opens, or None; malformed tokens never reach the database."""
+# The live check answers every pause in typing and reads only these: the rest of the row
+# (staff columns, eight timestamps, two more JSON documents) stays unloaded, and is loaded
+# on first use should a rarer path need it.
+_CHECKED_COLUMNS = (Dossier.id, Dossier.office_id, Dossier.procedure_version_id, Dossier.status,
+                    Dossier.answers, Dossier.papers_confirmed, Dossier.supplement_items,
+                    Dossier.profile_id, Dossier.applicant_name, Dossier.applicant_search,
+                    Dossier.phone_last4)
+_BY_TOKEN_FOR_CHECK = (
+    select(Dossier)
+    .options(load_only(*_CHECKED_COLUMNS),
+             joinedload(Dossier.uploads).load_only(Upload.id, Upload.paper_key))
+    .where(Dossier.token_hash == bindparam("token_hash")))
+
+
+def find_by_token(token: str, *, for_check: bool = False) -> Dossier | None:
+    """The dossier a link token opens, or None; malformed tokens never reach the database.
+
+    *for_check*: load only what the live check reads (see _CHECKED_COLUMNS).
+    """
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
-    return db.session.scalars(_BY_TOKEN, {"token_hash": hash_secret(token)}).unique().first()
+    stmt = _BY_TOKEN_FOR_CHECK if for_check else _BY_TOKEN
+    return db.session.scalars(stmt, {"token_hash": hash_secret(token)}).unique().first()
 
 
 def spec_of(dossier: Dossier) -> Procedure:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..auth import staff_required
 from ..domain import queue as rules
-from ..extensions import db, limiter
+from ..extensions import db, limiter, unlimited
 from ..htmx import is_fragment_request
 from ..i18n import render_message
 from ..models import Office, ServiceGroup
@@ -227,6 +227,7 @@ def _queue_action(view):
 
 
 @bp.post("/can-bo/quay/goi-tiep")
+@unlimited  # pressed all Monday long, by signed-in officers only
 @staff_required("reception")
 @_queue_action
 def call_next():

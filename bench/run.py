@@ -7,7 +7,9 @@ Run from the repository root, after `make setup`:
 It serves the app (wsgi:app) and bench/reference.py with gunicorn, 2 sync workers each, on
 127.0.0.1, each with a throwaway SQLite database; loads every endpoint of
 bench/endpoints.toml with wrk, the reference first and last; opens the pages that have a
-`weight` entry in Chromium; and writes docs/benchmarks.md and docs/benchmarks.json.
+`weight` entry in Chromium; times a keystroke to the updated completeness panel on a
+throttled phone (the `[keystroke]` table); and writes docs/benchmarks.md and
+docs/benchmarks.json. BENCH_ONLY=name,name measures only what matches (see bench/README.md).
 
 Budget failures are reported, not fatal: the exit status is 0 when everything was measured,
 1 when something could not be measured (server did not start, endpoint answered an error...).
@@ -24,6 +26,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +55,9 @@ CHROMIUM_ARGS = [
 ]
 KB = 1000
 DRIFT_WARN_PCT = 20  # reference first vs last: beyond this the machine was busy
+# BENCH_ONLY="Keystroke,Completeness": comma-separated, case-insensitive substrings of the
+# names of what to measure (endpoints, the keystroke measurement). The reference always is.
+ONLY = [s.strip().lower() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 
 
 class CannotMeasure(Exception):
@@ -430,6 +436,14 @@ def chromium_executable():
     return None  # Playwright's own Chromium
 
 
+def launch_chromium(pw):
+    try:
+        return pw.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+    except Exception as exc:
+        raise CannotMeasure(f"could not start Chromium (set CHROMIUM=/path/to/chromium,"
+                            f" or apt-get install -y chromium): {exc}") from exc
+
+
 def page_weight(browser, url, jar=None, idle_seconds=0):
     """First visit in a fresh context, then a repeat visit in the same one (HTTP cache).
 
@@ -535,12 +549,7 @@ def measure_weights(endpoints, base):
     rows, version = [], None
     with sync_playwright() as pw:
         for ep in endpoints:
-            try:
-                browser = pw.chromium.launch(executable_path=chromium_executable(),
-                                             args=CHROMIUM_ARGS)
-            except Exception as exc:
-                raise CannotMeasure(f"could not start Chromium (set CHROMIUM=/path/to/chromium,"
-                                    f" or apt-get install -y chromium): {exc}") from exc
+            browser = launch_chromium(pw)
             version = browser.version
             row = {"name": ep["name"], "path": ep["resolved_path"], "budget": ep["weight"]}
             try:
@@ -566,6 +575,154 @@ def describe_weight(row):
             f"repeat {r['requests']} requests {r['bytes'] / KB:.1f} KB "
             f"({r['from_cache']} from cache)"
             + (f", idle polls {idle['polls']} bytes" if idle else ""))
+
+
+# --- keystroke to updated panel on a slow phone ----------------------------------------
+
+# The phone of the issue's budget and of tests/browser (the `phone` fixture and throttle()
+# of test_intake_browser.py): 360×640, 400 ms round trip, 400 kbit/s both ways, CPU 4× slower.
+PHONE_CONTEXT = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2,
+                 "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
+PHONE_NETWORK = {"offline": False, "latency": 400, "downloadThroughput": 51200,
+                 "uploadThroughput": 51200}
+PHONE_CPU_SLOWDOWN = 4
+PHONE_LABEL = "360×640, 400 ms round trip, 400 kbit/s both ways, CPU 4× slower"
+KEYSTROKE_START = "/nop-truoc?thu_tuc=dang-ky-khai-sinh"  # fill_birth_registration's form
+KEYSTROKE_FIELD = "#applicant_id_number"
+ID_RIGHT = "001190012345"  # + a 13th digit: wrong ("Còn thiếu 1 mục"); deleted: right again
+PANEL_COMPLETE, PANEL_ONE_MISSING = "Hồ sơ đã đủ", "Còn thiếu 1 mục"
+KEYSTROKE_TIMEOUT_S = 15  # a key's panel update
+SETUP_TIMEOUT_S = 60  # each step of loading and filling the draft on the throttled phone
+# In the page (page.evaluate: the page's CSP forbids eval, so no wait_for_function): the
+# first keydown on the field and the first htmx:afterSettle of the panel after it.
+KEYSTROKE_JS = """() => {
+    window.__kt = {down: null, settled: null};
+    document.querySelector('%s').addEventListener('keydown', () => {
+        if (window.__kt.down === null) { window.__kt.down = performance.now(); }
+    }, true);
+    document.body.addEventListener('htmx:afterSettle', (e) => {
+        if (e.target && e.target.id === 'completeness' && window.__kt.down !== null
+                && window.__kt.settled === null) { window.__kt.settled = performance.now(); }
+    });
+}""" % KEYSTROKE_FIELD
+
+
+def fill_birth_registration(page, base):
+    """Start a birth-registration draft and fill it, as tests/browser/test_intake_browser.py
+    does, until the panel says the dossier is complete; the cursor ends in the ID number."""
+    from playwright.sync_api import expect
+
+    page.goto(base + KEYSTROKE_START)
+    page.click("text=Bắt đầu điền hồ sơ")
+    page.wait_for_url(re.compile(r"/ho-so/[\w-]+$"))
+    child_birth = time.strftime("%d/%m/%Y", time.localtime(time.time() - 5 * 86400))
+    for selector, value in [
+            ("#applicant_full_name", "Nguyễn Thị Hoà"), ("#applicant_birth_date", "15/03/1990"),
+            (KEYSTROKE_FIELD, ID_RIGHT), ("#applicant_phone", "0912 345 678"),
+            ("#applicant_address", "Số 12 ngõ 34 phố Thụy Khuê, Hà Nội"),
+            ("#child_full_name", "Trần Minh An"), ("#child_birth_date", child_birth),
+            ("#child_birth_place", "Bệnh viện Phụ sản Hà Nội"), ("#child_hometown", "Hà Nội"),
+            ("#child_ethnicity", "Kinh"), ("#mother_full_name", "Nguyễn Thị Hoà"),
+            ("#mother_birth_date", "15/03/1990"), ("#mother_ethnicity", "Kinh"),
+            ("#mother_nationality", "Việt Nam"),
+            ("#mother_residence", "Số 12 ngõ 34 phố Thụy Khuê, Hà Nội")]:
+        page.fill(selector, value)
+    for selector in ("#applicant_sex-2", "#applicant_role", "#child_sex",
+                     "#has_birth_certificate"):
+        page.check(selector)
+    page.select_option("#relationship", "me")
+    # The ticked box brings its paper into view (the live check answers with it).
+    expect(page.locator("#giay-to-giay_chung_sinh")).to_be_visible()
+    page.check("#bring-giay_chung_sinh")
+    page.check("#bring-giay_to_tuy_than")
+    expect(page.locator("#completeness")).to_contain_text(PANEL_COMPLETE)
+    page.locator(KEYSTROKE_FIELD).press("End")
+
+
+def wait_idle(page, pause_ms):
+    """Wait *pause_ms* (longer than any debounce left pending), then until no live check is
+    in flight (htmx marks the panel while one is)."""
+    page.wait_for_timeout(pause_ms)
+    deadline = time.monotonic() + KEYSTROKE_TIMEOUT_S
+    while page.evaluate("document.getElementById('completeness')"
+                        ".classList.contains('htmx-request')"):
+        if time.monotonic() > deadline:
+            raise CannotMeasure(f"a live check was still in flight after {KEYSTROKE_TIMEOUT_S} s")
+        page.wait_for_timeout(50)
+
+
+def keystroke_trials(page, trials):
+    """Alternately type a 13th digit (the panel redraws: one item missing) and delete it
+    (complete again); each time, ms from the keydown to htmx:afterSettle of the panel."""
+    page.evaluate(KEYSTROKE_JS)
+    times = []
+    for n in range(trials):
+        key, says = ("9", PANEL_ONE_MISSING) if n % 2 == 0 else ("Backspace", PANEL_COMPLETE)
+        wait_idle(page, 1000 if n == 0 else 500)
+        page.evaluate("window.__kt.down = null; window.__kt.settled = null")
+        page.keyboard.press(key)
+        deadline = time.monotonic() + KEYSTROKE_TIMEOUT_S
+        while (stamp := page.evaluate("[window.__kt.down, window.__kt.settled]"))[1] is None:
+            if time.monotonic() > deadline:
+                raise CannotMeasure(f"trial {n + 1} ({key}): the panel did not update within "
+                                    f"{KEYSTROKE_TIMEOUT_S} s of the keystroke")
+            page.wait_for_timeout(50)
+        # The swap must be the one the key asked for, not some other redraw.
+        text = " ".join(page.locator("#completeness").inner_text().split())
+        if says not in text:
+            raise CannotMeasure(f"trial {n + 1} ({key}): the panel says {text[:80]!r}, "
+                                f"not {says!r}")
+        times.append(stamp[1] - stamp[0])
+    return times
+
+
+def measure_keystroke(spec, base):
+    """The `[keystroke]` table: keystroke → updated completeness panel on the slow phone.
+
+    A fresh browser and context; the whole visit (page loads, filling) under the phone's
+    network and CPU throttling, as in the browser test. Median and worst of `trials` keys.
+    """
+    from playwright.sync_api import sync_playwright
+
+    trials = int(spec.get("trials", 7))
+    budget = spec.get("budget_ms", 1000)
+    row = {"name": spec["name"], "path": KEYSTROKE_START, "phone": PHONE_LABEL,
+           "budget_ms": budget, "trials": trials}
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        row["browser"] = browser.version
+        try:
+            context = browser.new_context(**PHONE_CONTEXT)
+            page = context.new_page()
+            page.set_default_timeout(SETUP_TIMEOUT_S * 1000)
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", PHONE_NETWORK)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU_SLOWDOWN})
+            started = time.monotonic()
+            fill_birth_registration(page, base)
+            row["path"] = urlsplit(page.url).path
+            row["setup_s"] = round(time.monotonic() - started, 1)
+            row["times_ms"] = [round(t, 1) for t in keystroke_trials(page, trials)]
+            row["median_ms"] = statistics.median(row["times_ms"])
+            row["worst_ms"] = max(row["times_ms"])
+            row["problems"] = [f"median {row['median_ms']:.0f} ms > {budget:g} ms"] \
+                if row["median_ms"] > budget else []
+        except Exception as exc:  # Playwright errors too: it could not be measured
+            row["error"] = str(exc).strip()
+        finally:
+            browser.close()
+    print(f"  {describe_keystroke(row)}", flush=True)
+    return row
+
+
+def describe_keystroke(row):
+    if "error" in row:
+        return f"{row['name']} ERROR {row['error']}"
+    return (f"{row['name']}: median {row['median_ms']:.0f} ms, worst {row['worst_ms']:.0f} ms "
+            f"(budget {row['budget_ms']:g} ms); trials "
+            + ", ".join(f"{t:.0f}" for t in row["times_ms"]) + f" ms (draft filled in "
+            f"{row['setup_s']:g} s)")
 
 
 # --- report ------------------------------------------------------------------------------
@@ -671,6 +828,33 @@ def write_reports(data):
             f"| {row['name']} | `{row['path']}` | {f['requests']} | {f['bytes'] / KB:.1f} KB "
             f"| {r['requests']} ({r['from_cache']} from cache) | {r['bytes'] / KB:.1f} KB "
             f"| {budget} | {verdict(row['problems'])} |")
+    key = data.get("keystroke")
+    if key:
+        lines += [
+            "",
+            "## Keystroke to updated panel (Chromium, throttled phone)",
+            "",
+            f"A birth-registration draft filled until complete, on a phone of {key['phone']} "
+            "(Chrome DevTools throttling). Each trial is one key in the ID number, alternately a "
+            "13th digit (the panel redraws: one item missing) and its deletion (complete "
+            "again), timed in the page from the keydown to `htmx:afterSettle` of the panel, "
+            "debounce included. The budget judges the median.",
+            "",
+            "| Measurement | Path | Trials | Median | Worst | Budget | Result |",
+            "|---|---|---:|---:|---:|---|---|",
+        ]
+        budget = f"median ≤ {key['budget_ms']:g} ms"
+        if "error" in key:
+            lines.append(f"| {key['name']} | `{key['path']}` | — | — | — | {budget} | "
+                         f"**ERROR**: {key['error'].splitlines()[0]} |")
+        else:
+            lines += [
+                f"| {key['name']} | `{key['path']}` | {len(key['times_ms'])} "
+                f"| {key['median_ms']:.0f} ms | {key['worst_ms']:.0f} ms | {budget} "
+                f"| {verdict(key['problems'])} |",
+                "",
+                "Trials: " + ", ".join(f"{t:.0f}" for t in key["times_ms"]) + " ms.",
+            ]
     idle = [row for row in data["weights"] if row.get("idle")]
     if idle:
         lines += ["", "Polling while nothing changes (bytes on the wire per request; the first "
@@ -697,18 +881,39 @@ def verdict(problems):
 
 # --- main --------------------------------------------------------------------------------
 
-def load_endpoints():
+def selected(name):
+    """BENCH_ONLY: is this measured? (Everything is when it is not set.)"""
+    return not ONLY or any(part in name.lower() for part in ONLY)
+
+
+def load_config():
+    """endpoints.toml: the `[[endpoint]]` list and the `[keystroke]` table (or None)."""
     with open(BENCH / "endpoints.toml", "rb") as f:
-        endpoints = tomllib.load(f).get("endpoint", [])
+        config = tomllib.load(f)
+    endpoints, keystroke = config.get("endpoint", []), config.get("keystroke")
     for ep in endpoints:
         if not ep.get("name") or not ep.get("path", "").startswith("/"):
             raise CannotMeasure(f"endpoints.toml: every endpoint needs a name and a /path: {ep}")
-    return endpoints
+    if keystroke is not None:
+        if not keystroke.get("name"):
+            raise CannotMeasure("endpoints.toml: [keystroke] needs a name")
+        if int(keystroke.get("trials", 7)) < 1:
+            raise CannotMeasure("endpoints.toml: [keystroke] trials must be at least 1")
+    return endpoints, keystroke
 
 
 def bench(tmp):
     load_avg = os.getloadavg()[0]
-    endpoints = load_endpoints()
+    all_endpoints, keystroke = load_config()
+    endpoints = [ep for ep in all_endpoints if selected(ep["name"])]
+    if keystroke is not None and not selected(keystroke["name"]):
+        keystroke = None
+    if ONLY:
+        names = [ep["name"] for ep in endpoints] + ([keystroke["name"]] if keystroke else [])
+        if not names:
+            raise CannotMeasure(f"BENCH_ONLY={os.environ['BENCH_ONLY']!r} matches nothing in "
+                                "bench/endpoints.toml")
+        print(f"BENCH_ONLY: measuring {', '.join(names)} (and the reference)", flush=True)
     # TTHC_DEMO: the demo data's accounts keep their published password (tthc/auth refuses
     # to serve that outside a demo).
     app_env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench",
@@ -718,7 +923,7 @@ def bench(tmp):
     print("Preparing the app's database (db upgrade, demo load) and the reference's...", flush=True)
     run_cli([flask, "--app", "wsgi", "db", "upgrade"], app_env, "flask db upgrade")
     run_cli([flask, "--app", "wsgi", "demo", "load"], app_env, "flask demo load")
-    for ep in endpoints:
+    for ep in all_endpoints:  # all of them: the same data whatever BENCH_ONLY selects
         if ep.get("prepare"):  # e.g. ["demo", "rush", …]: more data for this endpoint
             run_cli([flask, "--app", "wsgi", *ep["prepare"]], app_env,
                     f"{ep['name']}: flask {' '.join(ep['prepare'])}")
@@ -787,6 +992,16 @@ def bench(tmp):
                 errors.append(f"{row['name']} (page weight): {row['error']}")
             else:
                 failures += [f"{row['name']} (page weight): {p}" for p in row["problems"] or []]
+
+        key_row = None
+        if keystroke is not None:
+            print("Keystroke to updated panel on a throttled phone, in Chromium...", flush=True)
+            key_row = measure_keystroke(keystroke, app)
+            browser_version = browser_version or key_row.get("browser")
+            if "error" in key_row:
+                errors.append(f"{key_row['name']}: {key_row['error']}")
+            else:
+                failures += [f"{key_row['name']}: {p}" for p in key_row["problems"]]
     finally:
         for proc, _, _ in servers:
             stop(proc)
@@ -805,6 +1020,7 @@ def bench(tmp):
         },
         "endpoints": rows,
         "weights": weights,
+        "keystroke": key_row,
         "failures": failures,
         "errors": errors,
         "warnings": warnings,
@@ -825,10 +1041,13 @@ def main():
         return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    write_reports(data)
+    if ONLY:  # a partial report must not replace the full one
+        wrote = "BENCH_ONLY: a partial run, docs/benchmarks.* left as they were."
+    else:
+        write_reports(data)
+        wrote = f"Wrote {DOCS / 'benchmarks.md'} and benchmarks.json."
     print(f"\nReference: {data['reference']['requests_per_s']:,.0f} req/s "
-          f"(drift {data['reference']['drift_pct']:+.1f} %). "
-          f"Wrote {DOCS / 'benchmarks.md'} and benchmarks.json.")
+          f"(drift {data['reference']['drift_pct']:+.1f} %). {wrote}")
     for line in data["warnings"]:
         print(f"WARNING      {line}")
     for line in data["failures"]:

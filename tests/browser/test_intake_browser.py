@@ -112,25 +112,17 @@ def test_prefile_a_birth_registration_on_a_slow_phone(phone, live_server):
     expect(page.locator("#completeness")).to_contain_text("Giấy chứng sinh")  # to bring
     assert page.evaluate("window.__samePage") is True
 
-    # Keystroke to updated panel, debounce included (budget: 1 s on this phone). A key that
-    # changes what the panel says: a 13th digit makes the ID number wrong again.
+    # A key that changes what the panel says: a 13th digit makes the ID number wrong again,
+    # and the panel follows without a page load; deleting the digit makes it complete again.
+    # (How fast, keystroke to panel on this phone, is measured by `make bench`, not here.)
     page.locator("#applicant_id_number").press("End")
-    page.wait_for_timeout(600)  # no debounce left pending from the steps above
     wait_idle(page)
-    page.evaluate("""() => { window.__swapped = null;
-        document.body.addEventListener('htmx:afterSettle',
-            () => { window.__swapped = performance.now(); }, {once: true}); }""")
-    t0 = page.evaluate("performance.now()")
     page.keyboard.type("9")
-    deadline = time.monotonic() + 15
-    while page.evaluate("window.__swapped") is None and time.monotonic() < deadline:
-        page.wait_for_timeout(20)  # (wait_for_function would need eval, which the CSP forbids)
-    keystroke_ms = page.evaluate("window.__swapped") - t0
-    print(f"keystroke → updated panel: {keystroke_ms:.0f} ms")
-    assert keystroke_ms < 2500  # generous for a shared CI machine; the report gives the figure
-    expect(page.locator("#completeness")).to_contain_text("Còn thiếu 1 mục")
+    expect(page.locator("#completeness")).to_contain_text("Còn thiếu 1 mục", timeout=15000)
+    assert page.evaluate("window.__samePage") is True
     page.keyboard.press("Backspace")
     expect(page.locator("#completeness")).to_contain_text("Hồ sơ đã đủ", timeout=15000)
+    assert page.evaluate("window.__samePage") is True
     wait_idle(page)
 
     # Submit: the pre-filing code and a QR code.
@@ -217,7 +209,7 @@ def test_typing_is_saved_when_the_tab_is_closed_before_the_check(browser, live_s
     draft_url = page.url
     wait_idle(page)
     page.locator("#child_full_name").press_sequentially("Trần Minh An")
-    page.close(run_before_unload=True)  # at once: the 400 ms pause never ends
+    page.close(run_before_unload=True)  # at once: the 300 ms pause never ends
     again = context.new_page()
     for _ in range(50):  # the beacon is sent as the page goes away; give it a moment
         again.goto(draft_url)

@@ -183,6 +183,21 @@ def test_a_supplement_requested_at_the_desk_is_completed_on_the_phone(phone, des
     expect(phone.locator(".status-box")).to_contain_text("Được tiếp nhận")
 
 
+def test_a_walk_ins_answers_are_checked_as_the_officer_types(desktop, live_server):
+    sign_in(desktop, live_server)
+    desktop.goto(f"{live_server}/can-bo/tiep-nhan/moi")
+    desktop.select_option("#thu_tuc", "chung-thuc-ban-sao")
+    desktop.get_by_role("button", name="Tạo hồ sơ").click()
+    desktop.wait_for_url(re.compile(r"/can-bo/ho-so/\d+#thong-tin$"))
+    desktop.evaluate("window.__samePage = true")
+    desktop.fill("#applicant_id_number", "12345")
+    expect(desktop.locator("#applicant_id_number-error")).to_contain_text("12 chữ số")
+    expect(desktop.locator("#answers-check")).to_contain_text("Có thay đổi chưa lưu")
+    desktop.fill("#applicant_id_number", "001190012345")
+    expect(desktop.locator("#applicant_id_number-error")).to_have_text("")
+    assert desktop.evaluate("window.__samePage") is True  # no page load: htmx did it
+
+
 def test_the_desk_works_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False,
                                   viewport={"width": 1366, "height": 768}, locale="vi-VN")

@@ -137,4 +137,4 @@ def test_settings_are_checked_and_saved(app, demo):
 
         assert services.settings(demo["office"]) == {
             "cutoff": "16:00", "close": "17:30", "open": "07:30",
-            "pattern": "{unit}-{yyyymmdd}-{seq:05d}"}
+            "pattern": "{unit}-{yyyymmdd}-{seq:05d}", "form_set": "tt01-2018"}

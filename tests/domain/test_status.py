@@ -12,6 +12,8 @@ from tthc.domain.status import (
     ACTION_LABELS,
     ACTIONS,
     ACTORS,
+    AT_INTAKE,
+    CORRECTABLE,
     NOT_OVERDUE,
     TERMINAL,
     TRANSITIONS,
@@ -172,3 +174,61 @@ def test_resolved_and_returned_are_never_overdue() -> None:
     strict = {S.RESOLVED, S.RETURNED}
     assert is_overdue(S.WITHDRAWN, PAST, NOW, exempt=strict) is True
     assert is_overdue(S.RETURNED, PAST, NOW, exempt=strict) is False
+
+
+# ------------------------------------------------------------------ what the desk's steps gate
+
+
+def _reachable(start: Status) -> set[Status]:
+    seen, frontier = {start}, [start]
+    while frontier:
+        current = frontier.pop()
+        for t in TRANSITIONS:
+            if t.source == current and t.target not in seen:
+                seen.add(t.target)
+                frontier.append(t.target)
+    return seen
+
+
+def test_the_check_at_intake_is_exactly_the_statuses_before_reception() -> None:
+    receivable = {t.source for t in TRANSITIONS if t.action == "receive" and t.actor == "staff"}
+    # A draft is received once the citizen has sent it through the officer (0 → 1).
+    assert AT_INTAKE == receivable | {S.DRAFT}
+    assert transition(S.DRAFT, "submit", "citizen") in AT_INTAKE
+    for status in AT_INTAKE:
+        assert S.RECEIVED in _reachable(status), status
+
+
+@pytest.mark.parametrize("status", sorted(AT_INTAKE - {S.DRAFT}), ids=lambda s: s.name)
+def test_every_status_at_intake_allows_the_decision_of_the_check(status: Status) -> None:
+    # Complete: receive (Art 17); the reception leaves the intake step for processing.
+    target = transition(status, "receive", "staff")
+    assert target not in AT_INTAKE and target in CORRECTABLE
+    # Incomplete: Form 02 "once and completely" (Art 15(3)), unless already waiting for it.
+    if status != S.SUPPLEMENT:
+        assert transition(status, "request_supplement", "staff") == S.SUPPLEMENT
+        assert S.SUPPLEMENT in AT_INTAKE  # checked again when the citizen brings it
+        assert transition(status, "reject", "staff") == S.REJECTED  # Form 03
+
+
+def test_corrections_are_possible_while_a_result_is_owed() -> None:
+    assert AT_INTAKE < CORRECTABLE
+    for status in CORRECTABLE:
+        assert not status.is_terminal and status != S.RESOLVED, status
+        assert S.RESOLVED in _reachable(status), status  # a result is still to come
+    # Once the result is ready, or the dossier ended, the record stands; 6 (fee awaited) is
+    # not reached at the desk yet.
+    assert set(Status) - CORRECTABLE == TERMINAL | {S.RESOLVED, S.AWAITING_FEE}
+
+
+@pytest.mark.parametrize("status", sorted(CORRECTABLE - {S.DRAFT}), ids=lambda s: s.name)
+def test_each_correctable_status_allows_the_step_a_correction_calls_for(status: Status) -> None:
+    staff = allowed_actions(status, "staff")
+    if status == S.SUPPLEMENT:
+        # corrected at the counter with the citizen: the dossier is complete, receive it
+        assert "receive" in staff
+    else:
+        # a correction shows something is missing: ask for it once and completely
+        assert "request_supplement" in staff
+    assert "withdraw" in staff  # the citizen may still withdraw, at the counter
+

@@ -21,7 +21,7 @@ from ..i18n import render_message
 from ..intake import forms as intake_forms
 from ..intake.services import MAX_ANSWER_LENGTH
 from ..timeutil import TZ
-from . import services
+from . import formsets, services
 
 REASON_MAX = 2000
 ITEMS_MAX = 30
@@ -214,7 +214,7 @@ def read_period(args, default: dt.date) -> Read:
     return read
 
 
-def read_settings(form) -> Read:
+def read_settings(form, current_form_set: str = "") -> Read:
     read = Read()
     values = {"cutoff": text(form, "gio_chot", 5), "close": text(form, "gio_dong", 5),
               "open": text(form, "gio_mo", 5), "pattern": text(form, "mau_ma", 60)}
@@ -232,6 +232,13 @@ def read_settings(form) -> Read:
     problem = reception.dossier_pattern_problem(values["pattern"])
     if problem is not None:
         read.errors["mau_ma"] = render_message(problem)
+    # The set of official forms; a page from before the choice existed keeps the current one.
+    values["form_set"] = text(form, "bo_mau", 40) if "bo_mau" in form else current_form_set
+    problem = formsets.all_sets().choice_problem(values["form_set"], services.today())
+    if problem == "unknown":
+        read.errors["bo_mau"] = gettext("Chọn một bộ biểu mẫu trong danh sách.")
+    elif problem:
+        read.errors["bo_mau"] = gettext("Bộ biểu mẫu này chưa có hiệu lực: chưa chọn được.")
     unit = text(form, "ma_don_vi", 40)
     if not unit or any(ch.isspace() for ch in unit):
         read.errors["ma_don_vi"] = gettext("Nhập mã định danh của cơ quan (QCVN 102:2016), không "

@@ -1,4 +1,5 @@
-"""The office's ledger (Sổ theo dõi hồ sơ, Form 06), its .xlsx export, the desk's settings."""
+"""The office's ledger (Sổ theo dõi hồ sơ: Form 06 of TT 01/2018, 07 of TT 03/2025), its .xlsx
+export, and the desk's settings (hours, dossier code, the set of official forms)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask_login import current_user
 from ..auth import log_access, staff_required
 from ..extensions import db
 from ..models import Office
-from . import bp, forms, services, slips
+from . import bp, formsets, forms, services, slips
 
 LEDGER = ("reception", "leader")
 
@@ -37,9 +38,10 @@ def ledger():
     read = _period()
     dossiers, rows = _rows(read) if read.ok else ([], [])
     _log_rows(dossiers, "list")
+    form_set, form = slips.ledger_form(current_user.office_id)
     return render_template("desk/ledger.html", rows=rows, headers=slips.ledger_headers(),
                            errors=read.errors, args=request.args, start=read.values["start"],
-                           end=read.values["end"],
+                           end=read.values["end"], form_set=form_set, ledger_form=form,
                            office=db.session.get(Office, current_user.office_id)), \
         200 if read.ok else 422
 
@@ -65,16 +67,22 @@ def ledger_xlsx():
 @bp.route("/can-bo/tiep-nhan/cai-dat", methods=("GET", "POST"))
 @staff_required("admin")
 def settings():
-    """The office's desk settings: unit code, dossier code pattern, cut-off and hours."""
+    """The office's desk settings: unit code, dossier code pattern, cut-off and hours, the set
+    of official forms. Each change is logged (access log, action "settings", no dossier)."""
     office = db.session.get(Office, current_user.office_id)
     values = services.settings(office.id)
+    sets = formsets.all_sets()
+    today = services.today()
     if request.method == "GET":
         return render_template("desk/settings.html", values=values, unit=office.unit_code,
-                               errors={})
-    read = forms.read_settings(request.form)
+                               errors={}, sets=sets.sets, today=today)
+    read = forms.read_settings(request.form, values["form_set"])
     if not read.ok:
         return render_template("desk/settings.html", values=read.values["values"],
-                               unit=read.values["unit_code"], errors=read.errors), 422
-    services.save_settings(office, read.values["values"], read.values["unit_code"])
+                               unit=read.values["unit_code"], errors=read.errors,
+                               sets=sets.sets, today=today), 422
+    changes = services.save_settings(office, read.values["values"], read.values["unit_code"])
+    if changes:
+        log_access(None, "settings", "; ".join(changes), commit=True)
     flash(gettext("Đã lưu cài đặt tiếp nhận."), "info")
     return redirect(url_for("desk.settings"), 303)

@@ -1,20 +1,37 @@
-"""Building the dossier page and its check fragment; the views stay one call long."""
+"""Building the dossier page, its check fragment and the answers' live check; the views stay
+one call long."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import datetime as dt
+from dataclasses import replace
+from typing import Any, Iterable, Mapping
 
-from flask import render_template
+from flask import render_template, request
+from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..auth import log_access, scoped_get_or_404
 from ..catalogue import services as catalogue_services
-from ..domain.completeness import form_fields
-from ..domain.status import Status
+from ..domain.completeness import CompletenessReport, form_fields
+from ..domain.status import AT_INTAKE, CORRECTABLE, Status
+from ..errors import render_error
+from ..extensions import db
+from ..htmx import is_fragment_request
+from ..i18n import render_message
 from ..intake import forms as intake_forms
 from ..intake import present as intake_present
-from ..models import Dossier
+from ..intake.pages import panel_state
+from ..models import AccessLog, Dossier
+from ..models.dossier import utcnow
 from . import bp, present, services, slips
+
+#: The access log's words for a live check of the answers: a read, never the values.
+CHECK_DETAIL = "kiểm tra thông tin đang nhập"
+#: A live check runs on every pause in typing: one log row per officer, dossier and sitting.
+CHECK_LOG_WINDOW = dt.timedelta(minutes=10)
+FIELD_GAPS = ("missing_field", "invalid_field")
 
 
 @bp.context_processor
@@ -30,6 +47,21 @@ def dossier_or_404(dossier_id: int) -> Dossier:
 def logged(dossier: Dossier, action: str, detail: str = "") -> None:
     """Record the officer's read or change of the dossier (committed now)."""
     log_access(dossier.id, action, detail, commit=True)
+
+
+def logged_check(dossier: Dossier) -> None:
+    """Record a live check of the answers as a read, once per sitting.
+
+    The officer's checks of one dossier within CHECK_LOG_WINDOW of the recorded one, with
+    nothing else logged in between, are the same read: they add no row.
+    """
+    last = db.session.scalar(select(AccessLog).where(
+        AccessLog.dossier_id == dossier.id, AccessLog.staff_id == current_user.id)
+        .order_by(AccessLog.id.desc()).limit(1))
+    if last is not None and (last.action, last.detail) == ("view", CHECK_DETAIL) \
+            and services.aware(last.at) > utcnow() - CHECK_LOG_WINDOW:
+        return
+    logged(dossier, "view", CHECK_DETAIL)
 
 
 def check_context(dossier: Dossier, spec=None, *, errors: Mapping[str, str] | None = None,
@@ -49,21 +81,27 @@ def check_context(dossier: Dossier, spec=None, *, errors: Mapping[str, str] | No
 
 def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
               errors: Mapping[str, str] | None = None, posted: Mapping[str, Any] | None = None,
-              form=None, log: bool = True):
-    """The dossier at the desk: details, answers, the check and decision, processing, slips."""
+              form=None, typed: Mapping[str, str] | None = None, log: bool = True):
+    """The dossier at the desk: details, answers, the check and decision, processing, slips.
+
+    With *typed* (answers typed at the desk and not saved) the answers form shows those and
+    judges them; everything else shows the dossier as stored.
+    """
     if log:
         logged(dossier, "view")
     spec = services.spec_of(dossier)
     context = check_context(dossier, spec, errors=errors, posted=posted)
     report = context["desk"].completeness
+    answers_report = report if typed is None else \
+        services.desk_report(dossier, spec, typed).completeness
     form = form or intake_forms.bind(spec, dossier.answers)
-    sections = intake_present.sections(form, form_fields(spec), report)
     names = services.staff_names(dossier.office_id)
+    context.update(answers_context(dossier, spec, form, answers_report, typed))
     context.update(
-        sections=sections, rows_read=intake_present.declaration_rows(report),
+        rows_read=intake_present.declaration_rows(report),
         history=present.history(dossier, names), names=names,
-        correctable=Status(dossier.status) in services.CORRECTABLE,
-        at_intake=Status(dossier.status) in services.AT_INTAKE,
+        correctable=Status(dossier.status) in CORRECTABLE,
+        at_intake=Status(dossier.status) in AT_INTAKE,
         processing=Status(dossier.status) in services.PROCESSING,
         versions=sorted(catalogue_services.versions_in_force(), key=lambda v: v.name_vi),
         colleagues=[s for s in services.colleagues(dossier.office_id) if s.id != current_user.id],
@@ -76,3 +114,89 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
 def check_fragment(dossier: Dossier, *, errors=None, posted=None, status: int = 200):
     return render_template("desk/_check.html", **check_context(dossier, errors=errors,
                                                               posted=posted)), status
+
+
+def refused(dossier: Dossier, text: str, status: int = 409):
+    """The desk cannot do this now: the page with *text* at the top, or for htmx the message
+    alone (in the page's message area)."""
+    if is_fragment_request():
+        return render_error(status, text, gettext("Tải lại trang để xem hồ sơ như hiện tại."))
+    return show_page(dossier, status=status, error=text, log=False)
+
+
+# --- the answers form and its live check ----------------------------------------------------
+
+
+def answer_errors(report: CompletenessReport) -> dict[str, str]:
+    """Field name → message of each wrong answer (for the error summary of a full page)."""
+    return {target: text for target, text in
+            ((g.target, render_message(g.message)) for g in report.gaps
+             if g.kind == "invalid_field")}
+
+
+def answers_context(dossier: Dossier, spec, form, report: CompletenessReport,
+                    typed: Mapping[str, str] | None = None) -> dict:
+    """The answers form: its fields with their messages, its panel and the page's state.
+
+    *report* judges the answers shown: the stored ones, or *typed* ones not saved yet.
+    """
+    sections = intake_present.sections(form, form_fields(spec), report)
+    fields = [f for section in sections for f in section.fields]
+    unsaved = typed is not None and bool(services.changed_fields(dossier, typed))
+    return {"sections": sections, **answers_panel(report, unsaved),
+            "answers_msgs": _names(f.name for f in fields if f.has_messages),
+            "answers_hidden": _names(f.name for f in fields if f.hidden)}
+
+
+def answers_panel(report: CompletenessReport, unsaved: bool) -> dict:
+    """What the answers' panel shows: the fields still missing or wrong, with links to them
+    (grouped as on the citizen's panel), and whether the answers shown are saved."""
+    gaps = tuple(g for g in report.gaps if g.kind in FIELD_GAPS)
+    return {"answers_gaps": intake_present.gap_groups(replace(report, gaps=gaps)),
+            "answers_gap_count": len(gaps), "unsaved": unsaved,
+            "answers_state": f"{panel_state(report)}-{int(unsaved)}"}
+
+
+def answers_page(dossier: Dossier, typed: Mapping[str, str]):
+    """The dossier page with the answers as typed (not saved) and their messages; 422 with
+    the error summary when some are wrong."""
+    spec = services.spec_of(dossier)
+    errors = answer_errors(services.desk_report(dossier, spec, typed).completeness)
+    return show_page(dossier, status=422 if errors else 200, errors=errors or None,
+                     form=intake_forms.bind(spec, formdata=request.form), typed=typed, log=False)
+
+
+def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
+    """The answers' panel for the live check, plus out-of-band updates of just the field
+    messages and conditional fields whose state changed since the page last showed them
+    (the page posts that state back); 204, nothing at all, when nothing shown has changed.
+    """
+    spec = services.spec_of(dossier)
+    report = services.desk_report(dossier, spec, typed).completeness
+    panel = answers_panel(report, bool(services.changed_fields(dossier, typed)))
+    shown = form_fields(spec)
+    names = {f.name for f in shown}
+    applicable = {f.name for f in report.fields}
+    msgs = (set(report.field_errors) | set(report.field_warnings)) & applicable
+    hidden = names - applicable
+    toggled = hidden ^ (_read_names(request.form.get("_hidden")) & names)
+    shown_msgs = _read_names(request.form.get("_msgs")) & names
+    if not toggled and shown_msgs == msgs and request.form.get("_panel") == panel["answers_state"]:
+        return "", 204
+    wanted = toggled | msgs | shown_msgs
+    redo = [f for f in shown if f.name in wanted]
+    form = intake_forms.bind(spec, formdata=request.form)
+    fields = [f for section in intake_present.sections(form, redo, report)
+              for f in section.fields] if redo else []
+    return render_template("desk/_answers_check.html", **panel,
+                           answers_msgs=_names(msgs), answers_hidden=_names(hidden),
+                           oob_messages=[f for f in fields if f.name not in toggled],
+                           oob_fields=[f for f in fields if f.name in toggled]), 200
+
+
+def _names(names: Iterable[str]) -> str:
+    return ",".join(sorted(names))
+
+
+def _read_names(raw: str | None) -> set[str]:
+    return {name for name in (raw or "")[:4000].split(",") if name}

@@ -65,18 +65,23 @@ def reschedule(dossier_id: int):
         return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
     services.reschedule(dossier.id, current_user, read.values["new_due"], read.values["reason"])
     logged(dossier, "update", "hẹn lại ngày trả kết quả")
-    return redirect(url_for("desk.slip", dossier_id=dossier.id, form="04"), 303)
+    return redirect(url_for("desk.slip", dossier_id=dossier.id,
+                            form=slips.number(dossier, slips.APOLOGY)), 303)
 
 
 @bp.get(DOSSIER + "/phieu/<form>")
 @staff_required(*DESK)
 def slip(dossier_id: int, form: str):
-    """Print one of the dossier's official documents (A5), filled with its data."""
+    """Print one of the dossier's official documents (A5), filled with its data.
+
+    *form* is the document's number in the dossier's set of forms (tthc/data/forms.toml).
+    """
     dossier = dossier_or_404(dossier_id)
-    if form not in slips.FORMS or form not in dict(slips.available(dossier)):
+    found = slips.printable(dossier, form)
+    if found is None:
         abort(404)
     reprint = slips.printed_before(dossier, form)
     logged(dossier, "print", f"mẫu {form}")
     with force_locale("vi"):  # official documents are in Vietnamese
-        return render_template(f"desk/slips/form{form}.html", reprint=reprint, form=form,
-                               **slips.context(dossier, form))
+        return render_template(slips.template(found), reprint=reprint, form=form,
+                               **slips.context(dossier, found))

@@ -43,18 +43,15 @@ from ..intake import services as intake
 from ..models import Dossier, DossierEvent, Office, ProcedureVersion, Setting, Staff, Ticket
 from ..queue import services as queue
 from ..timeutil import TZ, now, today
+from . import formsets
 
 CODE_COUNTER = "dossier"  # Counter name of the daily sequence in dossier codes
 CHANNELS = {1: N_("Trực tiếp"), 2: N_("Trực tuyến"), 3: N_("Qua bưu chính công ích")}
 RETURN_CHANNELS = ("desk", "post", "online")
-#: Statuses in which the desk may still correct answers, the procedure and the channel.
-CORRECTABLE = frozenset({Status.DRAFT, Status.NEW, Status.SUPPLEMENT, Status.RECEIVED,
-                         Status.IN_PROGRESS})
-#: Statuses in which the officer checks papers and decides (before reception).
-AT_INTAKE = frozenset({Status.DRAFT, Status.NEW, Status.SUPPLEMENT})
+#: A received dossier being processed (status sets of the check are in tthc.domain.status).
 PROCESSING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 SETTING_KEYS = {"cutoff": "desk.cutoff", "close": "desk.close", "open": "desk.open",
-                "pattern": "desk.code_pattern"}
+                "pattern": "desk.code_pattern", "form_set": "desk.form_set"}
 
 
 class DeskRefusal(Exception):
@@ -112,6 +109,7 @@ def settings(office_id: int) -> dict[str, str]:
         "close": config.get("TTHC_DESK_CLOSE", "17:00"),
         "open": config.get("TTHC_DESK_OPEN", "07:30"),
         "pattern": config.get("TTHC_DOSSIER_CODE_PATTERN", DEFAULT_DOSSIER_PATTERN),
+        "form_set": config.get("TTHC_DESK_FORM_SET") or formsets.all_sets().default,
     }
     keys = {v: k for k, v in SETTING_KEYS.items()}
     for key, value in db.session.execute(
@@ -141,8 +139,14 @@ def office_hours(office_id: int) -> OfficeHours:
     return hours_from(settings(office_id))
 
 
-def save_settings(office: Office, values: Mapping[str, str], unit_code: str) -> None:
-    """Store the desk's settings (already checked by the form) and the unit code."""
+def save_settings(office: Office, values: Mapping[str, str], unit_code: str) -> list[str]:
+    """Store the desk's settings (already checked by the form) and the unit code; what
+    changed, as "key: old → new" (office configuration, no personal data) for the log."""
+    before = settings(office.id)
+    changes = [f"{key}: {before[name]} → {values[name]}" for name, key in SETTING_KEYS.items()
+               if before[name] != values[name]]
+    if (office.unit_code or "") != unit_code:
+        changes.append(f"office.unit_code: {office.unit_code or ''} → {unit_code}")
     for name, key in SETTING_KEYS.items():
         row = db.session.scalar(select(Setting).filter_by(office_id=office.id, key=key))
         if row is None:
@@ -151,6 +155,17 @@ def save_settings(office: Office, values: Mapping[str, str], unit_code: str) -> 
             row.value = values[name]
     office.unit_code = unit_code
     db.session.commit()
+    return changes
+
+
+def office_form_set(office_id: int) -> formsets.FormSet:
+    """The set of official forms the office uses today (its setting, else the default)."""
+    return formsets.for_office(settings(office_id)["form_set"], today())
+
+
+def pin_form_set(dossier: Dossier) -> None:
+    """Record the office's set of official forms on a dossier at the first decision."""
+    formsets.pin(dossier, settings(dossier.office_id)["form_set"], today())
 
 
 # --- finding a dossier ----------------------------------------------------------------------
@@ -296,9 +311,15 @@ def spec_of(dossier: Dossier):
     return intake.spec_of(dossier)
 
 
-def desk_report(dossier: Dossier, spec=None) -> reception.DeskReport:
-    """The dossier as the desk sees it: the domain's rules with the officer's verdicts."""
-    return reception.check(spec or spec_of(dossier), dossier.answers or {},
+def desk_report(dossier: Dossier, spec=None,
+                answers: Mapping[str, str] | None = None) -> reception.DeskReport:
+    """The dossier as the desk sees it: the domain's rules with the officer's verdicts.
+
+    With *answers* (typed at the desk, not saved yet) they are judged instead of the stored
+    ones, by the same rules: the live check and the reception see the same gaps.
+    """
+    return reception.check(spec or spec_of(dossier),
+                           dossier.answers or {} if answers is None else answers,
                            reception.read_checks(dossier.paper_checks), today=today())
 
 
@@ -310,10 +331,20 @@ def preview(dossier: Dossier, spec=None, *, keep_promise: bool = False,
                   monday_same_day=spec.monday_same_day, keep_same_day_promise=keep_promise)
 
 
+def changed_fields(dossier: Dossier, answers: Mapping[str, str]) -> list[str]:
+    """Names of the fields whose answer differs from the stored one (never the values).
+
+    An empty answer and no answer at all are the same: a form posts every field, even those
+    nobody has touched yet.
+    """
+    before = dossier.answers or {}
+    return sorted(k for k in set(before) | set(answers)
+                  if (before.get(k) or "") != (answers.get(k) or ""))
+
+
 def save_answers(dossier: Dossier, answers: Mapping[str, str]) -> list[str]:
     """Store corrected answers; the names of the fields that changed (for the access log)."""
-    before = dict(dossier.answers or {})
-    changed = sorted(k for k in set(before) | set(answers) if before.get(k) != answers.get(k))
+    changed = changed_fields(dossier, answers)
     intake.save(dossier, answers, list(dossier.papers_confirmed or []))
     return changed
 
@@ -412,6 +443,7 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
         at = now()
         decision = preview(dossier, spec, keep_promise=keep_promise, at=at)
         first = dossier.received_at is None
+        pin_form_set(dossier)
         intake.change_status(dossier, "receive", STAFF, staff=staff,
                              note="same_day" if decision.same_day else "slip")
         if dossier.code is None:
@@ -476,6 +508,7 @@ def request_supplement(dossier_id: int, staff: Staff, items: list[PostedItem],
         raise DeskRefusal(msg(N_("Ghi ít nhất một nội dung cần bổ sung.")), 422, "items")
     with exclusive(dossier_id) as dossier:
         source = Status(dossier.status)
+        pin_form_set(dossier)
         intake.change_status(dossier, "request_supplement", STAFF, staff=staff,
                              note=reason[:500])
         dossier.supplement_items = [{"target": i.target, "label": i.label, "reason": i.reason}
@@ -493,6 +526,7 @@ def request_supplement(dossier_id: int, staff: Staff, items: list[PostedItem],
 def refuse(dossier_id: int, staff: Staff, reason: str) -> Dossier:
     """Refuse the dossier with its specific reason (Form 03; status 3)."""
     with exclusive(dossier_id) as dossier:
+        pin_form_set(dossier)
         intake.change_status(dossier, "reject", STAFF, staff=staff)
         dossier.refusal_reason = reason
     return dossier

@@ -1,9 +1,12 @@
-"""The official documents of Circular 01/2018/TT-VPCP (domain.md §1.2, §11.2), filled in.
+"""The official documents of the desk (domain.md §1.2, §11.2, §11.5), filled in.
 
-Forms 01–05 print on A5, the ledger (Form 06) on A4 landscape, by the browser's print CSS.
-Each slip carries a QR code to the public look-up with the dossier's code: the code alone
-shows the status, never personal data. Slips are in Vietnamese, the official language,
-whatever language the officer's screen uses.
+Their numbers, titles, printed legal basis and paper come from the set of forms the dossier
+recorded (``tthc.desk.formsets``, data in ``tthc/data/forms.toml``: TT 01/2018/TT-VPCP or
+TT 03/2025/TT-VPCP); the body comes from one template per kind of document
+(``templates/desk/slips/<kind>.html``), the same for every set. The slips print on A5, the
+ledger on A4 landscape, by the browser's print CSS. Each slip carries a QR code to the public
+look-up with the dossier's code: the code alone shows the status, never personal data. Slips
+are in Vietnamese, the official language, whatever language the officer's screen uses.
 """
 
 from __future__ import annotations
@@ -19,32 +22,57 @@ from sqlalchemy import select
 
 from ..domain import reception
 from ..domain.codes import format_prefiling_code
+from ..domain.formsets import (APOLOGY, CONTROL, LEDGER, RECEIPT, REFUSAL, SUPPLEMENT,
+                               FormSet, OfficialForm)
 from ..domain.i18n import N_
 from ..domain.status import Status
 from ..domain.workdays import timeliness
 from ..extensions import db
-from ..i18n import working_time
+from ..i18n import localized, working_time
 from ..models import AccessLog, Dossier, DossierEvent, Office
 from ..queue.present import qr_svg
-from . import present, services
+from . import formsets, present, services
 
-FORMS = ("01", "02", "03", "04", "05")
+#: The documents a dossier has, by kind: the slips (the ledger is the office's book).
+SLIPS = (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, CONTROL)
+
+
+def _has(dossier: Dossier, kind: str) -> bool:
+    if kind in (RECEIPT, CONTROL):
+        return dossier.received_at is not None
+    if kind == SUPPLEMENT:
+        return bool(dossier.supplement_items)
+    if kind == REFUSAL:
+        return bool(dossier.refusal_reason)
+    if kind == APOLOGY:
+        return bool(dossier.rescheduled)
+    return False
+
+
+def documents(dossier: Dossier) -> list[OfficialForm]:
+    """The official documents this dossier has, in the numbering of its set of forms."""
+    return [f for f in formsets.of(dossier).forms
+            if f.kind in SLIPS and f.produced and _has(dossier, f.kind)]
 
 
 def available(dossier: Dossier) -> list[tuple[str, str]]:
-    """The official documents this dossier has: (form number, title)."""
-    found = []
-    if dossier.received_at is not None:
-        found.append(("01", gettext("Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả")))
-    if dossier.supplement_items:
-        found.append(("02", gettext("Mẫu 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")))
-    if dossier.refusal_reason:
-        found.append(("03", gettext("Mẫu 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ")))
-    if dossier.rescheduled:
-        found.append(("04", gettext("Mẫu 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả")))
-    if dossier.received_at is not None:
-        found.append(("05", gettext("Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ")))
-    return found
+    """The official documents this dossier has: (form number, "Mẫu 01: title")."""
+    return [(f.number, gettext("Mẫu %(number)s: %(title)s", number=f.number,
+                               title=localized(f, "title"))) for f in documents(dossier)]
+
+
+def printable(dossier: Dossier, number: str) -> OfficialForm | None:
+    """The document numbered *number* in the dossier's set, if the dossier has it."""
+    return next((f for f in documents(dossier) if f.number == number), None)
+
+
+def number(dossier: Dossier, kind: str) -> str:
+    """The number of a kind of document in the dossier's set (for its URL)."""
+    return formsets.of(dossier).form(kind).number
+
+
+def template(form: OfficialForm) -> str:
+    return f"desk/slips/{form.kind}.html"
 
 
 def printed_before(dossier: Dossier, form: str) -> bool:
@@ -95,20 +123,23 @@ def applicant(dossier: Dossier) -> dict[str, str]:
     return {k: str(answers.get(f"applicant_{k}") or "") for k in keys}
 
 
-def context(dossier: Dossier, form: str) -> dict:
+def context(dossier: Dossier, slip: OfficialForm) -> dict:
     """Everything one slip prints; in Vietnamese."""
     with force_locale("vi"):
         spec = services.spec_of(dossier)
         desk = services.desk_report(dossier, spec)
         names = services.staff_names(dossier.office_id)
         url, qr = lookup_qr(dossier)
+        form_set = formsets.of(dossier)
         result = {
             "dossier": dossier, "p": spec, "office": db.session.get(Office, dossier.office_id),
             "person": applicant(dossier), "qr": qr, "lookup_url": url,
             "lookup_code": lookup_code(dossier), "names": names,
             "today": services.local(dt.datetime.now(dt.timezone.utc)), "signed_at": None,
+            "slip": slip, "form_set": form_set,
         }
-        if form == "01":
+        kind = slip.kind
+        if kind == RECEIPT:
             result.update(papers=papers_received(dossier, desk),
                           legal_time=working_time(spec.statutory_days),
                           received=present.hour_and_date(dossier.received_at),
@@ -118,25 +149,25 @@ def context(dossier: Dossier, form: str) -> dict:
                           line=services.ledger_number(dossier),
                           receiver=names.get(dossier.received_by_id, ""),
                           signed_at=services.local(dossier.received_at))
-        elif form == "02":
+        elif kind == SUPPLEMENT:
             event = _last(dossier, "request_supplement")
             result.update(items=[i for i in dossier.supplement_items or []
                                  if isinstance(i, dict)],
                           reason=event.note if event else "",
                           officer=names.get(event.staff_id, "") if event else "",
                           signed_at=services.local(event.at) if event else None)
-        elif form == "03":
+        elif kind == REFUSAL:
             event = _last(dossier, "reject")
             result.update(officer=names.get(event.staff_id, "") if event else "",
                           signed_at=services.local(event.at) if event else None)
-        elif form == "04":
+        elif kind == APOLOGY:
             event = _last(dossier, "reschedule")
             result.update(reason=event.note if event else "",
                           signed_at=services.local(event.at) if event else None,
                           received=present.local_date(dossier.received_at),
                           old_due=present.hour_and_date(dossier.original_due_at),
                           new_due=present.hour_and_date(dossier.due_at))
-        elif form == "05":
+        elif kind == CONTROL:
             result.update(rows=control_rows(dossier, names),
                           received=present.hour_and_date(dossier.received_at),
                           due=present.hour_and_date(dossier.due_at))
@@ -182,7 +213,14 @@ def control_rows(dossier: Dossier, names: dict[int, str]) -> list[ControlRow]:
     return rows
 
 
-# --- the ledger (Form 06) -----------------------------------------------------------------------
+# --- the ledger (Form 06 of TT 01/2018, Form 07 of TT 03/2025) --------------------------------
+
+
+def ledger_form(office_id: int) -> tuple[FormSet, OfficialForm]:
+    """The set of forms the office uses today and its ledger form: the book is kept, and
+    printed, under the rules in force now, whatever set its dossiers recorded."""
+    form_set = services.office_form_set(office_id)
+    return form_set, form_set.form(LEDGER)
 
 
 @dataclass
@@ -251,19 +289,22 @@ def ledger_headers() -> list[str]:
 
 
 def ledger_xlsx(office: Office, start: dt.date, end: dt.date, rows: list[LedgerRow]) -> bytes:
-    """The ledger as an .xlsx workbook (openpyxl), one line per dossier, Form 06's columns."""
+    """The ledger as an .xlsx workbook (openpyxl), one line per dossier, the ledger form's
+    columns (those of TT 01/2018 Form 06 for every set until the 2025 form is verified)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    form_set, form = ledger_form(office.id)
     with force_locale("vi"):
         book = Workbook()
         sheet = book.active
         sheet.title = "So theo doi ho so"
-        sheet.append([gettext("SỔ THEO DÕI HỒ SƠ")])
+        sheet.append([form.title_vi.upper()])
         sheet.append([office.name])
         sheet.append([gettext("Từ ngày %(start)s đến ngày %(end)s",
                               start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))])
-        sheet.append([])
+        sheet.append([gettext("Mẫu số %(number)s", number=form.number)
+                      + f" ({form_set.printed_basis})"])
         sheet.append(ledger_headers())
         for row in rows:
             sheet.append([row.number, row.code, row.procedure, row.sets, row.applicant,

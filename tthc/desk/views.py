@@ -2,7 +2,8 @@
 
 Every flow is a plain form: POST, then 303 to a page; a refusal comes back as the page
 with the message beside the field (422) or at the top (409). The check panel also answers
-htmx with its fragment, from the same URL. Every read and change is in the access log.
+htmx with its fragment, from the same URL, and so does the live check of the answers form
+(which saves nothing). Every read and change is in the access log.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask_login import current_user
 
 from ..auth import log_access, staff_required
 from ..catalogue import services as catalogue_services
-from ..domain.status import IllegalTransition, Status
+from ..domain.status import AT_INTAKE, CORRECTABLE, IllegalTransition, Status
 from ..extensions import db
 from ..htmx import is_fragment_request
 from ..i18n import render_message
@@ -23,8 +24,9 @@ from ..intake import forms as intake_forms
 from ..intake import services as intake
 from ..intake import uploads
 from ..models import Office
-from . import bp, forms, services
-from .pages import check_fragment, dossier_or_404, logged, show_page
+from . import bp, forms, services, slips
+from .pages import (answer_errors, answers_fragment, answers_page, check_fragment,
+                    dossier_or_404, logged, logged_check, refused, show_page)
 
 DESK = ("reception", "specialist", "leader")  # who reads dossiers
 # Ids are 32-bit integers in the database: a longer number is a 404, not a driver error.
@@ -156,7 +158,7 @@ def accept_draft(dossier_id: int):
 def answers(dossier_id: int):
     """Save the answers typed or corrected at the desk (logged by field name)."""
     dossier = dossier_or_404(dossier_id)
-    if Status(dossier.status) not in services.CORRECTABLE:
+    if Status(dossier.status) not in CORRECTABLE:
         return show_page(dossier, status=409, log=False, error=gettext(
             "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
     spec = services.spec_of(dossier)
@@ -166,14 +168,30 @@ def answers(dossier_id: int):
         logged(dossier, "update", "sửa: " + ", ".join(changed)[:900])
     report = services.desk_report(dossier, spec).completeness
     if report.field_errors:
-        return show_page(dossier, status=422, form=form, log=False, error=gettext(
-            "Đã lưu. Còn thông tin chưa đúng: xem thông báo bên cạnh từng ô."))
+        return show_page(dossier, status=422, form=form, log=False, errors=answer_errors(report),
+                         error=gettext("Đã lưu. Còn thông tin chưa đúng: xem thông báo bên "
+                                       "cạnh từng ô."))
     if changed and dossier.code:
         flash(gettext("Đã sửa thông tin hồ sơ. In lại giấy tiếp nhận nếu thông tin trên giấy đã "
                       "thay đổi."), "info")
     elif changed:
         flash(gettext("Đã lưu thông tin hồ sơ."), "info")
     return to_dossier(dossier.id, "kiem-tra")
+
+
+@bp.post(DOSSIER + "/thong-tin/kiem-tra")
+@staff_required("reception")
+def check_answers(dossier_id: int):
+    """Check the answers as typed, without saving them (the answers' panel for htmx)."""
+    dossier = dossier_or_404(dossier_id)
+    if Status(dossier.status) not in CORRECTABLE:
+        return refused(dossier, gettext(
+            "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
+    typed = forms.read_answers(services.spec_of(dossier), dossier, request.form)
+    logged_check(dossier)
+    if is_fragment_request():
+        return answers_fragment(dossier, typed)
+    return answers_page(dossier, typed)
 
 
 @bp.post(DOSSIER + "/thu-tuc")
@@ -186,7 +204,7 @@ def procedure(dossier_id: int):
     if version is None:
         return show_page(dossier, status=422, log=False, errors={
             "thu_tuc": gettext("Chọn thủ tục đúng với yêu cầu của công dân.")}, posted=request.form)
-    if Status(dossier.status) not in services.CORRECTABLE:
+    if Status(dossier.status) not in CORRECTABLE:
         return show_page(dossier, status=409, log=False, error=gettext(
             "Hồ sơ đã có kết quả hoặc đã kết thúc: không đổi thủ tục được nữa."))
     if version.id != dossier.procedure_version_id:
@@ -218,7 +236,7 @@ def channel(dossier_id: int):
 def papers(dossier_id: int):
     """Store the verdict on each paper; the check panel again (a fragment for htmx)."""
     dossier = dossier_or_404(dossier_id)
-    if Status(dossier.status) not in services.AT_INTAKE:
+    if Status(dossier.status) not in AT_INTAKE:
         return show_page(dossier, status=409, log=False, error=gettext(
             "Hồ sơ đã được xử lý ở bước tiếp nhận; không kiểm tra lại giấy tờ được."))
     read = forms.read_checks(request.form, services.spec_of(dossier))
@@ -244,7 +262,8 @@ def receive(dossier_id: int):
                                keep_promise=request.form.get("giu_hen") == "1")
     logged(dossier, "update", f"tiếp nhận, mã {dossier.code}")
     if dossier.slip_requested:
-        return redirect(url_for("desk.slip", dossier_id=dossier.id, form="01"), 303)
+        return redirect(url_for("desk.slip", dossier_id=dossier.id,
+                                form=slips.number(dossier, slips.RECEIPT)), 303)
     flash(gettext("Đã tiếp nhận hồ sơ %(code)s. Trả kết quả trong ngày, không lập giấy hẹn.",
                   code=dossier.code), "info")
     return to_dossier(dossier.id, "giai-quyet")
@@ -275,7 +294,8 @@ def supplement(dossier_id: int):
     services.request_supplement(dossier.id, current_user, read.values["items"],
                                 read.values["reason"])
     logged(dossier, "update", f"yêu cầu bổ sung {len(read.values['items'])} mục")
-    return redirect(url_for("desk.slip", dossier_id=dossier.id, form="02"), 303)
+    return redirect(url_for("desk.slip", dossier_id=dossier.id,
+                            form=slips.number(dossier, slips.SUPPLEMENT)), 303)
 
 
 @bp.post(DOSSIER + "/tu-choi")
@@ -289,7 +309,8 @@ def refuse(dossier_id: int):
         return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
     services.refuse(dossier.id, current_user, read.values["reason"])
     logged(dossier, "update", "từ chối")
-    return redirect(url_for("desk.slip", dossier_id=dossier.id, form="03"), 303)
+    return redirect(url_for("desk.slip", dossier_id=dossier.id,
+                            form=slips.number(dossier, slips.REFUSAL)), 303)
 
 
 @bp.post(DOSSIER + "/rut")

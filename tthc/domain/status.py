@@ -156,6 +156,19 @@ ACTION_LABELS = {
 TERMINAL: frozenset[Status] = frozenset(Status) - {t.source for t in TRANSITIONS}
 """Statuses with no way out: 3, 7, 8 and 10."""
 
+AT_INTAKE: frozenset[Status] = frozenset({Status.DRAFT, Status.NEW, Status.SUPPLEMENT})
+"""Statuses in which the desk checks the papers and decides on reception (Decree 61/2018
+Art 17, with Art 15(3) for a supplement): receive (Form 01, or no slip for a same-day
+result, Art 17(4)), ask once for a supplement (Form 02) or refuse (Form 03). A draft is
+first sent by the citizen through the officer (0 → 1); a dossier waiting for a supplement
+is received when the citizen brings it complete to the counter."""
+
+CORRECTABLE: frozenset[Status] = AT_INTAKE | {Status.RECEIVED, Status.IN_PROGRESS}
+"""Statuses in which the desk may still correct the answers, the procedure and the channel:
+from reception (Art 17) through processing (Art 19), as long as a result is still owed.
+Once the result is ready (9, Art 20) or the dossier has ended (3, 7, 8, 10) the record
+stands; 6 (fee awaited) is not reached at the desk yet and is left out."""
+
 _BY_KEY: dict[tuple[Status, str, str], Transition] = {}
 for _tr in TRANSITIONS:
     if (_tr.source, _tr.action, _tr.actor) in _BY_KEY:

@@ -15,11 +15,12 @@ from flask_babel import gettext
 from ..catalogue import services as catalogue_services
 from ..domain.codes import format_prefiling_code
 from ..domain.status import IllegalTransition
-from ..extensions import db, limiter
+from ..extensions import db, limiter, unlimited
 from ..htmx import is_fragment_request
 from ..i18n import render_message
 from ..offices import current_office
-from . import bp, present, services, uploads
+from . import bp, services, uploads
+from . import declaration as tokhai
 from .pages import (check_fragment, dossier_or_404, form_page, lookup_page, save_posted,
                     status_page)
 
@@ -112,9 +113,10 @@ def draft(token):
 
 
 @bp.post("/ho-so/<token>/kiem-tra")
+@unlimited  # answers every pause in typing; only a valid link token gets past the lookup
 def check(token):
     """Save what was typed and say what is still missing (a fragment for htmx)."""
-    dossier = dossier_or_404(token)
+    dossier = dossier_or_404(token, for_check=is_fragment_request())
     if not services.editable(dossier):
         return _not_editable(token)
     posted = save_posted(dossier)
@@ -259,11 +261,11 @@ def declaration(token):
     """Print the filled declaration form (tờ khai), so that nobody copies it out by hand."""
     dossier = dossier_or_404(token)
     spec = services.spec_of(dossier)
-    if not spec.declaration_form:
-        abort(404)
+    form = tokhai.form_for(dossier, spec) or abort(404)
     report = services.assess_dossier(dossier, spec)
-    return render_template("intake/declaration.html", dossier=dossier, token=token, p=spec,
-                           report=report, rows=present.declaration_rows(report),
+    return render_template("intake/declaration.html", dossier=dossier, token=token, form=form,
+                           html=tokhai.render(dossier, spec, form, report),
+                           complete=report.complete,
                            code=format_prefiling_code(dossier.prefiling_code))
 
 

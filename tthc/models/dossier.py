@@ -66,6 +66,9 @@ class Dossier(db.Model):
     returned_to: Mapped[str] = mapped_column(String(200), default="")
     original_due_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     rescheduled: Mapped[bool] = mapped_column(default=False)
+    # The set of official forms (tthc/data/forms.toml) in force at the desk's first decision;
+    # None: not decided yet, or decided before sets were recorded (TT 01/2018). See 0004f.
+    form_set: Mapped[str | None] = mapped_column(String(40), default=None)
     # Times (UTC); "overdue" is derived from due_at and status, never stored.
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

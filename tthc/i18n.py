@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from babel.numbers import format_currency
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import format_datetime as babel_format_datetime
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale, get_translations, gettext, ngettext
 
 from .domain.i18n import Message
 
@@ -89,7 +89,36 @@ def lang_url(lang: str) -> str:
     return url_for("catalogue.home", lang=lang)
 
 
+def translations():
+    """The current catalogue: flask_babel's, found once per request and locale.
+
+    Templates translate a dozen strings per fragment; flask_babel looks the request's domain,
+    locale and catalogue up again for each one (~25 µs). The catalogue is kept beside
+    flask_babel's own request state, with the locale object it was found for, so that
+    force_locale (which swaps that object) still takes effect.
+    """
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is not None:
+        found = getattr(state, "tthc_translations", None)
+        if found is not None and found[0] is locale:
+            return found[1]
+    catalogue = get_translations()
+    state = g.get("_flask_babel")  # created by the lookup if it was missing
+    if state is not None:
+        state.tthc_translations = (getattr(state, "babel_locale", None), catalogue)
+    return catalogue
+
+
 def init_app(app) -> None:
+    # The same callables as flask_babel installs, through the per-request catalogue.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(
         money=money, date=date, datetime=datetime, working_time=working_time,
         message=render_message,

@@ -7,7 +7,7 @@ no set prints TT 01/2018, the only set there was before (tthc.desk.formsets).
 
 Revision ID: 0004f
 Revises: 0003q
-Create Date: 2026-11-29 09:00:00
+Create Date: 2026-11-28 00:20:00
 
 """
 from alembic import op

@@ -74,9 +74,9 @@ class Ticket(db.Model):
 
     __table_args__ = (
         UniqueConstraint("office_id", "day", "group_id", "number"),
-        Index("ix_ticket_queue", "office_id", "day", "status"),
         # "Call next" reads each priority tier of the queue in order of place; with the group
-        # last, the waiting counts per group are read from the index alone (0003q).
+        # last, the waiting counts per group are read from the index alone (0003q). Its
+        # first three columns serve every lookup by office, day and status (0005t).
         Index("ix_ticket_next", "office_id", "day", "status", "priority", "queued_at",
               "queue_group_id"),
     )

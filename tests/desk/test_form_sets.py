@@ -152,7 +152,9 @@ def test_the_ledger_follows_the_set_the_office_uses(app, leader, admin, dossier)
     period = f"tu={MONDAY:%d/%m/%Y}&den={MONDAY:%d/%m/%Y}"
     html = leader.get(f"/can-bo/so-theo-doi?{period}").get_data(as_text=True)
     assert "Mẫu số 06" in html and OLD_BASIS in html and "SỔ THEO DÕI HỒ SƠ" in html
+    assert "Mẫu số 06, in và tải tệp Excel" in leader.get("/can-bo").get_data(as_text=True)
     assert switch(admin, "tt03-2025").status_code == 303
+    assert "Mẫu số 07, in và tải tệp Excel" in leader.get("/can-bo").get_data(as_text=True)
     html = leader.get(f"/can-bo/so-theo-doi?{period}").get_data(as_text=True)
     check_page(html)
     assert "Mẫu số 07" in html and NEW_BASIS in html and "SỔ THEO DÕI HỒ SƠ" in html

@@ -80,4 +80,7 @@ def logout():
 @staff_required()
 def home():
     """Show what this officer can open, by role."""
-    return render_template("auth/home.html")
+    from ..desk.slips import ledger_form  # the ledger's number depends on the office's form set
+
+    return render_template("auth/home.html",
+                           ledger_number=ledger_form(current_user.office_id)[1].number)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from flask import render_template, request
 from flask_babel import gettext
@@ -18,7 +18,7 @@ from ..domain.completeness import CompletenessReport, form_fields
 from ..domain.status import AT_INTAKE, CORRECTABLE, Status
 from ..errors import render_error
 from ..extensions import db
-from ..htmx import is_fragment_request
+from ..htmx import is_fragment_request, page_state, read_page_state
 from ..i18n import render_message
 from ..intake import forms as intake_forms
 from ..intake import present as intake_present
@@ -144,8 +144,8 @@ def answers_context(dossier: Dossier, spec, form, report: CompletenessReport,
     fields = [f for section in sections for f in section.fields]
     unsaved = typed is not None and bool(services.changed_fields(dossier, typed))
     return {"sections": sections, **answers_panel(report, unsaved),
-            "answers_msgs": _names(f.name for f in fields if f.has_messages),
-            "answers_hidden": _names(f.name for f in fields if f.hidden)}
+            "answers_msgs": page_state(f.name for f in fields if f.has_messages),
+            "answers_hidden": page_state(f.name for f in fields if f.hidden)}
 
 
 def answers_panel(report: CompletenessReport, unsaved: bool) -> dict:
@@ -179,8 +179,8 @@ def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
     applicable = {f.name for f in report.fields}
     msgs = (set(report.field_errors) | set(report.field_warnings)) & applicable
     hidden = names - applicable
-    toggled = hidden ^ (_read_names(request.form.get("_hidden")) & names)
-    shown_msgs = _read_names(request.form.get("_msgs")) & names
+    toggled = hidden ^ (read_page_state(request.form.get("_hidden")) & names)
+    shown_msgs = read_page_state(request.form.get("_msgs")) & names
     if not toggled and shown_msgs == msgs and request.form.get("_panel") == panel["answers_state"]:
         return "", 204
     wanted = toggled | msgs | shown_msgs
@@ -189,14 +189,8 @@ def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
     fields = [f for section in intake_present.sections(form, redo, report)
               for f in section.fields] if redo else []
     return render_template("desk/_answers_check.html", **panel,
-                           answers_msgs=_names(msgs), answers_hidden=_names(hidden),
+                           answers_msgs=page_state(msgs), answers_hidden=page_state(hidden),
                            oob_messages=[f for f in fields if f.name not in toggled],
                            oob_fields=[f for f in fields if f.name in toggled]), 200
 
 
-def _names(names: Iterable[str]) -> str:
-    return ",".join(sorted(names))
-
-
-def _read_names(raw: str | None) -> set[str]:
-    return {name for name in (raw or "")[:4000].split(",") if name}

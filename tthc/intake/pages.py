@@ -15,6 +15,7 @@ from ..domain.applicant import PROFILE_KEYS
 from ..domain.codes import format_prefiling_code
 from ..domain.completeness import CompletenessReport
 from ..domain.status import ACTION_LABELS, Status
+from ..htmx import page_state, read_page_state
 from ..i18n import money, render_message, select_locale
 from ..models import Dossier
 from . import bp, forms, present, services, uploads
@@ -154,14 +155,6 @@ def _views(dossier: Dossier, spec, form, report, *, show_missing=False):
     return sections, papers, fields, msgs, hidden
 
 
-def _state(names) -> str:
-    return ",".join(sorted(names))
-
-
-def _read_state(raw: str | None) -> set[str]:
-    return {name for name in (raw or "")[:4000].split(",") if name}
-
-
 def form_page(dossier: Dossier, token: str, *, posted: Posted | None = None,
               report: CompletenessReport | None = None, submit_failed: bool = False,
               status: int = 200, general_errors: list[str] | None = None):
@@ -191,7 +184,7 @@ def form_page(dossier: Dossier, token: str, *, posted: Posted | None = None,
         "dossier": dossier, "token": token, "p": spec, "report": report, "sections": sections,
         "papers": papers, "summary": summary, "upload_errors": upload_errors,
         "show_missing": submit_failed, "code": format_prefiling_code(dossier.prefiling_code),
-        "msgs_state": _state(msgs), "hidden_state": _state(hidden),
+        "msgs_state": page_state(msgs), "hidden_state": page_state(hidden),
         "panel_state": panel_state(report),
         "file_params": ",".join("file_" + p.key for p in papers),
         "remember_after": next((f.name for f in reversed(fields) if f.name in PROFILE_KEYS),
@@ -246,8 +239,8 @@ def check_fragment(dossier: Dossier, token: str, posted: Posted):
         "paper:" + p.key for p in spec.papers
         if not p.generated and (only is None or "paper:" + p.key in only)
         and p.key not in applicable_papers}
-    toggled = hidden ^ _read_state(request.form.get("_hidden"))
-    shown_msgs = _read_state(request.form.get("_msgs")) & names
+    toggled = hidden ^ read_page_state(request.form.get("_hidden"))
+    shown_msgs = read_page_state(request.form.get("_msgs")) & names
     state = panel_state(report)
     if not toggled and shown_msgs == msgs and request.form.get("_panel") == state:
         return "", 204
@@ -260,8 +253,8 @@ def check_fragment(dossier: Dossier, token: str, posted: Posted):
         papers = [p for p in present.papers(spec, dossier, report, only)
                   if "paper:" + p.key in toggled]
     context = {
-        "token": token, "report": report, "msgs_state": _state(msgs),
-        "hidden_state": _state(hidden), "panel_state": state,
+        "token": token, "report": report, "msgs_state": page_state(msgs),
+        "hidden_state": page_state(hidden), "panel_state": state,
         "oob_messages": [f for f in fields if f.name not in toggled],
         "oob_fields": [f for f in fields if f.name in toggled],
         "oob_papers": papers, "upload_errors": posted.upload_errors, "show_missing": False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -43,12 +43,13 @@ def render_error(status: int, title: str | None = None, detail: str | None = Non
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(
-            400,
-            gettext("Trang đã hết hạn"),
-            gettext("Trang này đã mở quá lâu nên phiên làm việc đã hết hạn. Vui lòng tải lại "
-                    "trang rồi thao tác lại; bản nháp đã được lưu tự động."),
-        )
+        if request.path.startswith("/ho-so/"):  # a citizen's draft: every check saved it
+            detail = gettext("Trang này đã mở quá lâu nên phiên làm việc đã hết hạn. Vui lòng "
+                             "tải lại trang rồi thao tác lại; bản nháp đã được lưu tự động.")
+        else:
+            detail = gettext("Trang này đã mở quá lâu nên phiên làm việc đã hết hạn. Vui lòng "
+                             "tải lại trang rồi thao tác lại.")
+        return render_error(400, gettext("Trang đã hết hạn"), detail)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

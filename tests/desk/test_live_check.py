@@ -179,6 +179,9 @@ def test_the_check_needs_the_csrf_token(app, reception, dossier, htmx):
                                      data=typed(app, dossier_id, **WRONG_ID), headers=headers)
     assert response.status_code == 400
     assert "12345" not in response.get_data(as_text=True)
+    # Nothing at the desk saves by itself: the message must not say a draft was saved.
+    assert "hết hạn" in response.get_data(as_text=True)
+    assert "lưu tự động" not in response.get_data(as_text=True)
     if htmx:
         assert response.headers["HX-Retarget"] == "#flash"
     assert checks_logged(app, dossier_id) == []

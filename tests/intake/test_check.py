@@ -68,6 +68,7 @@ def test_the_check_needs_the_csrf_token(citizen, draft, htmx):
     assert response.status_code == 400
     assert "Người Lạ" not in response.get_data(as_text=True)
     assert citizen.dossier(draft).answers.get("applicant_full_name", "") == ""
+    assert "bản nháp đã được lưu tự động" in response.get_data(as_text=True)
     if htmx:  # htmx shows the message in the page's message area
         assert response.headers["HX-Retarget"] == "#flash"
 

@@ -89,9 +89,10 @@ def locked(attempts: int = 3) -> Iterator[Connection]:
         _expire_tickets()
         return
     with _queue_file_lock(engine.url.database), engine.connect() as conn:
-        # Autocommit at the driver: pysqlite then sends our BEGIN as is (no implicit BEGIN);
-        # the pool restores the default isolation level when the connection goes back.
-        conn.execution_options(isolation_level="AUTOCOMMIT")
+        # pysqlite (legacy transaction control) opens a transaction itself only before a
+        # write when none is open: after our BEGIN IMMEDIATE it sends the statements as they
+        # are, and our COMMIT ends it (SQLAlchemy's own rollback at the end is then a no-op).
+        # No isolation-level switch: switching back costs a PRAGMA on every call.
         for attempt in range(attempts):
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")

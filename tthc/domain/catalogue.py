@@ -20,6 +20,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Sequence
 
+from .tables import MISSING, TableReader
 from .text import clean, fold
 
 FIELDS = ("chung-thuc", "ho-tich")  # lĩnh vực known to the ward; extend with the data
@@ -247,12 +248,12 @@ def parse_procedure(raw: Any, index: int = 0) -> Procedure:
     if national_code and not _NATIONAL_CODE.match(national_code):
         raise CatalogueError(name, "national_code", "looks like 2.000908")
     statutory_days = r.integer("statutory_days", minimum=0, maximum=90)
-    papers = tuple(
-        _parse_paper(name, item, i) for i, item in enumerate(r.list("papers", required=True))
-    )
+    papers = tuple(_parse_paper(name, item, i) for i, item in enumerate(r.list("papers")))
     _unique(name, "papers", [p.key for p in papers])
-    fees = tuple(_parse_fee(name, item, i) for i, item in enumerate(r.list("fees", required=True)))
-    fields = tuple(_parse_field(name, item, i) for i, item in enumerate(r.list("fields")))
+    fees = tuple(_parse_fee(name, item, i) for i, item in enumerate(r.list("fees")))
+    fields = tuple(
+        _parse_field(name, item, i) for i, item in enumerate(r.list("fields", required=False))
+    )
     _unique(name, "fields", [f.name for f in fields])
     procedure = Procedure(
         code=code,
@@ -472,7 +473,7 @@ def _parse_field(name: str, raw: Any, index: int) -> FormField:
     r = _Reader(name, raw, prefix=where + ".")
     kind = r.choice("type", FIELD_TYPES, default="text")
     choices: list[tuple[str, str, str]] = []
-    for i, choice in enumerate(r.list("choices")):
+    for i, choice in enumerate(r.list("choices", required=False)):
         if not isinstance(choice, Mapping):
             raise CatalogueError(name, f"{where}.choices[{i}]", "must be a table")
         cr = _Reader(name, choice, prefix=f"{where}.choices[{i}].")
@@ -517,41 +518,19 @@ def _parse_field(name: str, raw: Any, index: int) -> FormField:
     )
 
 
-_MISSING = object()
-
-
-class _Reader:
+class _Reader(TableReader):
     """Typed access to one TOML table, raising CatalogueError with the field's path."""
 
+    dates_as_text = True
+
     def __init__(self, procedure: str, raw: Mapping[str, Any], prefix: str = ""):
-        self.procedure, self.raw, self.prefix = procedure, raw, prefix
+        super().__init__(raw)
+        self.procedure, self.prefix = procedure, prefix
 
     def fail(self, key: str, problem: str) -> CatalogueError:
         return CatalogueError(self.procedure, self.prefix + key, problem)
 
-    def get(self, key: str, default: Any = _MISSING) -> Any:
-        if key in self.raw:
-            return self.raw[key]
-        if default is _MISSING:
-            raise self.fail(key, "is missing")
-        return default
-
-    def text(self, key: str, required: bool = True) -> str:
-        value = self.get(key, _MISSING if required else "")
-        if not isinstance(value, str):
-            raise self.fail(key, "must be text")
-        value = clean(value)
-        if required and not value:
-            raise self.fail(key, "must not be empty")
-        return value
-
-    def pattern(self, key: str, regex: re.Pattern[str], hint: str, default: Any = _MISSING) -> str:
-        value = self.get(key, default)
-        if not isinstance(value, str) or not regex.match(value):
-            raise self.fail(key, f"must look like {hint}")
-        return value
-
-    def integer(self, key: str, *, minimum: int, maximum: int, default: Any = _MISSING) -> Any:
+    def integer(self, key: str, *, minimum: int, maximum: int, default: Any = MISSING) -> Any:
         value = self.get(key, default)
         if value is None and default is None:
             return None
@@ -560,41 +539,6 @@ class _Reader:
         if not minimum <= value <= maximum:
             raise self.fail(key, f"must be between {minimum} and {maximum}")
         return value
-
-    def boolean(self, key: str, default: Any = _MISSING) -> bool:
-        value = self.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
-
-    def date(self, key: str) -> dt.date:
-        value = self.get(key)
-        if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
-            raise self.fail(key, "must be a date, e.g. 2025-07-01")
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                raise self.fail(key, "must be a date, e.g. 2025-07-01") from None
-        return value
-
-    def choice(self, key: str, allowed: Sequence[str], default: Any = _MISSING) -> str:
-        value = self.get(key, default)
-        if value not in allowed:
-            raise self.fail(key, f"must be one of {', '.join(allowed)}")
-        return value
-
-    def list(self, key: str, required: bool = False) -> list[Any]:
-        value = self.get(key, _MISSING if required else [])
-        if not isinstance(value, list) or (required and not value):
-            raise self.fail(key, "must be a non-empty list" if required else "must be a list")
-        return value
-
-    def strings(self, key: str, required: bool = True) -> list[str]:
-        values = self.list(key, required=required)
-        if not all(isinstance(v, str) and v.strip() for v in values):
-            raise self.fail(key, "must be a list of non-empty texts")
-        return [clean(v) for v in values]
 
     def choices(self, key: str, allowed: Sequence[str]) -> list[str]:
         values = self.strings(key)

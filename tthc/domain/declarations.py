@@ -46,7 +46,7 @@ from typing import Any, Mapping, Sequence
 
 from .catalogue import Condition, FormField, Procedure
 from .completeness import form_fields
-from .text import clean
+from .tables import MISSING, TableReader
 from .words import date_in_words
 
 DECLARATIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "declarations.toml"
@@ -362,48 +362,19 @@ def _parse_part(name: str, raw: Any, where: str) -> Part:
     return part
 
 
-_MISSING = object()
-
-
-class _Reader:
+class _Reader(TableReader):
     """Typed access to one TOML table, raising DeclarationError with the form and the line."""
 
     def __init__(self, form: str, raw: Mapping[str, Any], where: str):
-        self.form, self.raw, self.where = form, raw, where
+        super().__init__(raw)
+        self.form, self.where = form, where
 
     def fail(self, key: str, problem: str) -> DeclarationError:
         where = f"{self.where}, {key}" if self.where else key
         return DeclarationError(self.form, where, problem)
 
-    def only(self, allowed: set[str]) -> None:
-        for key in self.raw:
-            if key not in allowed:
-                raise self.fail(key, f"is not a key here (known: {', '.join(sorted(allowed))})")
-
-    def get(self, key: str, default: Any = _MISSING) -> Any:
-        if key in self.raw:
-            return self.raw[key]
-        if default is _MISSING:
-            raise self.fail(key, "is missing")
-        return default
-
-    def text(self, key: str, required: bool = True) -> str:
-        value = self.get(key, _MISSING if required else "")
-        if not isinstance(value, str):
-            raise self.fail(key, "must be text")
-        value = clean(value)
-        if required and not value:
-            raise self.fail(key, "must not be empty")
-        return value
-
-    def pattern(self, key: str, regex: re.Pattern[str], hint: str) -> str:
-        value = self.get(key)
-        if not isinstance(value, str) or not regex.match(value):
-            raise self.fail(key, f"must be {hint}")
-        return value
-
     def field(self, key: str, required: bool = True) -> str:
-        value = self.get(key, _MISSING if required else "")
+        value = self.get(key, MISSING if required else "")
         if not isinstance(value, str) or (value and not _KEY.match(value)):
             raise self.fail(key, f"bad field name {value!r}")
         return value
@@ -415,38 +386,6 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.fail(key, "must be a footnote number, 1 or more")
         return value
-
-    def boolean(self, key: str, default: Any = _MISSING) -> bool:
-        value = self.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
-
-    def date(self, key: str) -> dt.date:
-        value = self.get(key)
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise self.fail(key, "must be a date, e.g. 2024-06-06")
-        return value
-
-    def choice(self, key: str, allowed: Sequence[str], default: Any = _MISSING) -> str:
-        value = self.get(key, default)
-        if value not in allowed:
-            shown = ", ".join(a or '""' for a in allowed)
-            raise self.fail(key, f"must be one of {shown}")
-        return value
-
-    def list(self, key: str) -> list[Any]:
-        value = self.get(key)
-        if not isinstance(value, list) or not value:
-            raise self.fail(key, "must be a non-empty list")
-        return value
-
-    def strings(self, key: str, required: bool = True) -> list[str]:
-        value = self.get(key, _MISSING if required else [])
-        if not isinstance(value, list) or (required and not value) or not all(
-                isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(key, "must be a list of non-empty texts")
-        return [clean(v) for v in value]
 
 
 # --- the procedure's fields -------------------------------------------------------------------

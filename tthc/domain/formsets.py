@@ -21,7 +21,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .text import clean
+from .tables import TableReader
 
 FORMS_FILE = Path(__file__).resolve().parents[1] / "data" / "forms.toml"
 
@@ -165,7 +165,8 @@ def parse_formsets(data: Mapping[str, Any]) -> FormSets:
         raise FormSetError("?", "", "", "the file must be a table")
     for key in data:
         if key not in _TOP_KEYS:
-            raise FormSetError("?", "", key, "is not a known field")
+            raise FormSetError("?", "", key,
+                               f"is not a key here (known: {', '.join(sorted(_TOP_KEYS))})")
     raw_sets = data.get("set")
     if not isinstance(raw_sets, list) or not raw_sets:
         raise FormSetError("?", "", "set", "at least one [[set]] is needed")
@@ -241,56 +242,15 @@ def _parse_form(set_key: str, raw: Any, index: int) -> OfficialForm:
         note_en=r.text("note_en", required=False))
 
 
-_MISSING = object()
-
-
-class _Reader:
+class _Reader(TableReader):
     """Typed access to one table, raising FormSetError with the set, form and field."""
 
     def __init__(self, set_key: str, form: str, raw: Mapping[str, Any]):
-        self.set_key, self.form, self.raw = set_key, form, raw
+        super().__init__(raw)
+        self.set_key, self.form = set_key, form
 
     def fail(self, key: str, problem: str) -> FormSetError:
         return FormSetError(self.set_key, self.form, key, problem)
-
-    def only(self, allowed: set[str]) -> None:
-        for key in self.raw:
-            if key not in allowed:
-                raise self.fail(key, "is not a known field")
-
-    def get(self, key: str, default: Any = _MISSING) -> Any:
-        if key in self.raw:
-            return self.raw[key]
-        if default is _MISSING:
-            raise self.fail(key, "is missing")
-        return default
-
-    def text(self, key: str, required: bool = True) -> str:
-        value = self.get(key, _MISSING if required else "")
-        if not isinstance(value, str):
-            raise self.fail(key, "must be text")
-        value = clean(value)
-        if required and not value:
-            raise self.fail(key, "must not be empty")
-        return value
-
-    def choice(self, key: str, allowed: Sequence[str]) -> str:
-        value = self.get(key)
-        if value not in allowed:
-            raise self.fail(key, f"must be one of {', '.join(allowed)}")
-        return value
-
-    def boolean(self, key: str, default: Any = _MISSING) -> bool:
-        value = self.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
-
-    def date(self, key: str) -> dt.date:
-        value = self.get(key)
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise self.fail(key, "must be a date, e.g. 2019-01-06")
-        return value
 
     def checked(self, facts: Sequence[str]) -> dict[str, str]:
         value = self.get("checked", {})

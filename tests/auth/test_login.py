@@ -207,3 +207,25 @@ def test_signing_in_keeps_the_chosen_language(client, account):
     client.get("/can-bo/dang-nhap?lang=en")
     sign_in(client, "tiepnhan2", factories.PASSWORD)
     assert 'lang="en"' in client.get("/can-bo").get_data(as_text=True)
+
+
+def test_the_signed_in_officer_is_read_fresh_on_every_request(app, account):
+    """current_user is a plain record read per request: a role or counter changed by the
+    admin applies at the next click, a disabled account is signed out."""
+    from tthc.auth import principal
+
+    with app.app_context():
+        officer = principal.load(account)
+        assert (officer.username, officer.roles, officer.counter) == ("tiepnhan2", ("reception",), 1)
+        assert officer.has_role("reception") and not officer.has_role("admin")
+        assert officer.is_authenticated and officer.is_active and officer.get_id() == str(account)
+        assert officer.office.id == officer.office_id
+        row = db.session.get(Staff, account)
+        row.roles, row.counter = ["reception", "leader"], 3
+        db.session.commit()
+        again = principal.load(account)
+        assert again.has_role("leader") and again.counter == 3
+        row.active = False
+        db.session.commit()
+        assert principal.load(account) is None
+        assert principal.load(987654) is None

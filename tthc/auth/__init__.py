@@ -18,13 +18,12 @@ __all__ = ["bp", "log_access", "office_scoped", "scoped_get_or_404", "staff_requ
 
 @login_manager.user_loader
 def load_staff(staff_id: str):
-    from ..models import Staff
+    from . import principal
 
     try:
-        staff = db.session.get(Staff, int(staff_id))
+        return principal.load(int(staff_id))
     except (TypeError, ValueError):
         return None
-    return staff if staff is not None and staff.active else None
 
 
 @login_manager.unauthorized_handler

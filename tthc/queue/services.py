@@ -133,6 +133,10 @@ def _queue_file_lock(database: str | None) -> Iterator[None]:
         files = _lock_files.files = {}
     handle = files.get(path)
     if handle is None:
+        if len(files) >= 4:  # another database since (tests): do not hoard descriptors
+            for stale in files.values():
+                stale.close()
+            files.clear()
         try:
             handle = files[path] = open(path, "a+b")
         except OSError:  # a read-only folder: SQLite's own lock still serialises

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from ..auth import staff_required
 from . import bp, forms, services, slips
-from .pages import dossier_or_404, logged, show_page
-from .views import DESK, DOSSIER, decision, to_dossier
+from .pages import dossier_or_404, logged
+from .views import DESK, DOSSIER, decision, invalid, to_dossier
 
 
 @bp.post(DOSSIER + "/chuyen")
@@ -20,7 +20,7 @@ def handover(dossier_id: int):
     dossier = dossier_or_404(dossier_id)
     read = forms.read_handover(request.form, services.colleagues(current_user.office_id))
     if not read.ok:
-        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+        return invalid(dossier, read)
     services.hand_over(dossier.id, current_user, read.values["to"], read.values["note"])
     logged(dossier, "update", f"chuyển xử lý cho cán bộ #{read.values['to'].id}")
     flash(gettext("Đã chuyển hồ sơ cho %(name)s.", name=read.values["to"].full_name), "info")
@@ -47,7 +47,7 @@ def return_result(dossier_id: int):
     dossier = dossier_or_404(dossier_id)
     read = forms.read_return(request.form)
     if not read.ok:
-        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+        return invalid(dossier, read)
     services.return_result(dossier.id, current_user, **read.values)
     logged(dossier, "update", f"trả kết quả ({read.values['channel']})")
     flash(gettext("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code or ""), "info")
@@ -62,7 +62,7 @@ def reschedule(dossier_id: int):
     dossier = dossier_or_404(dossier_id)
     read = forms.read_reschedule(request.form, services.office_hours(dossier.office_id))
     if not read.ok:
-        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+        return invalid(dossier, read)
     services.reschedule(dossier.id, current_user, read.values["new_due"], read.values["reason"])
     logged(dossier, "update", "hẹn lại ngày trả kết quả")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,

@@ -59,6 +59,18 @@ def decision(view):
     return wrapper
 
 
+def invalid(dossier, read):
+    """The dossier page again with the form's messages beside its fields (422); what the
+    officer typed stays in the form."""
+    return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+
+
+def require_status(dossier, allowed, message: str) -> None:
+    """Refuse (409, through @decision) an action the dossier's status does not allow."""
+    if Status(dossier.status) not in allowed:
+        raise services.DeskRefusal(message)
+
+
 # --- home and opening a dossier ---------------------------------------------------------------
 
 
@@ -144,9 +156,7 @@ def show(dossier_id: int):
 def accept_draft(dossier_id: int):
     """Take a pre-filed draft the citizen did not send: sent now, at the counter (0 → 1)."""
     dossier = dossier_or_404(dossier_id)
-    if Status(dossier.status) != Status.DRAFT:
-        return show_page(dossier, status=409, log=False,
-                         error=gettext("Hồ sơ đã được gửi; không cần nhận lại."))
+    require_status(dossier, {Status.DRAFT}, gettext("Hồ sơ đã được gửi; không cần nhận lại."))
     services.submit_for_citizen(dossier, current_user)
     logged(dossier, "update", "nhận hồ sơ nháp tại quầy")
     return to_dossier(dossier.id, "kiem-tra")
@@ -158,9 +168,8 @@ def accept_draft(dossier_id: int):
 def answers(dossier_id: int):
     """Save the answers typed or corrected at the desk (logged by field name)."""
     dossier = dossier_or_404(dossier_id)
-    if Status(dossier.status) not in CORRECTABLE:
-        return show_page(dossier, status=409, log=False, error=gettext(
-            "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
+    require_status(dossier, CORRECTABLE, gettext(
+        "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
     spec = services.spec_of(dossier)
     form = intake_forms.bind(spec, formdata=request.form)
     changed = services.save_answers(dossier, forms.read_answers(spec, dossier, request.form))
@@ -204,9 +213,8 @@ def procedure(dossier_id: int):
     if version is None:
         return show_page(dossier, status=422, log=False, errors={
             "thu_tuc": gettext("Chọn thủ tục đúng với yêu cầu của công dân.")}, posted=request.form)
-    if Status(dossier.status) not in CORRECTABLE:
-        return show_page(dossier, status=409, log=False, error=gettext(
-            "Hồ sơ đã có kết quả hoặc đã kết thúc: không đổi thủ tục được nữa."))
+    require_status(dossier, CORRECTABLE, gettext(
+        "Hồ sơ đã có kết quả hoặc đã kết thúc: không đổi thủ tục được nữa."))
     if version.id != dossier.procedure_version_id:
         old, new_code = services.change_procedure(dossier, version)
         logged(dossier, "update", f"thủ tục: {old} → {new_code}")
@@ -236,9 +244,8 @@ def channel(dossier_id: int):
 def papers(dossier_id: int):
     """Store the verdict on each paper; the check panel again (a fragment for htmx)."""
     dossier = dossier_or_404(dossier_id)
-    if Status(dossier.status) not in AT_INTAKE:
-        return show_page(dossier, status=409, log=False, error=gettext(
-            "Hồ sơ đã được xử lý ở bước tiếp nhận; không kiểm tra lại giấy tờ được."))
+    require_status(dossier, AT_INTAKE, gettext(
+        "Hồ sơ đã được xử lý ở bước tiếp nhận; không kiểm tra lại giấy tờ được."))
     read = forms.read_checks(request.form, services.spec_of(dossier))
     if read.ok:
         services.save_checks(dossier, read.values["checks"], current_user)
@@ -247,7 +254,7 @@ def papers(dossier_id: int):
         return check_fragment(dossier, errors=read.errors, posted=request.form,
                               status=200 if read.ok else 422)
     if not read.ok:
-        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+        return invalid(dossier, read)
     return to_dossier(dossier.id, "quyet-dinh")
 
 
@@ -306,7 +313,7 @@ def refuse(dossier_id: int):
     dossier = dossier_or_404(dossier_id)
     read = forms.read_refusal(request.form)
     if not read.ok:
-        return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+        return invalid(dossier, read)
     services.refuse(dossier.id, current_user, read.values["reason"])
     logged(dossier, "update", "từ chối")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,

@@ -73,6 +73,7 @@ def check_secret_key(app: Flask) -> None:
 def configure_extensions(app: Flask) -> None:
     from . import i18n
     from .extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
+    from .requests import Request
 
     db.init_app(app)
     configure_sqlite(app)
@@ -85,6 +86,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     compress.init_app(app)
     htmx.init_app(app)
+    app.request_class = Request  # after htmx: the same request.htmx, a leaner form parser
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)

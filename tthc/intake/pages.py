@@ -32,7 +32,7 @@ def _helpers():
             "Status": Status, "action_labels": ACTION_LABELS}
 
 
-def dossier_or_404(token: str, *, for_check: bool = False) -> Dossier:
+def dossier_or_404(token: str, *, for_check: bool = False) -> Dossier | services.LiveDraft:
     """The dossier of a link token; 404 for any other token, saying nothing about it."""
     dossier = services.find_by_token(token, for_check=for_check)
     if dossier is None:

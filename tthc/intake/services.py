@@ -18,7 +18,7 @@ from typing import AbstractSet, Any, Iterable, Mapping
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..catalogue import services as catalogue_services
@@ -61,29 +61,55 @@ _BY_TOKEN = (select(Dossier).options(joinedload(Dossier.uploads))
 _SAVE = Dossier.__table__.update().where(Dossier.__table__.c.id == bindparam("dossier_id"))
 
 
-# The live check answers every pause in typing and reads only these: the rest of the row
-# (staff columns, eight timestamps, two more JSON documents) stays unloaded, and is loaded
-# on first use should a rarer path need it.
-_CHECKED_COLUMNS = (Dossier.id, Dossier.office_id, Dossier.procedure_version_id, Dossier.status,
-                    Dossier.answers, Dossier.papers_confirmed, Dossier.supplement_items,
-                    Dossier.profile_id, Dossier.applicant_name, Dossier.applicant_search,
-                    Dossier.phone_last4)
-_BY_TOKEN_FOR_CHECK = (
-    select(Dossier)
-    .options(load_only(*_CHECKED_COLUMNS),
-             joinedload(Dossier.uploads).load_only(Upload.id, Upload.paper_key))
+# The live check answers every pause in typing and reads only these columns, with the keys
+# of the papers that have files, in one plain query: building an ORM object (identity map,
+# loader strategies, the joined uploads) cost more than everything else the check reads.
+_LIVE_COLUMNS = (Dossier.id, Dossier.office_id, Dossier.procedure_version_id, Dossier.status,
+                 Dossier.answers, Dossier.papers_confirmed, Dossier.supplement_items,
+                 Dossier.profile_id, Dossier.applicant_name, Dossier.applicant_search,
+                 Dossier.phone_last4)
+_LIVE_BY_TOKEN = (
+    select(*_LIVE_COLUMNS, Upload.paper_key)
+    .outerjoin(Upload, Upload.dossier_id == Dossier.id)
     .where(Dossier.token_hash == bindparam("token_hash")))
 
 
-def find_by_token(token: str, *, for_check: bool = False) -> Dossier | None:
+class LiveDraft:
+    """A draft as the live check reads it: the columns above, as plain attributes.
+
+    It stands in for a Dossier wherever the check goes (the same attribute names); what
+    changes it goes through ``_write``. The rarer paths that need the files themselves get
+    them from ``uploads``, loaded on first use.
+    """
+
+    __slots__ = (*(c.key for c in _LIVE_COLUMNS), "upload_keys", "_uploads")
+
+    def __init__(self, rows):
+        for column, value in zip(_LIVE_COLUMNS, rows[0]):
+            setattr(self, column.key, value)
+        self.upload_keys = frozenset(row[-1] for row in rows if row[-1] is not None)
+        self._uploads = None
+
+    @property
+    def uploads(self) -> list[Upload]:
+        if self._uploads is None:
+            self._uploads = list(db.session.scalars(
+                select(Upload).where(Upload.dossier_id == self.id).order_by(Upload.id)))
+        return self._uploads
+
+
+def find_by_token(token: str, *, for_check: bool = False) -> Dossier | LiveDraft | None:
     """The dossier a link token opens, or None; malformed tokens never reach the database.
 
-    *for_check*: load only what the live check reads (see _CHECKED_COLUMNS).
+    *for_check*: a LiveDraft, only what the live check reads.
     """
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
-    stmt = _BY_TOKEN_FOR_CHECK if for_check else _BY_TOKEN
-    return db.session.scalars(stmt, {"token_hash": hash_secret(token)}).unique().first()
+    params = {"token_hash": hash_secret(token)}
+    if for_check:
+        rows = db.session.connection().execute(_LIVE_BY_TOKEN, params).all()
+        return LiveDraft(rows) if rows else None
+    return db.session.scalars(_BY_TOKEN, params).unique().first()
 
 
 def spec_of(dossier: Dossier) -> Procedure:
@@ -96,7 +122,7 @@ def spec_of(dossier: Dossier) -> Procedure:
     spec = cache.get(dossier.procedure_version_id)
     if spec is None:
         spec = cache[dossier.procedure_version_id] = catalogue_services.spec_of(
-            dossier.procedure_version)
+            db.session.get(ProcedureVersion, dossier.procedure_version_id))
     return spec
 
 
@@ -211,12 +237,22 @@ def save(dossier: Dossier, answers: Mapping[str, str], papers_confirmed: list[st
     values = {"answers": dict(answers), "papers_confirmed": list(papers_confirmed),
               **_denormalised(answers)}
     values = {k: v for k, v in values.items() if getattr(dossier, k) != v}
-    values["updated_at"] = utcnow()
-    db.session.connection().execute(_SAVE, {"dossier_id": dossier.id, **values})
+    _write(dossier, values)
     db.session.commit()
-    for key, value in values.items():
-        set_committed_value(dossier, key, value)
     return True
+
+
+def _write(dossier: Dossier | LiveDraft, values: Mapping[str, Any]) -> None:
+    """One plain UPDATE of *values* (and updated_at); the object is brought in step without
+    a reload. The caller commits."""
+    values = {**values, "updated_at": utcnow()}
+    db.session.connection().execute(_SAVE, {"dossier_id": dossier.id, **values})
+    for key, value in values.items():
+        if isinstance(dossier, LiveDraft):
+            if key in LiveDraft.__slots__:
+                setattr(dossier, key, value)
+        else:
+            set_committed_value(dossier, key, value)
 
 
 def _denormalise(dossier: Dossier) -> None:
@@ -231,9 +267,11 @@ def _denormalised(answers: Mapping[str, Any]) -> dict[str, str]:
             "phone_last4": phone_last4(answers.get("applicant_phone"))}
 
 
-def provided_papers(dossier: Dossier) -> set[str]:
+def provided_papers(dossier: Dossier | LiveDraft) -> set[str]:
     """Papers the citizen has uploaded or promised to bring."""
-    return {u.paper_key for u in dossier.uploads} | set(dossier.papers_confirmed or ())
+    uploaded = dossier.upload_keys if isinstance(dossier, LiveDraft) else {
+        u.paper_key for u in dossier.uploads}
+    return set(uploaded) | set(dossier.papers_confirmed or ())
 
 
 def assess_dossier(dossier: Dossier, spec: Procedure | None = None) -> CompletenessReport:
@@ -373,7 +411,7 @@ def profile_for(device_secret: str | None) -> ApplicantProfile | None:
         select(ApplicantProfile).filter_by(device_hash=hash_secret(device_secret)))
 
 
-def remember(dossier: Dossier, device_secret: str, report: CompletenessReport) -> ApplicantProfile:
+def remember(dossier: Dossier | LiveDraft, device_secret: str, report: CompletenessReport) -> ApplicantProfile:
     """Keep the applicant's valid answers in the phone's profile and link the draft to it."""
     profile = profile_for(device_secret)
     if profile is None:
@@ -385,14 +423,15 @@ def remember(dossier: Dossier, device_secret: str, report: CompletenessReport) -
     if profile.data != data:
         profile.data = data
     db.session.flush()
-    dossier.profile_id = profile.id
+    if dossier.profile_id != profile.id:
+        _write(dossier, {"profile_id": profile.id})
     db.session.commit()
     return profile
 
 
-def stop_remembering(dossier: Dossier) -> None:
+def stop_remembering(dossier: Dossier | LiveDraft) -> None:
     if dossier.profile_id is not None:
-        dossier.profile_id = None
+        _write(dossier, {"profile_id": None})
         db.session.commit()
 
 

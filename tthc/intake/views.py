@@ -116,7 +116,9 @@ def draft(token):
 @unlimited  # answers every pause in typing; only a valid link token gets past the lookup
 def check(token):
     """Save what was typed and say what is still missing (a fragment for htmx)."""
-    dossier = dossier_or_404(token, for_check=is_fragment_request())
+    # htmx posts the answers without the files (hx-params); a request that brings files
+    # anyway gets the whole dossier, since storing them needs it.
+    dossier = dossier_or_404(token, for_check=is_fragment_request() and not request.files)
     if not services.editable(dossier):
         return _not_editable(token)
     posted = save_posted(dossier)

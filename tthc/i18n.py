@@ -30,11 +30,33 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def language() -> str:
+    """The current locale's code ("vi", "en"), as str(get_locale()), remembered per request.
+
+    Helpers and templates ask for it for every label they localise; flask_babel's lookup
+    plus Locale.__str__ cost about as much as the label itself. Kept beside flask_babel's
+    own request state with the locale object it was made from, so that force_locale (which
+    swaps that object) still takes effect; outside a request, the default.
+    """
+    try:
+        state = g._flask_babel
+    except (AttributeError, RuntimeError):  # not looked up yet in this request; no request
+        return str(get_locale() or "vi")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return str(get_locale() or "vi")
+    found = getattr(state, "tthc_language", None)
+    if found is not None and found[0] is locale:
+        return found[1]
+    state.tthc_language = (locale, str(locale))
+    return state.tthc_language[1]
+
+
 def render_message(message: Message | str) -> str:
     """Translate a domain Message (or a plain msgid) in the current locale."""
     if isinstance(message, Message):
         params = dict(message.params)
-        lang = str(get_locale() or "vi")
+        lang = language()
         if lang != "vi":
             # Domain messages name fields and papers in both languages: label / label_en.
             params.update({k[: -len(lang) - 1]: v for k, v in message.params.items()
@@ -47,7 +69,7 @@ def money(amount: int | None) -> str:
     """2000 → '2.000 ₫' in Vietnamese (Babel puts a no-break space before the sign)."""
     if amount is None:
         return ""
-    return format_currency(amount, "VND", locale=str(get_locale() or "vi"))
+    return format_currency(amount, "VND", locale=language())
 
 
 def date(value: dt.date | dt.datetime | None) -> str:
@@ -74,7 +96,7 @@ def working_time(days: int) -> str:
 
 def localized(obj: Any, attribute: str) -> str:
     """Read obj.<attribute>_vi or _en by the current locale, falling back to Vietnamese."""
-    lang = str(get_locale() or "vi")
+    lang = language()
     value = getattr(obj, f"{attribute}_{lang}", None) or getattr(obj, f"{attribute}_vi", "")
     return value or ""
 
@@ -123,4 +145,4 @@ def init_app(app) -> None:
         money=money, date=date, datetime=datetime, working_time=working_time,
         message=render_message,
     )
-    app.jinja_env.globals.update(localized=localized, lang_url=lang_url, current_locale=lambda: str(get_locale()))
+    app.jinja_env.globals.update(localized=localized, lang_url=lang_url, current_locale=language)

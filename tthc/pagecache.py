@@ -16,9 +16,9 @@ from collections import OrderedDict
 from typing import Callable
 
 from flask import current_app, g, make_response, request
-from flask_babel import get_locale
 
 from .htmx import is_fragment_request
+from .i18n import language
 from .timeutil import today
 
 
@@ -38,8 +38,8 @@ def public_page(view: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         g.public_page = True
         ttl = current_app.config["TTHC_PAGE_CACHE_SECONDS"]
-        # get_locale() runs the locale selector, which also remembers ?lang= in the session.
-        key = (request.full_path, str(get_locale()), is_fragment_request(), today())
+        # language() runs the locale selector, which also remembers ?lang= in the session.
+        key = (request.full_path, language(), is_fragment_request(), today())
         now = time.monotonic()
         store = _store()
         hit = store.get(key) if ttl > 0 else None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
 from ..domain.catalogue import FeeRule, Paper, Procedure
-from ..i18n import localized, money
+from ..i18n import language, localized, money
 
 PAPER_FORMS = {
     "original": lambda: gettext("Bản chính"),
@@ -55,7 +55,7 @@ def fee_text(rule: FeeRule) -> str:
             text += gettext("; tối đa %(cap)s/bản", cap=money(rule.cap_per_copy))
         return text
     # The rate is set locally (HĐND or UBND): in Vietnamese the data's own wording says by whom.
-    if rule.wording_vi and str(get_locale()) == "vi":
+    if rule.wording_vi and language() == "vi":
         return rule.wording_vi
     return gettext("Theo mức thu do Hội đồng nhân dân cấp tỉnh quy định")
 

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from ..catalogue.present import paper_form
 from ..domain.catalogue import FormField, Paper, Procedure
 from ..domain.completeness import CompletenessReport
-from ..i18n import localized, render_message
+from ..i18n import language, localized, render_message
 from ..models import Dossier, Upload
 from .forms import DossierForm
 
@@ -86,9 +86,7 @@ class PaperView:
 
 
 def localized_choice(vi: str, en: str) -> str:
-    from flask_babel import get_locale
-
-    return en if str(get_locale()) == "en" and en else vi
+    return en if language() == "en" and en else vi
 
 
 def anchor(target: str) -> str:
@@ -122,9 +120,7 @@ def sections(form: DossierForm, shown: Iterable[FormField], report: Completeness
 
 
 def group_title(spec: FormField) -> str:
-    from flask_babel import get_locale
-
-    if str(get_locale()) == "en" and spec.group_en:
+    if language() == "en" and spec.group_en:
         return spec.group_en
     return spec.group
 

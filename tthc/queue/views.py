@@ -4,14 +4,14 @@ import functools
 
 from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
                    request, session, url_for)
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..auth import staff_required
 from ..domain import queue as rules
 from ..extensions import db, limiter, unlimited
 from ..htmx import is_fragment_request
-from ..i18n import render_message
+from ..i18n import language, render_message
 from ..models import Office, ServiceGroup
 from ..offices import current_office
 from ..web import static_url
@@ -33,7 +33,7 @@ def _etag(*parts: object) -> str:
     Weak: Flask-Compress sends compressed bytes under it, which a strong tag would forbid.
     """
     fragment = "f" if is_fragment_request() else "p"
-    return ".".join(str(p) for p in (*parts, str(get_locale()), fragment))
+    return ".".join(str(p) for p in (*parts, language(), fragment))
 
 
 def _not_modified(etag: str):

@@ -7,6 +7,8 @@ from typing import Any
 
 from babel.numbers import format_currency
 from flask import current_app, g, request, session
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale, get_translations, gettext, ngettext
 
@@ -132,8 +134,35 @@ def translations():
     return catalogue
 
 
+@pass_eval_context
+def template_gettext(eval_ctx, string: str, **variables: Any) -> str:
+    """``_()``, ``gettext()`` and ``{% trans %}`` in templates: Jinja's newstyle gettext.
+
+    The same result as the callable ``install_gettext_callables(newstyle=True)`` makes
+    (escaped under autoescape, always a format string), reached in one call rather than
+    three (Jinja's ``_`` alias, its wrapper, then ours): a counter fragment translates a
+    dozen labels on every "Gọi tiếp".
+    """
+    rv = translations().ugettext(string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    # Formatting with no variables only changes a "%%" (no other directive can be there).
+    return rv % variables if variables or "%" in rv else rv
+
+
+@pass_eval_context
+def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables: Any) -> str:
+    """``ngettext()`` and plural ``{% trans %}`` in templates, as template_gettext."""
+    variables.setdefault("num", num)
+    rv = translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
 def init_app(app) -> None:
-    # The same callables as flask_babel installs, through the per-request catalogue.
+    # The same callables as flask_babel installs, through the per-request catalogue; then
+    # the two that templates call all the time, direct.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
@@ -141,6 +170,8 @@ def init_app(app) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
+                                 ngettext=template_ngettext)
     app.jinja_env.filters.update(
         money=money, date=date, datetime=datetime, working_time=working_time,
         message=render_message,

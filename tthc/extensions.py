@@ -2,7 +2,7 @@
 
 from flask_babel import Babel
 from flask_compress import Compress
-from flask_limiter import Limiter
+import flask_limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -39,6 +39,22 @@ csrf = CSRFProtect()
 compress = Compress()
 htmx = Htmx()
 login_manager = LoginManager()
+
+
+class Limiter(flask_limiter.Limiter):
+    """Flask-Limiter, which skips its per-request bookkeeping for views marked @unlimited.
+
+    Its before-request hook resolves every limit before it consults a request filter; for
+    the live check and "Gọi tiếp" that is work on every press. The filter below stays, so
+    that the views are never limited even should this hook change upstream.
+    """
+
+    def _check_request_limit(self, callable_name=None, in_middleware=True):
+        if in_middleware and _unlimited_view():
+            return None
+        return super()._check_request_limit(callable_name, in_middleware)
+
+
 # Per-process memory storage unless RATELIMIT_STORAGE_URI names a shared one (e.g. redis://).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 

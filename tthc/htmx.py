@@ -16,7 +16,12 @@ def is_fragment_request() -> bool:
 
 def add_vary(response):
     """Pages and fragments share URLs, so caches must key on the htmx headers."""
-    response.vary.add("HX-Request")
+    # As response.vary.add("HX-Request"), without parsing the header into a set and back.
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "HX-Request"
+    elif "hx-request" not in {v.strip().lower() for v in vary.split(",")}:
+        response.headers["Vary"] = f"{vary}, HX-Request"
     return response
 
 

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, current_app, g, url_for
+from flask.sessions import SecureCookieSessionInterface
 from whitenoise import WhiteNoise
 
 from .htmx import add_vary
@@ -16,7 +17,23 @@ CSP = (
 )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per key set.
+
+    Flask builds it (itsdangerous objects, key list) on every request that has a session,
+    for the same keys each time; it holds no per-request state.
+    """
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = getattr(self, "_tthc_serializer", None)
+        if cached is None or cached[0] != keys:
+            cached = self._tthc_serializer = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     # WhiteNoise serves /static/ itself (and the .br/.gz files `make setup` precompresses),
     # with a year-long cache: every URL we emit carries the file's content hash (?v=).
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
@@ -55,12 +72,24 @@ def office_context() -> dict:
     return {"office": g.office}
 
 
+_SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if response.mimetype == "text/html":
+    """The security headers every response carries, unless a view set its own."""
+    headers = response.headers
+    # One pass over the (list-backed) headers, then appends: setdefault would scan the
+    # list again for each of them, on every response.
+    present = {key.lower() for key, _ in headers.items()}
+    for key, value in _SECURITY_HEADERS:
+        if key.lower() not in present:
+            headers.add(key, value)
+    if "cache-control" not in present and response.mimetype == "text/html":
         # Pages can hold personal data and differ by language: never stored by shared caches.
-        response.headers.setdefault("Cache-Control", "private, no-cache")
+        headers.add("Cache-Control", "private, no-cache")
     return response

@@ -97,6 +97,8 @@ def save_posted(dossier: Dossier, *, with_files: bool = True, require_file: str 
 
 
 def _store_files(dossier: Dossier, spec, require_file: str | None) -> tuple[dict, int]:
+    if not request.files and require_file is None:
+        return {}, 422  # the live check posts no files (hx-params)
     only = services.supplement_targets(dossier)
     errors: dict[str, list[str]] = {}
     status = None

@@ -80,7 +80,7 @@ def configure_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(
         app,
-        locale_selector=i18n.select_locale,
+        locale_selector=i18n.locale_selector,
         default_translation_directories=str(ROOT / "tthc" / "translations"),
     )
     csrf.init_app(app)

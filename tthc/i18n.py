@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_currency
 from flask import current_app, g, request, session
 from jinja2 import pass_eval_context
@@ -52,6 +53,19 @@ def language() -> str:
         return found[1]
     state.tthc_language = (locale, str(locale))
     return state.tthc_language[1]
+
+
+_LOCALES: dict[str, Locale] = {}
+
+
+def locale_selector() -> Locale:
+    """select_locale() as a babel Locale, parsed once per language (flask_babel parses the
+    selector's string again on every request; a Locale it takes as it is)."""
+    code = select_locale()
+    found = _LOCALES.get(code)
+    if found is None:
+        found = _LOCALES[code] = Locale.parse(code)
+    return found
 
 
 def render_message(message: Message | str) -> str:

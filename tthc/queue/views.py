@@ -52,9 +52,13 @@ def _assets(*files: str) -> str:
 
 def _fragment(template: str, **context) -> str:
     """Render a fragment. Fragments never show the office (the page around them does), so
-    the office is not looked up for them (web.office_context reads g.office when set)."""
+    the office is not looked up for them (web.office_context reads g.office when set).
+
+    Their forms carry no CSRF input (``htmx_fragment``): htmx sends the page's token in a
+    header (base.html's hx-headers), and without JavaScript the whole page is served.
+    """
     g.setdefault("office", None)
-    return render_template(template, **context)
+    return render_template(template, htmx_fragment=True, **context)
 
 
 def _ticket_limit() -> str:

@@ -354,15 +354,17 @@ class Called:
     queue_group_id: int
 
 
-_TAKE_NEXT: dict[tuple[str, bool, bool], Any] = {}
+_TAKE_NEXT: dict[tuple[str, int, bool], Any] = {}
 
 
-def _take_next(policy: str, groups: bool, postgres: bool):
+def _take_next(policy: str, groups: int, postgres: bool):
     """One UPDATE … RETURNING that calls the head of the queue (see CALL_TIERS).
 
     The head of each tier is a subquery in order of place, the first non-empty tier wins
     (COALESCE), and the UPDATE checks again that the ticket still waits. One statement, so
-    the write lock is held for as short a time as the database allows.
+    the write lock is held for as short a time as the database allows. *groups*: how many
+    queues it is limited to (parameters p_group_0…), 0 for all; one statement per count
+    rather than an expanding IN, which SQLAlchemy would render again on every call.
     """
     key = (policy, groups, postgres)
     if key not in _TAKE_NEXT:
@@ -371,7 +373,8 @@ def _take_next(policy: str, groups: bool, postgres: bool):
             head = select(T.id).where(T.office_id == bindparam("p_office_id"),
                                       T.day == bindparam("p_day"), T.status == rules.WAITING)
             if groups:
-                head = head.where(T.queue_group_id.in_(bindparam("p_groups", expanding=True)))
+                head = head.where(T.queue_group_id.in_(
+                    [bindparam(f"p_group_{i}") for i in range(groups)]))
             if tier is not None:
                 head = head.where(T.priority == tier)
             head = head.order_by(T.queued_at, T.id).limit(1)
@@ -414,11 +417,11 @@ def call_next_ticket(staff: Any, groups: Sequence[int] | None = None,
     staff_id, office_id, day, now = staff.id, staff.office_id, today(), utcnow()
     counter = counter if counter is not None else staff.counter
     params = {"p_office_id": office_id, "p_day": day, "p_staff_id": staff_id, "p_now": now}
-    if groups:
-        params["p_groups"] = list(groups)
+    groups = sorted(set(groups or ()))
+    params.update((f"p_group_{i}", group) for i, group in enumerate(groups))
     with locked() as conn:
         conn.execute(_FINISH_MINE, params)
-        take = _take_next(call_policy(office_id, conn), bool(groups), _is_postgres(conn))
+        take = _take_next(call_policy(office_id, conn), len(groups), _is_postgres(conn))
         row = conn.execute(take, {**params, "p_counter": counter}).one_or_none()
         called = Called(*row) if row is not None else None
         next_value(conn, office_id, REVISION, day)

@@ -74,24 +74,29 @@ class NotFound(LookupError):
 
 @contextmanager
 def locked(attempts: int = 3) -> Iterator[Connection]:
-    """A short write transaction on its own connection, serialised with other queue writers.
+    """A short write transaction, serialised with other queue writers.
 
-    SQLite: BEGIN IMMEDIATE takes the write lock first (retried when busy; pysqlite already
-    waits its busy timeout each time). PostgreSQL: READ COMMITTED; the caller locks rows.
-    The request's session is committed first: on SQLite an open write of its own would
-    hold the very lock this connection waits for. Nothing may use the session inside.
+    SQLite: on the request's own connection, BEGIN IMMEDIATE takes the write lock first
+    (retried when busy; pysqlite already waits its busy timeout each time). pysqlite opens
+    a transaction by itself only before a write when none is open, so reads earlier in the
+    request (the officer) left none; if the request did write, that is committed first,
+    since a write of its own would hold the very lock this waits for. PostgreSQL: its own
+    connection, READ COMMITTED; the caller locks rows. Nothing may use the session inside.
     """
-    _release_session()
     engine = db.engine
     if engine.dialect.name != "sqlite":
+        _release_session()
         with engine.begin() as conn:
             yield conn
         _expire_tickets()
         return
-    with _queue_file_lock(engine.url.database), engine.connect() as conn:
-        # pysqlite (legacy transaction control) opens a transaction itself only before a
-        # write when none is open: after our BEGIN IMMEDIATE it sends the statements as they
-        # are, and our COMMIT ends it (SQLAlchemy's own rollback at the end is then a no-op).
+    conn = db.session.connection()
+    if conn.connection.dbapi_connection.in_transaction:
+        _release_session()
+        conn = db.session.connection()
+    with _queue_file_lock(engine.url.database):
+        # After our BEGIN IMMEDIATE pysqlite sends the statements as they are, and our
+        # COMMIT ends the transaction (the session's own commit or rollback is then a no-op).
         # No isolation-level switch: switching back costs a PRAGMA on every call.
         for attempt in range(attempts):
             try:
@@ -152,9 +157,10 @@ def _queue_file_lock(database: str | None) -> Iterator[None]:
 def _release_session() -> None:
     """Commit the request's session, keeping its objects loaded (the officer, the groups).
 
-    Only tickets change under locked(); expiring everything would reload each object. The
-    commit also gives the session's connection back to the pool: a thread must never hold
-    one connection while it waits for another (20 threads on a pool of 15 would deadlock).
+    Only tickets change under locked(); expiring everything would reload each object. On
+    PostgreSQL the commit also gives the session's connection back to the pool: a thread
+    must never hold one connection while it waits for another (20 threads on a pool of 15
+    would deadlock).
     """
     session = db.session()
     keep, session.expire_on_commit = session.expire_on_commit, False

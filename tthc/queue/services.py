@@ -341,7 +341,11 @@ def issue_ticket(office: Office | int, group: ServiceGroup | int, *, source: str
 _FINISH_MINE = (
     update(Ticket.__table__)
     .where(T.office_id == bindparam("p_office_id"), T.day == bindparam("p_day"),
-           T.staff_id == bindparam("p_staff_id"), T.status.in_(rules.AT_COUNTER))
+           T.staff_id == bindparam("p_staff_id"),
+           # IN with a tuple of bind parameters: a list of values would be an expanding
+           # parameter, rendered again on every execution.
+           T.status.in_([bindparam(f"p_at_counter_{i}", status)
+                         for i, status in enumerate(sorted(rules.AT_COUNTER))]))
     .values(status=rules.DONE, done_at=bindparam("p_now"), revision=T.revision + 1))
 
 

@@ -17,9 +17,11 @@ from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Office, Staff
+from ..prepared import Prepared
 
-_ROW = select(Staff.id, Staff.office_id, Staff.username, Staff.full_name, Staff.roles,
-              Staff.counter, Staff.active).where(Staff.id == bindparam("staff_id"))
+_ROW = Prepared(
+    select(Staff.id, Staff.office_id, Staff.username, Staff.full_name, Staff.roles,
+           Staff.counter, Staff.active).where(Staff.id == bindparam("staff_id")))
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,8 +50,11 @@ class SignedInStaff(UserMixin):
 
 def load(staff_id: int) -> SignedInStaff | None:
     """The active officer with this id, or None (unknown or disabled: signed out)."""
-    row = db.session.connection().execute(_ROW, {"staff_id": staff_id}).first()
-    if row is None or not row.active:
+    row = _ROW.first(db.session.connection(), {"staff_id": staff_id})
+    if row is None:
         return None
-    return SignedInStaff(row.id, row.office_id, row.username, row.full_name,
-                         tuple(row.roles or ()), row.counter, bool(row.active))
+    id_, office_id, username, full_name, roles, counter, active = row
+    if not active:
+        return None
+    return SignedInStaff(id_, office_id, username, full_name, tuple(roles or ()), counter,
+                         bool(active))

@@ -34,6 +34,7 @@ from ..domain.workdays import Calendar, load_calendar_file
 from ..extensions import db
 from ..models import ApplicantProfile, Dossier, DossierEvent, Office, ProcedureVersion, Upload
 from ..models.dossier import utcnow
+from ..prepared import Prepared
 from ..timeutil import now, today
 from . import uploads
 
@@ -61,6 +62,12 @@ _BY_TOKEN = (select(Dossier).options(joinedload(Dossier.uploads))
 _SAVE = Dossier.__table__.update().where(Dossier.__table__.c.id == bindparam("dossier_id"))
 
 
+@functools.lru_cache(maxsize=64)
+def _save_statement(columns: tuple[str, ...]) -> Prepared:
+    """_SAVE setting these columns (each from the parameter of its name), prepared once."""
+    return Prepared(_SAVE.values({name: bindparam(name) for name in columns}))
+
+
 # The live check answers every pause in typing and reads only these columns, with the keys
 # of the papers that have files, in one plain query: building an ORM object (identity map,
 # loader strategies, the joined uploads) cost more than everything else the check reads.
@@ -68,7 +75,7 @@ _LIVE_COLUMNS = (Dossier.id, Dossier.office_id, Dossier.procedure_version_id, Do
                  Dossier.answers, Dossier.papers_confirmed, Dossier.supplement_items,
                  Dossier.profile_id, Dossier.applicant_name, Dossier.applicant_search,
                  Dossier.phone_last4)
-_LIVE_BY_TOKEN = (
+_LIVE_BY_TOKEN = Prepared(
     select(*_LIVE_COLUMNS, Upload.paper_key)
     .outerjoin(Upload, Upload.dossier_id == Dossier.id)
     .where(Dossier.token_hash == bindparam("token_hash")))
@@ -107,7 +114,7 @@ def find_by_token(token: str, *, for_check: bool = False) -> Dossier | LiveDraft
         return None
     params = {"token_hash": hash_secret(token)}
     if for_check:
-        rows = db.session.connection().execute(_LIVE_BY_TOKEN, params).all()
+        rows = _LIVE_BY_TOKEN.rows(db.session.connection(), params)
         return LiveDraft(rows) if rows else None
     return db.session.scalars(_BY_TOKEN, params).unique().first()
 
@@ -246,7 +253,8 @@ def _write(dossier: Dossier | LiveDraft, values: Mapping[str, Any]) -> None:
     """One plain UPDATE of *values* (and updated_at); the object is brought in step without
     a reload. The caller commits."""
     values = {**values, "updated_at": utcnow()}
-    db.session.connection().execute(_SAVE, {"dossier_id": dossier.id, **values})
+    _save_statement(tuple(sorted(values))).rows(db.session.connection(),
+                                                {"dossier_id": dossier.id, **values})
     for key, value in values.items():
         if isinstance(dossier, LiveDraft):
             if key in LiveDraft.__slots__:

@@ -50,6 +50,7 @@ from ..domain.codes import new_token, ticket_label
 from ..extensions import db
 from ..models import Counter, Office, ServiceGroup, Setting, Ticket
 from ..models.dossier import utcnow
+from ..prepared import Prepared
 from ..timeutil import today
 
 try:
@@ -184,11 +185,11 @@ def _is_postgres(conn: Connection) -> bool:
 
 _COUNTER = Counter.__table__
 _COUNTER_NEXT = {
-    dialect: insert(_COUNTER).values(office_id=bindparam("p_office_id"), name=bindparam("p_name"),
+    dialect: Prepared(insert(_COUNTER).values(office_id=bindparam("p_office_id"), name=bindparam("p_name"),
                                      day=bindparam("p_day"), value=1)
     .on_conflict_do_update(index_elements=["office_id", "name", "day"],
                            set_={"value": _COUNTER.c.value + 1})
-    .returning(_COUNTER.c.value)
+    .returning(_COUNTER.c.value))
     for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 
@@ -203,8 +204,8 @@ def next_value(conn: Connection, office_id: int, name: str, day: dt.date) -> int
     Session (both have ``execute``).
     """
     dialect = conn.get_bind().dialect.name if hasattr(conn, "get_bind") else conn.dialect.name
-    return conn.execute(_COUNTER_NEXT["postgresql" if dialect == "postgresql" else "sqlite"],
-                        {"p_office_id": office_id, "p_name": name, "p_day": day}).scalar_one()
+    statement = _COUNTER_NEXT["postgresql" if dialect == "postgresql" else "sqlite"]
+    return statement.rows(conn, {"p_office_id": office_id, "p_name": name, "p_day": day})[0][0]
 
 
 def queue_revision(office_id: int, day: dt.date | None = None) -> int:
@@ -338,7 +339,7 @@ def issue_ticket(office: Office | int, group: ServiceGroup | int, *, source: str
 # --------------------------------------------------------------------------- counter actions
 
 # The statements of "call next", built once: it is the hot path of a busy Monday.
-_FINISH_MINE = (
+_FINISH_MINE = Prepared(
     update(Ticket.__table__)
     .where(T.office_id == bindparam("p_office_id"), T.day == bindparam("p_day"),
            T.staff_id == bindparam("p_staff_id"),
@@ -393,7 +394,7 @@ def _take_next(policy: str, groups: int, postgres: bool):
                 head = head.with_for_update(skip_locked=True)
             heads.append(head.scalar_subquery())
         target = heads[0] if len(heads) == 1 else func.coalesce(*heads)
-        _TAKE_NEXT[key] = (
+        _TAKE_NEXT[key] = Prepared(
             update(Ticket.__table__)
             .where(T.id == target, T.status == rules.WAITING)
             .values(status=rules.CALLED, counter=bindparam("p_counter"),
@@ -430,9 +431,9 @@ def call_next_ticket(staff: Any, groups: Sequence[int] | None = None,
     groups = sorted(set(groups or ()))
     params.update((f"p_group_{i}", group) for i, group in enumerate(groups))
     with locked() as conn:
-        conn.execute(_FINISH_MINE, params)
+        _FINISH_MINE.rows(conn, params)
         take = _take_next(call_policy(office_id, conn), len(groups), _is_postgres(conn))
-        row = conn.execute(take, {**params, "p_counter": counter}).one_or_none()
+        row = take.first(conn, {**params, "p_counter": counter})
         called = Called(*row) if row is not None else None
         next_value(conn, office_id, REVISION, day)
     return called

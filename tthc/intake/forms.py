@@ -103,8 +103,11 @@ def read_posted(procedure: Procedure, formdata) -> dict[str, str]:
     would give them, without building the form: the live check runs on every pause in
     typing and needs the WTForms fields only for what it re-renders."""
     answers = {}
+    # One plain dict (first value of each name): MultiDict.get raises and catches a
+    # KeyError for every name the post lacks (an unticked box).
+    posted = formdata.to_dict() if hasattr(formdata, "to_dict") else formdata
     for name, spec in form_class(procedure).specs.items():
-        raw = formdata.get(name)
+        raw = posted.get(name)
         if spec.type == "bool":
             answers[name] = "1" if raw is not None and raw not in FALSE_VALUES else ""
         else:

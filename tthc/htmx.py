@@ -16,12 +16,16 @@ def is_fragment_request() -> bool:
 
 def add_vary(response):
     """Pages and fragments share URLs, so caches must key on the htmx headers."""
-    # As response.vary.add("HX-Request"), without parsing the header into a set and back.
+    return vary_on(response, "HX-Request")
+
+
+def vary_on(response, header: str):
+    """As ``response.vary.add(header)``, without parsing the header into a set and back."""
     vary = response.headers.get("Vary")
     if not vary:
-        response.headers["Vary"] = "HX-Request"
-    elif "hx-request" not in {v.strip().lower() for v in vary.split(",")}:
-        response.headers["Vary"] = f"{vary}, HX-Request"
+        response.headers["Vary"] = header
+    elif header.lower() not in {v.strip().lower() for v in vary.split(",")}:
+        response.headers["Vary"] = f"{vary}, {header}"
     return response
 
 

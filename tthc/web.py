@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, url_for
 from flask.sessions import SecureCookieSessionInterface
 from whitenoise import WhiteNoise
 
-from .htmx import add_vary
+from .htmx import add_vary, vary_on
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -18,11 +18,18 @@ CSP = (
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signing serializer built once per key set.
+    """Flask's signed-cookie sessions, with the signing serializer built once per key set
+    (Flask builds it on every request, for the same keys each time; it holds no state) and
+    a short way out when the session is unchanged."""
 
-    Flask builds it (itsdangerous objects, key list) on every request that has a session,
-    for the same keys each time; it holds no per-request state.
-    """
+    def save_session(self, app: Flask, session, response) -> None:
+        # Unchanged and not to be re-sent: Flask only adds "Vary: Cookie" (if it was read),
+        # after working out every cookie attribute; only that is done here.
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                vary_on(response, "Cookie")
+            return None
+        return super().save_session(app, session, response)
 
     def get_signing_serializer(self, app: Flask):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))

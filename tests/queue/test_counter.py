@@ -68,6 +68,30 @@ def test_call_next_with_htmx_returns_the_ticket_block(officer, demo, issue):
     check_page(html, full_page=False)
 
 
+def test_the_ticket_block_is_one_form_and_fragments_carry_no_csrf_input(officer, demo, issue):
+    issue(demo["groups"][0])
+    issue(demo["groups"][0])
+    post(officer, "/can-bo/quay/goi-tiep")
+    page = officer.get("/can-bo/quay").get_data(as_text=True)
+    end = page.rindex("<form", 0, page.index('action="/can-bo/quay/goi-tiep"'))
+    block = page[page.index('<div id="current"'):end]
+    # Without JavaScript: one form, its token, a button per action posting to its own URL.
+    assert block.count("<form") == 1 and block.count('name="csrf_token"') == 1
+    for action in ("bat-dau", "goi-lai", "vang-mat", "hoan-thanh", "chuyen"):
+        url = re.search(rf'formaction="([^"]+/{action})"', block).group(1)
+        assert f'hx-post="{url}"' in block
+    # With htmx: the page's token travels in a header, so the fragment has no input...
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    response = officer.post("/can-bo/quay/goi-tiep", headers={**HX, "X-CSRFToken": token})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "A-002" in html
+    assert "csrf_token" not in html and "<form" in html
+    # ...and its buttons work with that header alone.
+    start = re.search(r'hx-post="([^"]+/bat-dau)"', html).group(1)
+    assert officer.post(start, headers={**HX, "X-CSRFToken": token}).status_code == 200
+    assert officer.post(start, headers=HX).status_code == 400  # no token at all: refused
+
+
 def test_choosing_the_counter_with_htmx_returns_the_whole_panel(officer):
     response = post(officer, "/can-bo/quay/so-quay", {"quay": "2"}, headers=HX)
     html = response.get_data(as_text=True)

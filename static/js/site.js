@@ -60,6 +60,32 @@
     Array.from(data.keys()).forEach(function (key) { if (key.indexOf("file_") === 0) { data.delete(key); } });
     if (navigator.sendBeacon(dirty.querySelector("#completeness").getAttribute("hx-post"), data)) { dirty = null; }
   });
+  // The desk (tthc.desk): answers typed in the dossier's form are saved only by «Lưu thông
+  // tin». Leaving the page another way (receiving the dossier, another form, a link) asks
+  // first, with the page's own words (data-unsaved-message), so that nothing typed is lost
+  // without the officer choosing it.
+  var deskDirty = false;
+  document.addEventListener("DOMContentLoaded", function () {
+    // A page shown again with typed answers not saved yet ("Kiểm tra, chưa lưu").
+    deskDirty = document.querySelector("form[data-unsaved-message][data-unsaved]") || false;
+  });
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-unsaved-message")) { deskDirty = form; }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!deskDirty || form === deskDirty) { if (form === deskDirty) { deskDirty = false; } return; }
+    if (form.hasAttribute("hx-post")) { return; }  // htmx swaps a part; the answers stay
+    if (!window.confirm(deskDirty.getAttribute("data-unsaved-message"))) {
+      event.preventDefault();
+    } else {
+      deskDirty = false;
+    }
+  }, true);
+  window.addEventListener("beforeunload", function (event) {
+    if (deskDirty) { event.preventDefault(); event.returnValue = ""; }
+  });
   window.addEventListener("online", function () {
     var panel = document.getElementById("completeness");
     if (panel && dirty && window.htmx) { window.htmx.trigger(dirty, "change"); }

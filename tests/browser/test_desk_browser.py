@@ -198,6 +198,34 @@ def test_a_walk_ins_answers_are_checked_as_the_officer_types(desktop, live_serve
     assert desktop.evaluate("window.__samePage") is True  # no page load: htmx did it
 
 
+def test_leaving_the_desk_page_with_unsaved_answers_asks_first(desktop, live_server):
+    sign_in(desktop, live_server)
+    desktop.goto(f"{live_server}/can-bo/tiep-nhan/moi")
+    desktop.select_option("#thu_tuc", "chung-thuc-ban-sao")
+    desktop.get_by_role("button", name="Tạo hồ sơ").click()
+    desktop.wait_for_url(re.compile(r"/can-bo/ho-so/\d+#thong-tin$"))
+    page_url = desktop.url
+    desktop.fill("#applicant_full_name", "Trần Văn Bình")
+    expect(desktop.locator("#answers-check")).to_contain_text("Có thay đổi chưa lưu")
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    desktop.once("dialog", dismiss)
+    desktop.get_by_role("button", name="Tiếp nhận hồ sơ").click()
+    expect(desktop.locator("#applicant_full_name")).to_have_value("Trần Văn Bình")
+    assert asked and "chưa lưu" in asked[0]
+    assert desktop.url == page_url  # stayed: nothing typed was lost
+    # Saving is the way out, with no question.
+    desktop.once("dialog", lambda dialog: asked.append("again") or dialog.dismiss())
+    desktop.get_by_role("button", name="Lưu thông tin").click()
+    expect(desktop.locator("#applicant_full_name")).to_have_value("Trần Văn Bình")
+    expect(desktop.locator("#answers-check")).not_to_contain_text("Có thay đổi chưa lưu")
+    assert asked == asked[:1]
+
+
 def test_the_desk_works_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False,
                                   viewport={"width": 1366, "height": 768}, locale="vi-VN")

@@ -53,6 +53,8 @@ ROUTES = [
      {"kenh_tra": "online"}, R),
     ("desk.reschedule", "POST", "/can-bo/ho-so/{multi}/hen-lai",
      {"ngay": "{later}", "ly_do_tre": "Chờ kết quả xác minh của nơi cư trú trước đây."}, SL),
+    ("desk.stop", "POST", "/can-bo/ho-so/{stoppable}/dung",
+     {"ly_do_dung": "Công dân có văn bản đề nghị dừng giải quyết hồ sơ."}, SL),
     ("desk.slip", "GET", "/can-bo/ho-so/{received}/phieu/01", {}, DESK),
     ("desk.declaration", "GET", "/can-bo/ho-so/{multi}/to-khai", {}, DESK),
     ("desk.ledger", "GET", "/can-bo/so-theo-doi", {}, RL),
@@ -104,6 +106,11 @@ def _build(app):
     ids = {state: make_dossier(app, state=state)
            for state in ("draft", "new", "checked", "received", "resolved")}
     ids["multi"] = make_dossier(app, SINGLE, state="received")
+    ids["stoppable"] = make_dossier(app, state="progress")
+    with app.app_context():
+        # Under TT 03/2025, whose Form 05 is the notice that processing is stopped.
+        db.session.get(Dossier, ids["stoppable"]).form_set = "tt03-2025"
+        db.session.commit()
     with app.app_context():
         from sqlalchemy import select
 

@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from tthc.domain.formsets import (FORMS_FILE, PRODUCED, FormSetError, load_formsets_file,
+from tthc.domain.formsets import (FORMS_FILE, OPTIONAL, PRODUCED, FormSetError, load_formsets_file,
                                   parse_formsets)
 
 
@@ -64,7 +64,7 @@ def test_the_2025_set_is_annex_i_of_circular_03_2025_with_its_unverified_facts(s
     ]
     assert "15/09/2025" in new.legal_basis and "118/2025/NĐ-CP" in new.legal_basis
     assert new.unverified == ("effective_from",) and "hiệu lực" in new.note_vi
-    assert [f.kind for f in new.forms if not f.produced] == ["stop"]
+    assert [f.kind for f in new.forms if not f.produced] == []  # "stop" is produced too
     for form in new.forms:
         assert form.checked["number"] == form.checked["title"] == "V"
         assert set(form.unverified) == {"paper", "content"} and form.note_vi
@@ -73,7 +73,8 @@ def test_the_2025_set_is_annex_i_of_circular_03_2025_with_its_unverified_facts(s
 def test_both_sets_have_every_kind_the_app_prints_once(sets):
     for form_set in sets.sets:
         kinds = [f.kind for f in form_set.forms if f.produced]
-        assert sorted(kinds) == sorted(PRODUCED), form_set.key
+        assert len(kinds) == len(set(kinds)), form_set.key
+        assert set(PRODUCED) <= set(kinds) <= set(PRODUCED) | set(OPTIONAL), form_set.key
         assert all(f.title_en for f in form_set.forms)
 
 
@@ -133,9 +134,15 @@ def test_a_set_without_a_kind_the_app_prints_is_refused(raw):
     assert error.set_key == "tt03-2025" and "ledger" in error.problem
 
 
-def test_a_kind_the_app_cannot_produce_must_say_so(raw):
-    error = refusal(raw, lambda d: _form(d, "tt03-2025", "05").pop("produced"))
-    assert (error.set_key, error.form, error.field) == ("tt03-2025", "05", "produced")
+def test_the_stop_notice_is_optional_and_can_be_switched_off(raw):
+    data = copy.deepcopy(raw)
+    found = next(s for s in data["set"] if s["key"] == "tt03-2025")
+    found["form"] = [f for f in found["form"] if f["kind"] != "stop"]
+    assert not parse_formsets(data)["tt03-2025"].has("stop")  # a set may lack it
+    data = copy.deepcopy(raw)
+    _form(data, "tt03-2025", "05")["produced"] = False
+    off = parse_formsets(data)["tt03-2025"].form("stop")
+    assert off.number == "05" and off.produced is False
 
 
 def test_an_unverified_fact_needs_a_note(raw):

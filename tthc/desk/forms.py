@@ -148,6 +148,17 @@ def read_refusal(form) -> Read:
     return read
 
 
+def read_stop(form) -> Read:
+    read = Read()
+    reason = text(form, "ly_do_dung", REASON_MAX)
+    if len(reason) < 10:
+        read.errors["ly_do_dung"] = gettext("Ghi rõ lý do dừng giải quyết hồ sơ (ít nhất 10 ký "
+                                            "tự). Ví dụ: Công dân có văn bản đề nghị dừng "
+                                            "giải quyết.")
+    read.values["reason"] = reason
+    return read
+
+
 def read_handover(form, colleagues) -> Read:
     read = Read()
     by_id = {str(s.id): s for s in colleagues}

@@ -16,7 +16,8 @@ import functools
 
 from flask import current_app
 
-from ..domain.formsets import FORMS_FILE, FormSet, FormSets, load_formsets_file
+from ..domain.formsets import (FORMS_FILE, STOP, FormSet, FormSets, OfficialForm,
+                               load_formsets_file)
 from ..models import Dossier
 
 
@@ -42,6 +43,11 @@ def of(dossier: Dossier) -> FormSet:
         current_app.logger.warning("dossier %s recorded an unknown form set %r",
                                    dossier.id, dossier.form_set)
     return sets.for_dossier(dossier.form_set)
+
+
+def stop_notice(dossier: Dossier) -> OfficialForm | None:
+    """The dossier's set's notice that processing is stopped (TT 03/2025 Form 05), if any."""
+    return next((f for f in of(dossier).forms if f.kind == STOP and f.produced), None)
 
 
 def pin(dossier: Dossier, chosen: str | None, today: dt.date) -> None:

@@ -106,6 +106,7 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
         versions=sorted(catalogue_services.versions_in_force(), key=lambda v: v.name_vi),
         colleagues=[s for s in services.colleagues(dossier.office_id) if s.id != current_user.id],
         slips=slips.available(dossier), error=error, is_overdue=services.overdue(dossier),
+        stop_form=slips.stop_form(dossier),
         measured=services.measured(dossier, spec),
     )
     return render_template("desk/dossier.html", **context), status

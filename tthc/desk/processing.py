@@ -69,6 +69,21 @@ def reschedule(dossier_id: int):
                             form=slips.number(dossier, slips.APOLOGY)), 303)
 
 
+@bp.post(DOSSIER + "/dung")
+@staff_required("specialist", "leader")
+@decision
+def stop(dossier_id: int):
+    """Stop processing (status 8) and print the notice (TT 03/2025 Form 05)."""
+    dossier = dossier_or_404(dossier_id)
+    read = forms.read_stop(request.form)
+    if not read.ok:
+        return invalid(dossier, read)
+    services.stop(dossier.id, current_user, read.values["reason"])
+    logged(dossier, "update", "dừng giải quyết hồ sơ")
+    return redirect(url_for("desk.slip", dossier_id=dossier.id,
+                            form=slips.number(dossier, slips.STOP)), 303)
+
+
 @bp.get(DOSSIER + "/phieu/<form>")
 @staff_required(*DESK)
 def slip(dossier_id: int, form: str):

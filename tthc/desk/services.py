@@ -591,6 +591,20 @@ def resolve(dossier_id: int, staff: Staff) -> Dossier:
     return dossier
 
 
+def stop(dossier_id: int, staff: Staff, reason: str) -> Dossier:
+    """Stop processing (status 8) and record why: the notice of TT 03/2025 (Form 05).
+
+    Only where the dossier's set of forms has that notice; the transition table allows it
+    from "in progress" only.
+    """
+    with exclusive(dossier_id) as dossier:
+        if formsets.stop_notice(dossier) is None:
+            raise DeskRefusal(msg(N_("Bộ biểu mẫu của hồ sơ này không có thông báo dừng giải "
+                                     "quyết hồ sơ.")))
+        intake.change_status(dossier, "stop", STAFF, staff=staff, note=reason[:500])
+    return dossier
+
+
 def return_result(dossier_id: int, staff: Staff, *, channel: str, address: str = "",
                   receiver: str = "") -> Dossier:
     """Hand the result over (status 10): at the desk, by public post, or electronically."""

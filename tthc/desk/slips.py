@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from ..domain import reception
 from ..domain.codes import format_prefiling_code
-from ..domain.formsets import (APOLOGY, CONTROL, LEDGER, RECEIPT, REFUSAL, SUPPLEMENT,
+from ..domain.formsets import (APOLOGY, CONTROL, LEDGER, RECEIPT, REFUSAL, STOP, SUPPLEMENT,
                                FormSet, OfficialForm)
 from ..domain.i18n import N_
 from ..domain.status import Status
@@ -34,7 +34,7 @@ from ..queue.present import qr_svg
 from . import formsets, present, services
 
 #: The documents a dossier has, by kind: the slips (the ledger is the office's book).
-SLIPS = (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, CONTROL)
+SLIPS = (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, STOP, CONTROL)
 
 
 def _has(dossier: Dossier, kind: str) -> bool:
@@ -46,6 +46,8 @@ def _has(dossier: Dossier, kind: str) -> bool:
         return bool(dossier.refusal_reason)
     if kind == APOLOGY:
         return bool(dossier.rescheduled)
+    if kind == STOP:
+        return Status(dossier.status) == Status.STOPPED
     return False
 
 
@@ -64,6 +66,14 @@ def available(dossier: Dossier) -> list[tuple[str, str]]:
 def printable(dossier: Dossier, number: str) -> OfficialForm | None:
     """The document numbered *number* in the dossier's set, if the dossier has it."""
     return next((f for f in documents(dossier) if f.number == number), None)
+
+
+def stop_form(dossier: Dossier) -> OfficialForm | None:
+    """The notice that processing is stopped, where the dossier's set has one and its status
+    allows it (in progress); None otherwise."""
+    if Status(dossier.status) != Status.IN_PROGRESS:
+        return None
+    return formsets.stop_notice(dossier)
 
 
 def number(dossier: Dossier, kind: str) -> str:
@@ -167,6 +177,13 @@ def context(dossier: Dossier, slip: OfficialForm) -> dict:
                           received=present.local_date(dossier.received_at),
                           old_due=present.hour_and_date(dossier.original_due_at),
                           new_due=present.hour_and_date(dossier.due_at))
+        elif kind == STOP:
+            event = _last(dossier, "stop")
+            result.update(reason=event.note if event else "",
+                          officer=names.get(event.staff_id, "") if event else "",
+                          signed_at=services.local(event.at) if event else None,
+                          received=present.hour_and_date(dossier.received_at),
+                          due=present.hour_and_date(dossier.due_at))
         elif kind == CONTROL:
             result.update(rows=control_rows(dossier, names),
                           received=present.hour_and_date(dossier.received_at),

@@ -29,9 +29,11 @@ FORMS_FILE = Path(__file__).resolve().parents[1] / "data" / "forms.toml"
 RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, STOP, CONTROL, LEDGER = (
     "receipt", "supplement", "refusal", "apology", "stop", "control", "ledger")
 KINDS = (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, STOP, CONTROL, LEDGER)
-#: The kinds this app produces; every set must have each of them, once. ``stop`` (Thông báo
-#: dừng giải quyết hồ sơ, TT 03/2025) has no action in the app yet.
+#: The kinds every set must have, once: the app's actions produce them.
 PRODUCED = (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, CONTROL, LEDGER)
+#: Kinds the app can produce where a set has them: ``stop`` (Thông báo dừng giải quyết hồ
+#: sơ) exists only in TT 03/2025; under a set without it, processing cannot be stopped.
+OPTIONAL = (STOP,)
 PAPERS = ("A5", "A4")
 TAGS = ("V", "S", "U")  # verified, secondary source, unverified (domain.md)
 SET_FACTS = ("effective_from", "legal_basis")
@@ -229,7 +231,7 @@ def _parse_form(set_key: str, raw: Any, index: int) -> OfficialForm:
     r.only(_FORM_KEYS)
     kind = r.choice("kind", KINDS)
     produced = r.boolean("produced", default=True)
-    if produced and kind not in PRODUCED:
+    if produced and kind not in PRODUCED + OPTIONAL:
         raise r.fail("produced", f"the app has no action for kind {kind!r} yet: set "
                      "produced = false")
     checked = r.checked(FORM_FACTS)

@@ -51,14 +51,15 @@ def _assets(*files: str) -> str:
 
 
 def _fragment(template: str, **context) -> str:
-    """Render a fragment. Fragments never show the office (the page around them does), so
-    the office is not looked up for them (web.office_context reads g.office when set).
+    """Render a fragment straight from Jinja, without the page's context processors: a
+    fragment never shows the office, the signed-in officer or the flashed messages (the page
+    around it does), and "Gọi tiếp" answers with one all Monday long.
 
-    Their forms carry no CSRF input (``htmx_fragment``): htmx sends the page's token in a
+    Its forms carry no CSRF input (``htmx_fragment``): htmx sends the page's token in a
     header (base.html's hx-headers), and without JavaScript the whole page is served.
     """
-    g.setdefault("office", None)
-    return render_template(template, htmx_fragment=True, **context)
+    return current_app.jinja_env.get_template(template).render(
+        queue_present=present, htmx_fragment=True, **context)
 
 
 def _ticket_limit() -> str:

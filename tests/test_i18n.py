@@ -60,3 +60,15 @@ def test_language_follows_force_locale_within_a_request(ctx):
         assert language() == "en"
         assert render("{{ current_locale() }}") == "en"
     assert language() == "vi"
+
+
+def test_the_msgids_are_the_vietnamese_text_so_vietnamese_has_no_catalogue():
+    # template_gettext skips the catalogue lookup in Vietnamese (SOURCE_LANGUAGE): a
+    # Vietnamese catalogue would be ignored, so there must be none.
+    from pathlib import Path
+
+    from tthc.i18n import SOURCE_LANGUAGE
+
+    translations = Path(__file__).resolve().parents[1] / "tthc" / "translations"
+    assert (translations / "en").is_dir()
+    assert not (translations / SOURCE_LANGUAGE).exists()

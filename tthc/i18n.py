@@ -33,6 +33,10 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+#: The language the msgids are written in (babel.cfg extracts Vietnamese text).
+SOURCE_LANGUAGE = "vi"
+
+
 def language() -> str:
     """The current locale's code ("vi", "en"), as str(get_locale()), remembered per request.
 
@@ -157,7 +161,8 @@ def template_gettext(eval_ctx, string: str, **variables: Any) -> str:
     three (Jinja's ``_`` alias, its wrapper, then ours): a counter fragment translates a
     dozen labels on every "Gọi tiếp".
     """
-    rv = translations().ugettext(string)
+    # The msgids are the Vietnamese text: in Vietnamese there is no catalogue to look in.
+    rv = string if language() == SOURCE_LANGUAGE else translations().ugettext(string)
     if eval_ctx.autoescape:
         rv = Markup(rv)
     # Formatting with no variables only changes a "%%" (no other directive can be there).
@@ -168,7 +173,10 @@ def template_gettext(eval_ctx, string: str, **variables: Any) -> str:
 def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables: Any) -> str:
     """``ngettext()`` and plural ``{% trans %}`` in templates, as template_gettext."""
     variables.setdefault("num", num)
-    rv = translations().ungettext(singular, plural, num)
+    if language() == SOURCE_LANGUAGE:  # as gettext's NullTranslations: one form or the other
+        rv = singular if num == 1 else plural
+    else:
+        rv = translations().ungettext(singular, plural, num)
     if eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables

@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_DEVICE_COOKIE_DAYS": 365,
     "TTHC_LOOKUP_RATE_LIMIT": "10 per minute",  # POST /tra-cuu, per client IP
     "TTHC_DRAFT_RATE_LIMIT": "60 per hour",  # new drafts (POST /nop-truoc), per client IP
+    "TTHC_CHECK_FRAGMENT_CACHE": 512,  # live-check answers kept per process (0: none)
     "TTHC_SQLITE_WAL": True,  # SQLite only: WAL + synchronous=NORMAL (see configure_sqlite)
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,

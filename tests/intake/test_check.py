@@ -193,3 +193,59 @@ def test_typing_on_in_a_field_that_is_fine_sends_nothing_but_saves(citizen, draf
     # and an old page (another state) always gets the panel
     stale = citizen.post(draft + "/kiem-tra", {**more, **state, "_panel": "0"}, htmx=True)
     assert stale.status_code == 200 and "Còn thiếu" in stale.get_data(as_text=True)
+
+
+def _redraw(citizen, draft, answers, lang=""):
+    """A check whose page shows the state of these answers but not their panel (_panel
+    missing), as after a lost answer: the panel is sent, with no out-of-band parts."""
+    state = _state_in(citizen.post(draft + "/kiem-tra" + lang,
+                                   {**answers, **citizen.page_state(draft)},
+                                   htmx=True).get_data(as_text=True))
+    state.pop("_panel")
+    return citizen.post(draft + "/kiem-tra" + lang, {**answers, **state},
+                        htmx=True).get_data(as_text=True)
+
+
+def test_a_panel_rendered_once_is_reused_and_is_the_same_as_rendered_afresh(app, citizen):
+    first, second = citizen.start(), citizen.start()
+    cache = lambda: app.extensions.get("tthc_check_fragments", {})  # noqa: E731
+    one = _redraw(citizen, first, APPLICANT)
+    assert len(cache()) == 1 and "Còn thiếu" in one and "hx-swap-oob" in one
+    # Another draft of the procedure whose page shows the same: the same answer, cached.
+    assert _redraw(citizen, second, APPLICANT) == one and len(cache()) == 1
+    # A field message to send out of band is never taken from the cache...
+    wrong = citizen.post(second + "/kiem-tra", {**APPLICANT, "applicant_id_number": "12"},
+                         htmx=True).get_data(as_text=True)
+    assert 'id="applicant_id_number-error" hx-swap-oob="true"' in wrong and len(cache()) == 1
+    # ...and without the cache the answer is the same, character for character.
+    app.config["TTHC_CHECK_FRAGMENT_CACHE"] = 0
+    assert _redraw(citizen, citizen.start(), APPLICANT) == one
+
+
+def test_the_cache_keys_on_what_the_panel_shows_and_stays_bounded(app, citizen):
+    app.config["TTHC_CHECK_FRAGMENT_CACHE"] = 2
+    draft = citizen.start()
+    vi = _redraw(citizen, draft, APPLICANT)
+    en = _redraw(citizen, draft, APPLICANT, "?lang=en")
+    assert "Còn thiếu" in vi and "missing" in en  # the language is part of the digest
+    less = _redraw(citizen, draft, {**APPLICANT, "applicant_address": ""}, "?lang=vi")
+    assert less != vi and "#applicant_address" in less
+    assert len(app.extensions["tthc_check_fragments"]) == 2  # the oldest was dropped
+
+
+def test_the_panel_digest_covers_why_a_fee_is_not_known(app):
+    import dataclasses
+
+    from tthc.domain.completeness import assess
+    from tthc.domain.i18n import msg
+    from tthc.intake.pages import panel_state
+
+    with app.test_request_context("/"):
+        report = assess(procedure(app, "chung-thuc-ban-sao"), {}, set(),
+                        today=__import__("datetime").date(2026, 11, 30))
+        line = report.fee.lines[0]
+        other = dataclasses.replace(report, fee=dataclasses.replace(
+            report.fee, lines=(dataclasses.replace(line, note=msg("Một lý do khác")),
+                               *report.fee.lines[1:])))
+        assert panel_state(report) != panel_state(other)
+        assert panel_state(report) == panel_state(dataclasses.replace(report))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import segno
@@ -216,7 +218,8 @@ def panel_state(report: CompletenessReport) -> str:
         tuple(sorted((name, tuple(text(m) for m in messages))
                      for name, messages in (*report.field_errors.items(),
                                             *report.field_warnings.items()))),
-        (fee.total, fee.unknown, fee.exempt, tuple(line.amount for line in fee.lines))
+        (fee.total, fee.unknown, fee.exempt,
+         tuple((line.amount, text(line.note) if line.note else None) for line in fee.lines))
         if fee else None,
         tuple(p.key for p in report.to_bring),
     )
@@ -261,7 +264,42 @@ def check_fragment(dossier: Dossier, token: str, posted: Posted):
         "oob_fields": [f for f in fields if f.name in toggled],
         "oob_papers": papers, "upload_errors": posted.upload_errors, "show_missing": False,
     }
-    return render_fragment("intake/_check.html", **context)
+    if fields or papers or posted.upload_errors:
+        return render_fragment("intake/_check.html", **context)
+    # Only the panel and the page state: the same for every draft of this procedure version
+    # whose panel shows the same (the digest says everything it shows, in which language).
+    key = (dossier.procedure_version_id, state, context["msgs_state"], context["hidden_state"])
+    return _cached_fragment(key, lambda: render_fragment("intake/_check.html", **context))
+
+
+_FRAGMENTS_LOCK = threading.Lock()
+
+
+def _cached_fragment(key: tuple, render) -> str:
+    """The check's answer for *key*, rendered once per process (TTHC_CHECK_FRAGMENT_CACHE
+    answers kept, least recently used dropped first; 0: none).
+
+    Citizens filling one procedure go through the same few panels ("Còn thiếu 12 mục" on
+    a new draft, an ID number too short, "Hồ sơ đã đủ"); a version's texts never change
+    once loaded, so a panel rendered once is the panel.
+    """
+    size = current_app.config["TTHC_CHECK_FRAGMENT_CACHE"]
+    if size <= 0:
+        return render()
+    cache = current_app.extensions.setdefault("tthc_check_fragments", OrderedDict())
+    html = cache.get(key)
+    if html is not None:
+        try:
+            cache.move_to_end(key)
+        except KeyError:  # dropped by another thread meanwhile: still the right answer
+            pass
+        return html
+    html = render()
+    with _FRAGMENTS_LOCK:
+        cache[key] = html
+        while len(cache) > size:
+            cache.popitem(last=False)
+    return html
 
 
 def render_fragment(name: str, **context) -> str:

@@ -271,3 +271,15 @@ def test_demo_rush_fills_the_hall(app, demo):
     again = app.test_cli_runner().invoke(args=["demo", "rush", "--officers", "2",
                                                "--tickets", "0"])
     assert "0 officer account(s) added, 0 waiting" in again.output
+
+
+def test_the_ticket_action_urls_are_the_routes_urls(app):
+    from tthc.queue.views import TICKET_ACTIONS, action_urls
+
+    with app.test_request_context("/"):
+        from flask import url_for
+
+        built = action_urls(42)
+        assert built == {action: url_for(f"queue.{action}", ticket_id=42)
+                         for action, _, _ in TICKET_ACTIONS}
+        assert built["start"] == "/can-bo/quay/so/42/bat-dau"

@@ -169,8 +169,18 @@ def my_groups(ids: list[int]) -> list[int]:
 
 def _current_context(error: str | None = None, current: list | None = None) -> dict:
     """What the ticket block (#current) shows: the ticket at this counter, its actions."""
+    current = current if current is not None else services.at_counter(current_user)
     return {"groups": services.group_infos(current_user.office_id), "error": error,
-            "current": current if current is not None else services.at_counter(current_user)}
+            "current": current, "actions": {t.id: action_urls(t.id) for t in current}}
+
+
+def action_urls(ticket_id: int) -> dict[str, str]:
+    """The URLs of a ticket's actions, by endpoint name. They differ only in their last
+    segment (TICKET_ACTIONS), so one is built and the others follow from it: the ticket
+    block is what every "Gọi tiếp" sends back."""
+    finish = url_for("queue.finish", ticket_id=ticket_id)
+    base = finish[:-len("hoan-thanh")]
+    return {action: base + segment for action, segment, _ in TICKET_ACTIONS}
 
 
 def _desk_context(error: str | None = None) -> dict:
@@ -265,13 +275,16 @@ def _ticket_action(action: str):
     return view
 
 
-for _action, _url, _doc in (
+#: The ticket actions: endpoint, last segment of /can-bo/quay/so/<id>/…, what it does.
+TICKET_ACTIONS = (
     ("recall", "goi-lai", "Call the ticket at this counter again (on the board and phone)."),
     ("start", "bat-dau", "Mark the called citizen as arrived: service starts."),
     ("finish", "hoan-thanh", "Mark the ticket done."),
     ("no_show", "vang-mat", "The called citizen did not come: back in the queue once."),
     ("transfer", "chuyen", "Send the ticket to another group's queue, keeping its rank."),
-):
+)
+
+for _action, _url, _doc in TICKET_ACTIONS:
     _view = _ticket_action(_action)
     _view.__name__, _view.__doc__ = _action, _doc
     bp.add_url_rule(f"/can-bo/quay/so/<int:ticket_id>/{_url}", endpoint=_action,

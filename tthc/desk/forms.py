@@ -138,23 +138,23 @@ def read_supplement(form, spec) -> Read:
 
 
 def read_refusal(form) -> Read:
-    read = Read()
-    reason = text(form, "ly_do", REASON_MAX)
-    if len(reason) < 10:
-        read.errors["ly_do"] = gettext("Ghi rõ lý do cụ thể không tiếp nhận hồ sơ (ít nhất 10 "
-                                       "ký tự). Ví dụ: Việc chứng thực chữ ký người dịch không "
-                                       "thuộc thẩm quyền của UBND cấp xã.")
-    read.values["reason"] = reason
-    return read
+    return _read_reason(form, "ly_do", gettext(
+        "Ghi rõ lý do cụ thể không tiếp nhận hồ sơ (ít nhất 10 ký tự). Ví dụ: Việc chứng thực "
+        "chữ ký người dịch không thuộc thẩm quyền của UBND cấp xã."))
 
 
 def read_stop(form) -> Read:
+    return _read_reason(form, "ly_do_dung", gettext(
+        "Ghi rõ lý do dừng giải quyết hồ sơ (ít nhất 10 ký tự). Ví dụ: Công dân có văn bản đề "
+        "nghị dừng giải quyết."))
+
+
+def _read_reason(form, name: str, message: str) -> Read:
+    """A specific reason, as the refusal and the stop notice print it: 10 characters at least."""
     read = Read()
-    reason = text(form, "ly_do_dung", REASON_MAX)
+    reason = text(form, name, REASON_MAX)
     if len(reason) < 10:
-        read.errors["ly_do_dung"] = gettext("Ghi rõ lý do dừng giải quyết hồ sơ (ít nhất 10 ký "
-                                            "tự). Ví dụ: Công dân có văn bản đề nghị dừng "
-                                            "giải quyết.")
+        read.errors[name] = message
     read.values["reason"] = reason
     return read
 

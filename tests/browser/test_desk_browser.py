@@ -183,12 +183,17 @@ def test_a_supplement_requested_at_the_desk_is_completed_on_the_phone(phone, des
     expect(phone.locator(".status-box")).to_contain_text("Được tiếp nhận")
 
 
+def start_walk_in(page, live_server) -> None:
+    """Sign in and start a walk-in's copy certification; its page opens on the answers."""
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/can-bo/tiep-nhan/moi")
+    page.select_option("#thu_tuc", "chung-thuc-ban-sao")
+    page.get_by_role("button", name="Tạo hồ sơ").click()
+    page.wait_for_url(re.compile(r"/can-bo/ho-so/\d+#thong-tin$"))
+
+
 def test_a_walk_ins_answers_are_checked_as_the_officer_types(desktop, live_server):
-    sign_in(desktop, live_server)
-    desktop.goto(f"{live_server}/can-bo/tiep-nhan/moi")
-    desktop.select_option("#thu_tuc", "chung-thuc-ban-sao")
-    desktop.get_by_role("button", name="Tạo hồ sơ").click()
-    desktop.wait_for_url(re.compile(r"/can-bo/ho-so/\d+#thong-tin$"))
+    start_walk_in(desktop, live_server)
     desktop.evaluate("window.__samePage = true")
     desktop.fill("#applicant_id_number", "12345")
     expect(desktop.locator("#applicant_id_number-error")).to_contain_text("12 chữ số")
@@ -199,11 +204,7 @@ def test_a_walk_ins_answers_are_checked_as_the_officer_types(desktop, live_serve
 
 
 def test_leaving_the_desk_page_with_unsaved_answers_asks_first(desktop, live_server):
-    sign_in(desktop, live_server)
-    desktop.goto(f"{live_server}/can-bo/tiep-nhan/moi")
-    desktop.select_option("#thu_tuc", "chung-thuc-ban-sao")
-    desktop.get_by_role("button", name="Tạo hồ sơ").click()
-    desktop.wait_for_url(re.compile(r"/can-bo/ho-so/\d+#thong-tin$"))
+    start_walk_in(desktop, live_server)
     page_url = desktop.url
     desktop.fill("#applicant_full_name", "Trần Văn Bình")
     expect(desktop.locator("#answers-check")).to_contain_text("Có thay đổi chưa lưu")

@@ -25,7 +25,7 @@ from ..domain.codes import format_prefiling_code
 from ..domain.formsets import (APOLOGY, CONTROL, LEDGER, RECEIPT, REFUSAL, STOP, SUPPLEMENT,
                                FormSet, OfficialForm)
 from ..domain.i18n import N_
-from ..domain.status import Status
+from ..domain.status import STAFF, Status, allowed_actions
 from ..domain.workdays import timeliness
 from ..extensions import db
 from ..i18n import localized, working_time
@@ -69,9 +69,9 @@ def printable(dossier: Dossier, number: str) -> OfficialForm | None:
 
 
 def stop_form(dossier: Dossier) -> OfficialForm | None:
-    """The notice that processing is stopped, where the dossier's set has one and its status
-    allows it (in progress); None otherwise."""
-    if Status(dossier.status) != Status.IN_PROGRESS:
+    """The notice that processing is stopped, where the dossier's set has one and the
+    transition table lets staff stop it now; None otherwise."""
+    if "stop" not in allowed_actions(Status(dossier.status), STAFF):
         return None
     return formsets.stop_notice(dossier)
 

@@ -251,6 +251,39 @@ def test_the_desk_works_without_javascript(browser, live_server):
     phone_context.close()
 
 
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
+def test_a_specialist_stops_processing_and_prints_the_notice(app, browser, live_server,
+                                                             javascript):
+    from tests.desk.conftest import make_dossier
+    from tthc.extensions import db
+    from tthc.models import Dossier
+
+    dossier_id = make_dossier(app, state="progress")
+    with app.app_context():
+        db.session.get(Dossier, dossier_id).form_set = "tt03-2025"
+        db.session.commit()
+    context = browser.new_context(java_script_enabled=javascript,
+                                  viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{live_server}/can-bo/dang-nhap")
+    page.fill("#username", "chuyenmon")
+    page.fill("#password", "tthc-demo")
+    page.click("form.login-form button")
+    page.wait_for_url(re.compile(r"/can-bo"))
+    page.goto(f"{live_server}/can-bo/ho-so/{dossier_id}")
+    page.click("summary:has-text('Dừng giải quyết hồ sơ (Mẫu 05)')")
+    page.fill("#ly_do_dung", "dừng")  # too short to say why
+    page.get_by_role("button", name="Dừng giải quyết và in thông báo").click()
+    expect(page.locator("#ly_do_dung-error")).to_contain_text("Ghi rõ lý do dừng giải quyết")
+    expect(page.locator("#ly_do_dung")).to_be_visible()  # the section opens on its error
+    expect(page.locator("#ly_do_dung")).to_have_value("dừng")  # nothing typed is lost
+    page.fill("#ly_do_dung", "Công dân có văn bản đề nghị dừng giải quyết hồ sơ.")
+    page.get_by_role("button", name="Dừng giải quyết và in thông báo").click()
+    expect(page.locator("h1")).to_contain_text("THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ")
+    expect(page.locator(".slip")).to_contain_text("Công dân có văn bản đề nghị dừng")
+    context.close()
+
+
 def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
     """The size (points) of each page of a PDF Chromium printed."""
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)

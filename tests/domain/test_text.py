@@ -1,8 +1,9 @@
 import unicodedata
 
+import pytest
 from hypothesis import given, strategies as st
 
-from tthc.domain.text import clean, fold, nfc
+from tthc.domain.text import clean, fold, is_yes, nfc
 
 
 def test_fold_ignores_case_and_diacritics():
@@ -39,3 +40,13 @@ def test_fold_is_idempotent_and_ascii_for_vietnamese(value):
     folded = fold(value)
     assert fold(folded) == folded
     assert "đ" not in folded
+
+
+@pytest.mark.parametrize("value", ["1", "on", "true", "yes", "y", "có", "Có", " CO "])
+def test_is_yes_accepts_every_spelling_of_yes(value):
+    assert is_yes(value)
+
+
+@pytest.mark.parametrize("value", ["", "0", "off", "no", "không", "khong", None, 1, "co ay"])
+def test_is_yes_refuses_everything_else(value):
+    assert not is_yes(value)

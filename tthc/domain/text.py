@@ -34,3 +34,12 @@ def fold(value: str | None) -> str:
     value = unicodedata.normalize("NFD", clean(value).casefold())
     value = "".join(ch for ch in value if unicodedata.category(ch) != "Mn")
     return value.replace("đ", "d").replace("Đ", "d")
+
+
+#: What a checkbox, a "có/không" answer or a "1" from a button means, folded (có → co).
+_YES = frozenset({"1", "true", "on", "yes", "y", "co"})
+
+
+def is_yes(value: object) -> bool:
+    """Whether a posted or stored yes/no answer says yes: the one place that decides it."""
+    return isinstance(value, str) and fold(value) in _YES

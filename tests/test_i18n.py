@@ -1,14 +1,13 @@
-"""Template translation (tthc.i18n): the lean callables behave as Jinja's newstyle gettext."""
+"""Template translation through flask_babel's Jinja i18n (newstyle gettext), and language()."""
 
 from __future__ import annotations
 
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
-from jinja2 import Environment
 from markupsafe import Markup
 
-from tthc.i18n import language, template_gettext, template_ngettext
+from tthc.i18n import language
 
 
 @pytest.fixture
@@ -44,14 +43,9 @@ def test_ngettext_and_trans_blocks(ctx):
         assert render('{% trans n="<i>" %}Quầy số {{ n }}{% endtrans %}') == "Counter &lt;i&gt;"
 
 
-def test_without_autoescape_nothing_is_escaped(ctx):
-    env = Environment(autoescape=False)
-    env.globals.update(_=template_gettext, ngettext=template_ngettext)
-    assert env.from_string('{{ _("a %(x)s", x="<b>") }}').render() == "a <b>"
-    html = Environment(autoescape=True)
-    html.globals.update(_=template_gettext)
-    out = html.from_string('{{ _("a %(x)s", x="<b>") }}').render()
-    assert out == "a &lt;b&gt;" and not isinstance(out, Markup)  # rendered text
+def test_variables_are_escaped_but_markup_is_kept(ctx):
+    assert render('{{ _("a %(x)s", x="<b>") }}') == "a &lt;b&gt;"
+    assert render('{{ _("a %(x)s", x=m) }}', m=Markup("<b>b</b>")) == "a <b>b</b>"
 
 
 def test_language_follows_force_locale_within_a_request(ctx):
@@ -60,15 +54,3 @@ def test_language_follows_force_locale_within_a_request(ctx):
         assert language() == "en"
         assert render("{{ current_locale() }}") == "en"
     assert language() == "vi"
-
-
-def test_the_msgids_are_the_vietnamese_text_so_vietnamese_has_no_catalogue():
-    # template_gettext skips the catalogue lookup in Vietnamese (SOURCE_LANGUAGE): a
-    # Vietnamese catalogue would be ignored, so there must be none.
-    from pathlib import Path
-
-    from tthc.i18n import SOURCE_LANGUAGE
-
-    translations = Path(__file__).resolve().parents[1] / "tthc" / "translations"
-    assert (translations / "en").is_dir()
-    assert not (translations / SOURCE_LANGUAGE).exists()

@@ -73,20 +73,18 @@ def check_secret_key(app: Flask) -> None:
 def configure_extensions(app: Flask) -> None:
     from . import i18n
     from .extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
-    from .requests import Request
 
     db.init_app(app)
     configure_sqlite(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(
         app,
-        locale_selector=i18n.locale_selector,
+        locale_selector=i18n.select_locale,
         default_translation_directories=str(ROOT / "tthc" / "translations"),
     )
     csrf.init_app(app)
     compress.init_app(app)
-    htmx.init_app(app)
-    app.request_class = Request  # after htmx: the same request.htmx, a leaner form parser
+    htmx.init_app(app)  # request.htmx
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -134,5 +132,3 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp):
         app.register_blueprint(bp)
-    # Stand-ins for pages no blueprint serves yet, so that links to them never fail.
-    site.register_upcoming(app)

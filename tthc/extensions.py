@@ -2,7 +2,7 @@
 
 from flask_babel import Babel
 from flask_compress import Compress
-import flask_limiter
+from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -13,6 +13,7 @@ import datetime as dt
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
 
 # Named constraints keep Alembic migrations stable on SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {
@@ -24,11 +25,38 @@ NAMING_CONVENTION = {
 }
 
 
+class UTCDateTime(TypeDecorator):
+    """A ``DateTime(timezone=True)`` column that holds UTC and always reads back aware.
+
+    PostgreSQL keeps the instant and returns it aware; SQLite keeps text with no zone and
+    returns it naive. Values are written as UTC (a naive one is taken to be UTC already)
+    and a naive value read back is marked UTC, so that every engine returns the same aware
+    datetime. The column type is unchanged: the migrations stay as they are.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
 class Base(DeclarativeBase):
-    # Every timestamp is stored with its time zone (UTC on PostgreSQL); never naive.
+    # Every Mapped[datetime] is a UTCDateTime: stored as UTC, read back aware on every engine.
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={dt.datetime: DateTime(timezone=True)},
+        type_annotation_map={dt.datetime: UTCDateTime()},
     )
 
 
@@ -41,37 +69,10 @@ htmx = Htmx()
 login_manager = LoginManager()
 
 
-class Limiter(flask_limiter.Limiter):
-    """Flask-Limiter, which skips its per-request bookkeeping for views marked @unlimited.
-
-    Its before-request hook resolves every limit before it consults a request filter; for
-    the live check and "Gọi tiếp" that is work on every press. The filter below stays, so
-    that the views are never limited even should this hook change upstream.
-    """
-
-    def _check_request_limit(self, callable_name=None, in_middleware=True):
-        if in_middleware and _unlimited_view():
-            return None
-        return super()._check_request_limit(callable_name, in_middleware)
-
-
 # Per-process memory storage unless RATELIMIT_STORAGE_URI names a shared one (e.g. redis://).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def unlimited(view):
-    """Never rate-limit this view, and skip the limiter's per-request work for it.
-
-    For views answered many times a minute by design (the live check while typing, "Gọi
-    tiếp" at the counter): ``limiter.exempt`` alone still resolves the limits each time.
-    """
-    view.tthc_unlimited = True
+    """Never rate-limit this view (the live check while typing, "Gọi tiếp" at the counter)."""
     return limiter.exempt(view)
-
-
-@limiter.request_filter
-def _unlimited_view() -> bool:
-    from flask import current_app, request
-
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "tthc_unlimited", False)

@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from babel import Locale
 from babel.numbers import format_currency
-from flask import current_app, g, request, session
-from jinja2 import pass_eval_context
-from markupsafe import Markup
+from flask import current_app, request, session
 from flask_babel import format_datetime as babel_format_datetime
-from flask_babel import get_locale, get_translations, gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 
 from .domain.i18n import Message
 
@@ -33,43 +30,9 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-#: The language the msgids are written in (babel.cfg extracts Vietnamese text).
-SOURCE_LANGUAGE = "vi"
-
-
 def language() -> str:
-    """The current locale's code ("vi", "en"), as str(get_locale()), remembered per request.
-
-    Helpers and templates ask for it for every label they localise; flask_babel's lookup
-    plus Locale.__str__ cost about as much as the label itself. Kept beside flask_babel's
-    own request state with the locale object it was made from, so that force_locale (which
-    swaps that object) still takes effect; outside a request, the default.
-    """
-    try:
-        state = g._flask_babel
-    except (AttributeError, RuntimeError):  # not looked up yet in this request; no request
-        return str(get_locale() or "vi")
-    locale = getattr(state, "babel_locale", None)
-    if locale is None:
-        return str(get_locale() or "vi")
-    found = getattr(state, "tthc_language", None)
-    if found is not None and found[0] is locale:
-        return found[1]
-    state.tthc_language = (locale, str(locale))
-    return state.tthc_language[1]
-
-
-_LOCALES: dict[str, Locale] = {}
-
-
-def locale_selector() -> Locale:
-    """select_locale() as a babel Locale, parsed once per language (flask_babel parses the
-    selector's string again on every request; a Locale it takes as it is)."""
-    code = select_locale()
-    found = _LOCALES.get(code)
-    if found is None:
-        found = _LOCALES[code] = Locale.parse(code)
-    return found
+    """The current locale's code ("vi", "en"); outside a request, Vietnamese."""
+    return str(get_locale() or "vi")
 
 
 def render_message(message: Message | str) -> str:
@@ -131,69 +94,8 @@ def lang_url(lang: str) -> str:
     return url_for("catalogue.home", lang=lang)
 
 
-def translations():
-    """The current catalogue: flask_babel's, found once per request and locale.
-
-    Templates translate a dozen strings per fragment; flask_babel looks the request's domain,
-    locale and catalogue up again for each one (~25 µs). The catalogue is kept beside
-    flask_babel's own request state, with the locale object it was found for, so that
-    force_locale (which swaps that object) still takes effect.
-    """
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None)
-    if locale is not None:
-        found = getattr(state, "tthc_translations", None)
-        if found is not None and found[0] is locale:
-            return found[1]
-    catalogue = get_translations()
-    state = g.get("_flask_babel")  # created by the lookup if it was missing
-    if state is not None:
-        state.tthc_translations = (getattr(state, "babel_locale", None), catalogue)
-    return catalogue
-
-
-@pass_eval_context
-def template_gettext(eval_ctx, string: str, **variables: Any) -> str:
-    """``_()``, ``gettext()`` and ``{% trans %}`` in templates: Jinja's newstyle gettext.
-
-    The same result as the callable ``install_gettext_callables(newstyle=True)`` makes
-    (escaped under autoescape, always a format string), reached in one call rather than
-    three (Jinja's ``_`` alias, its wrapper, then ours): a counter fragment translates a
-    dozen labels on every "Gọi tiếp".
-    """
-    # The msgids are the Vietnamese text: in Vietnamese there is no catalogue to look in.
-    rv = string if language() == SOURCE_LANGUAGE else translations().ugettext(string)
-    if eval_ctx.autoescape:
-        rv = Markup(rv)
-    # Formatting with no variables only changes a "%%" (no other directive can be there).
-    return rv % variables if variables or "%" in rv else rv
-
-
-@pass_eval_context
-def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables: Any) -> str:
-    """``ngettext()`` and plural ``{% trans %}`` in templates, as template_gettext."""
-    variables.setdefault("num", num)
-    if language() == SOURCE_LANGUAGE:  # as gettext's NullTranslations: one form or the other
-        rv = singular if num == 1 else plural
-    else:
-        rv = translations().ungettext(singular, plural, num)
-    if eval_ctx.autoescape:
-        rv = Markup(rv)
-    return rv % variables
-
-
 def init_app(app) -> None:
-    # The same callables as flask_babel installs, through the per-request catalogue; then
-    # the two that templates call all the time, direct.
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
-                                 ngettext=template_ngettext)
+    # Templates translate through flask_babel's own Jinja i18n (newstyle gettext).
     app.jinja_env.filters.update(
         money=money, date=date, datetime=datetime, working_time=working_time,
         message=render_message,

@@ -1,8 +1,7 @@
-"""Site-wide pages: health check, and honest stand-ins for pages still being built."""
+"""Site-wide endpoints that belong to no service: the health check."""
 
 from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
 from . import views  # noqa: E402,F401
-from .views import link_to, register_upcoming  # noqa: E402,F401

@@ -16,16 +16,7 @@ def is_fragment_request() -> bool:
 
 def add_vary(response):
     """Pages and fragments share URLs, so caches must key on the htmx headers."""
-    return vary_on(response, "HX-Request")
-
-
-def vary_on(response, header: str):
-    """As ``response.vary.add(header)``, without parsing the header into a set and back."""
-    vary = response.headers.get("Vary")
-    if not vary:
-        response.headers["Vary"] = header
-    elif header.lower() not in {v.strip().lower() for v in vary.split(",")}:
-        response.headers["Vary"] = f"{vary}, {header}"
+    response.vary.add("HX-Request")
     return response
 
 

@@ -6,10 +6,9 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, current_app, g, url_for
-from flask.sessions import SecureCookieSessionInterface
 from whitenoise import WhiteNoise
 
-from .htmx import add_vary, vary_on
+from .htmx import add_vary
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -17,30 +16,7 @@ CSP = (
 )
 
 
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signing serializer built once per key set
-    (Flask builds it on every request, for the same keys each time; it holds no state) and
-    a short way out when the session is unchanged."""
-
-    def save_session(self, app: Flask, session, response) -> None:
-        # Unchanged and not to be re-sent: Flask only adds "Vary: Cookie" (if it was read),
-        # after working out every cookie attribute; only that is done here.
-        if session and not self.should_set_cookie(app, session):
-            if session.accessed:
-                vary_on(response, "Cookie")
-            return None
-        return super().save_session(app, session, response)
-
-    def get_signing_serializer(self, app: Flask):
-        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        cached = getattr(self, "_tthc_serializer", None)
-        if cached is None or cached[0] != keys:
-            cached = self._tthc_serializer = (keys, super().get_signing_serializer(app))
-        return cached[1]
-
-
 def init_app(app: Flask) -> None:
-    app.session_interface = SessionInterface()
     # WhiteNoise serves /static/ itself (and the .br/.gz files `make setup` precompresses),
     # with a year-long cache: every URL we emit carries the file's content hash (?v=).
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
@@ -79,24 +55,43 @@ def office_context() -> dict:
     return {"office": g.office}
 
 
-_SECURITY_HEADERS = (
-    ("Content-Security-Policy", CSP),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "same-origin"),
-    ("X-Frame-Options", "DENY"),
-)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 
 def security_headers(response):
     """The security headers every response carries, unless a view set its own."""
-    headers = response.headers
-    # One pass over the (list-backed) headers, then appends: setdefault would scan the
-    # list again for each of them, on every response.
-    present = {key.lower() for key, _ in headers.items()}
-    for key, value in _SECURITY_HEADERS:
-        if key.lower() not in present:
-            headers.add(key, value)
-    if "cache-control" not in present and response.mimetype == "text/html":
+    for key, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(key, value)
+    if response.mimetype == "text/html":
         # Pages can hold personal data and differ by language: never stored by shared caches.
-        headers.add("Cache-Control", "private, no-cache")
+        response.headers.setdefault("Cache-Control", "private, no-cache")
     return response
+
+
+def code_version() -> str:
+    """A fingerprint of the deployed code, templates, translations and static files.
+
+    Part of every public page's ETag, so that a deploy changes the pages' tags. The same
+    on every worker and server that runs the same files; worked out once per process
+    (the files change only with a deploy, which restarts it), on every call in debug.
+    """
+    app = current_app
+    found = app.extensions.get("tthc_code_version")
+    if found is None or app.debug:
+        digest = hashlib.blake2b(digest_size=16)
+        roots = [Path(__file__).resolve().parent, Path(app.template_folder or ""),
+                 Path(app.static_folder or "")]
+        for root in roots:
+            if not root.is_absolute():
+                root = Path(app.root_path) / root
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and path.suffix not in (".pyc", ".br", ".gz", ".po"):
+                    digest.update(str(path.relative_to(root)).encode())
+                    digest.update(path.read_bytes())
+        found = app.extensions["tthc_code_version"] = digest.hexdigest()
+    return found

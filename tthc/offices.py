@@ -1,13 +1,24 @@
-"""Which office a request is for. One deployment serves one default office today."""
+"""Which office a request is for, and office facts that several blueprints read.
+
+One deployment serves one office at a time: TTHC_OFFICE, else the office marked default.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+import functools
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from .domain.formsets import FORMS_FILE, FormSet, FormSets, load_formsets_file
 from .extensions import db
-from .models import Office
+from .models import Office, Setting
+from .timeutil import today
+
+#: The Setting row where an office's admin records its set of official forms.
+FORM_SET_SETTING = "desk.form_set"
 
 
 def current_office() -> Office | None:
@@ -23,3 +34,24 @@ def current_office() -> Office | None:
         # An unmigrated or unreachable database must still let error pages render.
         db.session.rollback()
         return None
+
+
+@functools.cache
+def _form_sets(path: str) -> FormSets:
+    # The file is shipped with the code and read-only: a new file comes with a restart.
+    return load_formsets_file(path)
+
+
+def form_sets() -> FormSets:
+    """Every set of official forms (TTHC_FORMS_FILE, default tthc/data/forms.toml)."""
+    return _form_sets(str(current_app.config.get("TTHC_FORMS_FILE") or FORMS_FILE))
+
+
+def form_set(office_id: int, on: dt.date | None = None) -> FormSet:
+    """The set of official forms an office uses on *on* (today): its admin's choice, else
+    TTHC_DESK_FORM_SET, else the file's default."""
+    chosen = db.session.scalar(select(Setting.value).where(
+        Setting.office_id == office_id, Setting.key == FORM_SET_SETTING))
+    if not isinstance(chosen, str) or not chosen:
+        chosen = current_app.config.get("TTHC_DESK_FORM_SET")
+    return form_sets().for_office(chosen, on or today())

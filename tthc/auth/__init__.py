@@ -18,12 +18,15 @@ __all__ = ["bp", "log_access", "office_scoped", "scoped_get_or_404", "staff_requ
 
 @login_manager.user_loader
 def load_staff(staff_id: str):
-    from . import principal
+    """The signed-in officer, read on every request: roles, counter and disabling apply at
+    the next click; a disabled or deleted account is signed out."""
+    from ..models import Staff
 
     try:
-        return principal.load(int(staff_id))
+        staff = db.session.get(Staff, int(staff_id))
     except (TypeError, ValueError):
         return None
+    return staff if staff is not None and staff.active else None
 
 
 @login_manager.unauthorized_handler

@@ -6,6 +6,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
+from .. import offices
+from ..domain.formsets import LEDGER
 from ..extensions import limiter
 from . import bp, services
 from .access import staff_required
@@ -80,7 +82,6 @@ def logout():
 @staff_required()
 def home():
     """Show what this officer can open, by role."""
-    from ..desk.slips import ledger_form  # the ledger's number depends on the office's form set
-
-    return render_template("auth/home.html",
-                           ledger_number=ledger_form(current_user.office_id)[1].number)
+    # The ledger's form number depends on the set of official forms the office uses.
+    ledger = offices.form_set(current_user.office_id).form(LEDGER)
+    return render_template("auth/home.html", ledger_number=ledger.number)

@@ -34,8 +34,6 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_CATALOGUE_FILE": None,  # default: tthc/data/catalogue.toml
     "TTHC_SEARCH_MAX": 200,  # characters of ?q= taken into account
     "TTHC_PROXY_FIX": 0,  # number of reverse proxies in front (X-Forwarded-*)
-    "TTHC_PAGE_CACHE_SECONDS": 60,  # public catalogue pages; 0 turns the cache off
-    "TTHC_PAGE_CACHE_SIZE": 500,  # pages kept per worker process
     # Pre-filing (tthc.intake): uploads, the device cookie of the applicant profile, look-up.
     "TTHC_UPLOAD_MAX_FILE": 10 * 1024 * 1024,  # bytes per uploaded file, as sent
     "TTHC_UPLOAD_MAX_DOSSIER": 30 * 1024 * 1024,  # bytes stored per dossier, all files
@@ -45,7 +43,6 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_DEVICE_COOKIE_DAYS": 365,
     "TTHC_LOOKUP_RATE_LIMIT": "10 per minute",  # POST /tra-cuu, per client IP
     "TTHC_DRAFT_RATE_LIMIT": "60 per hour",  # new drafts (POST /nop-truoc), per client IP
-    "TTHC_CHECK_FRAGMENT_CACHE": 512,  # live-check answers kept per process (0: none)
     "TTHC_SQLITE_WAL": True,  # SQLite only: WAL + synchronous=NORMAL (see configure_sqlite)
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,

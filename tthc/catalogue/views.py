@@ -2,7 +2,7 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext
 
 from ..htmx import is_fragment_request
-from ..pagecache import public_page
+from .caching import public_page
 from . import bp, present, services
 
 

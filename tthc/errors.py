@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from htmx_flask import make_response as htmx_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
 from .htmx import is_fragment_request
+from .transactions import Busy
+
+
+#: Seconds a client is asked to wait after a busy answer: other writers finish in less.
+BUSY_RETRY_SECONDS = 2
+
 
 def _texts() -> dict[int, tuple[str, str]]:
     return {
@@ -29,15 +36,16 @@ def _texts() -> dict[int, tuple[str, str]]:
 
 
 def render_error(status: int, title: str | None = None, detail: str | None = None):
+    """The error page in the layout, or its fragment for htmx, as a response."""
     texts = _texts()
     default_title, default_detail = texts.get(status, texts[500 if status >= 500 else 400])
     context = {"status": status, "title": title or default_title,
                "detail": detail or default_detail}
     if is_fragment_request():
         # htmx puts it in the page's message area, whatever the request targeted.
-        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
-        return render_template("errors/_error.html", **context), status, headers
-    return render_template("errors/error.html", **context), status
+        return htmx_response(render_template("errors/_error.html", **context), status,
+                             retarget="#flash", reswap="innerHTML")
+    return make_response(render_template("errors/error.html", **context), status)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -57,8 +65,7 @@ def register_error_handlers(app: Flask) -> None:
             return error
         response = render_error(error.code)
         if error.code == 405 and error.valid_methods:
-            return (*response[:2], {**(response[2] if len(response) > 2 else {}),
-                                    "Allow": ", ".join(error.valid_methods)})
+            response.allow.update(error.valid_methods)
         return response
 
     @app.errorhandler(InternalServerError)
@@ -67,3 +74,13 @@ def register_error_handlers(app: Flask) -> None:
         # (Flask has already logged the exception with its traceback.)
         db.session.rollback()
         return render_error(500)
+
+    @app.errorhandler(Busy)
+    def busy(error):
+        # The database stayed locked by other writers: the transaction was rolled back.
+        db.session.rollback()
+        response = render_error(503, gettext("Hệ thống đang bận"), gettext(
+            "Thao tác chưa được lưu vì hệ thống đang bận. Thông tin đã nhập vẫn còn trên "
+            "trang; vui lòng bấm lại sau vài giây."))
+        response.retry_after = BUSY_RETRY_SECONDS
+        return response

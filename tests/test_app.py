@@ -191,3 +191,99 @@ def test_migrations_build_the_schema_without_create_all(empty_app):
     with empty_app.app_context():
         tables = set(db.inspect(db.engine).get_table_names())
     assert {"office", "procedure", "procedure_version", "alembic_version"} <= tables
+
+
+def test_a_busy_database_is_a_503_that_says_nothing_was_saved(tmp_path, seeded_sqlite):
+    """SQLite stays locked by another writer: serialised() gives up, the answer says so."""
+    import shutil
+    import sqlite3
+
+    from tthc.extensions import db
+    from tthc.transactions import serialised
+
+    path = tmp_path / "db.sqlite"
+    shutil.copy(seeded_sqlite, path)
+    app = make_app(f"sqlite:///{path}", tmp_path, WTF_CSRF_ENABLED=False,
+                   SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.01}})
+
+    @app.post("/_rename")
+    def rename():
+        with serialised(attempts=2) as session:
+            session.execute(text("UPDATE office SET name = 'renamed'"))
+        return "saved"
+
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        client = app.test_client()
+        page = client.post("/_rename?lang=vi")
+        assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+        body = page.get_data(as_text=True)
+        assert "<html" in body and "chưa được lưu" in body
+        check_page(body)
+        fragment = client.post("/_rename", headers={"HX-Request": "true"})
+        assert fragment.status_code == 503 and fragment.headers["Retry-After"] == "2"
+        assert "<html" not in fragment.get_data(as_text=True)
+        assert "chưa được lưu" in fragment.get_data(as_text=True)
+        assert fragment.headers["HX-Retarget"] == "#flash"
+    finally:
+        other.rollback()
+        other.close()
+    with app.app_context():
+        assert db.session.execute(text("SELECT name FROM office")).scalar() != "renamed"
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def migrated_app(request, tmp_path):
+    from flask_migrate import upgrade
+
+    from tthc.extensions import db
+
+    if request.param == "sqlite":
+        uri = f"sqlite:///{tmp_path / 'times.sqlite'}"
+    else:
+        uri = request.getfixturevalue("postgres_url")
+    app = make_app(uri, tmp_path)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_stored_datetimes_come_back_aware_and_equal(migrated_app):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from tthc.extensions import db
+    from tthc.models import Office, Staff
+
+    hanoi = dt.datetime(2026, 3, 2, 7, 45, 12, 345000, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with migrated_app.app_context():
+        office = Office(code="x", name="UBND phường X", province="Hà Nội")
+        db.session.add(office)
+        db.session.flush()
+        db.session.add(Staff(office_id=office.id, username="a", full_name="A", password_hash="-",
+                             last_login_at=hanoi))
+        # A naive value is taken to be UTC.
+        db.session.add(Staff(office_id=office.id, username="b", full_name="B", password_hash="-",
+                             last_login_at=dt.datetime(2026, 3, 2, 0, 45, 12)))
+        db.session.commit()
+        db.session.expunge_all()
+        a, b = (db.session.scalar(select(Staff).filter_by(username=u)) for u in ("a", "b"))
+        for staff in (a, b):
+            assert staff.last_login_at.utcoffset() == dt.timedelta(0)
+            assert staff.created_at.tzinfo is not None  # the column default too
+        assert a.last_login_at == hanoi and a.last_login_at.hour == 0
+        assert b.last_login_at == hanoi.replace(microsecond=0)
+        # Comparisons in SQL see the same instant whatever zone the parameter is in.
+        later = hanoi.astimezone(dt.timezone(dt.timedelta(hours=-5))) + dt.timedelta(seconds=1)
+        found = db.session.scalars(select(Staff.username).where(Staff.last_login_at < later)
+                                   .order_by(Staff.username)).all()
+        assert found == ["a", "b"]
+        assert db.session.scalars(select(Staff.username).where(
+            Staff.last_login_at > hanoi - dt.timedelta(milliseconds=100))).all() == ["a"]

@@ -226,3 +226,22 @@ def test_the_signed_in_officer_is_read_fresh_on_every_request(app, client, accou
         db.session.commit()
     response = client.get("/can-bo")
     assert response.status_code == 303 and "/can-bo/dang-nhap" in response.location
+
+
+def test_the_staff_home_names_the_ledger_form_of_the_office_set(app, client, account):
+    """The ledger is Form 06 under TT 01/2018 and Form 07 under TT 03/2025: the office's
+    choice, read at each visit; another office's choice changes nothing here."""
+    from tthc.models import Setting
+
+    sign_in(client, "tiepnhan2", factories.PASSWORD)
+    assert "Mẫu số 06" in client.get("/can-bo").get_data(as_text=True)
+    with app.app_context():
+        other = factories.make_office("khac")
+        db.session.add(Setting(office_id=other.id, key="desk.form_set", value="tt03-2025"))
+        db.session.commit()
+    assert "Mẫu số 06" in client.get("/can-bo").get_data(as_text=True)
+    with app.app_context():
+        db.session.add(Setting(office_id=factories.demo_office().id, key="desk.form_set",
+                               value="tt03-2025"))
+        db.session.commit()
+    assert "Mẫu số 07" in client.get("/can-bo").get_data(as_text=True)

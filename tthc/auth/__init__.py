@@ -32,6 +32,8 @@ def load_staff(staff_id: str):
 @login_manager.unauthorized_handler
 def unauthorized():
     """Anonymous on a staff page: to the sign-in page, then back to where they were."""
+    from htmx_flask import make_response as htmx_response
+
     from ..htmx import is_fragment_request
 
     target = request.full_path if request.method == "GET" else None
@@ -40,7 +42,7 @@ def unauthorized():
     url = url_for("auth.login", next=target)
     if is_fragment_request():
         # htmx follows HX-Redirect with a full page load (a 303 would be swapped in place).
-        return "", 401, {"HX-Redirect": url}
+        return htmx_response("", 401, redirect=url)
     return redirect(url, 303)
 
 

@@ -117,3 +117,14 @@ def test_flask_catalogue_load_of_a_changed_procedure_shows_at_once(app, tmp_path
         assert now.status_code == 200, page
         assert "Đăng ký khai sinh (sửa đổi)" in now.get_data(as_text=True), page
         assert now.headers["ETag"] != old.headers["ETag"]
+
+
+def test_a_compressed_page_revalidates_under_its_own_tag(client):
+    headers = {"Accept-Encoding": "br, gzip"}
+    first = client.get("/thu-tuc/dang-ky-khai-sinh", headers=headers)
+    assert first.headers["Content-Encoding"] == "br"
+    tag = first.headers["ETag"]
+    assert tag.endswith(':br"') and not tag.startswith("W/")
+    again = client.get("/thu-tuc/dang-ky-khai-sinh",
+                       headers={**headers, "If-None-Match": tag})
+    assert again.status_code == 304 and again.headers["ETag"] == tag

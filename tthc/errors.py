@@ -80,7 +80,7 @@ def register_error_handlers(app: Flask) -> None:
         # The database stayed locked by other writers: the transaction was rolled back.
         db.session.rollback()
         response = render_error(503, gettext("Hệ thống đang bận"), gettext(
-            "Thao tác chưa được lưu vì hệ thống đang bận. Thông tin đã nhập vẫn còn trên "
-            "trang; vui lòng bấm lại sau vài giây."))
+            "Hệ thống đang bận nên thao tác này chưa được lưu; không có gì thay đổi. Vui lòng "
+            "thử lại sau vài giây."))
         response.retry_after = BUSY_RETRY_SECONDS
         return response

@@ -65,7 +65,7 @@ class Error:
     label: str
     line: int | None
     message: str
-    extract: str
+    extract: str  # the highlighted source: a start tag, an end tag, a text run
 
     @property
     def htmx_attribute(self) -> bool:
@@ -74,7 +74,7 @@ class Error:
 
     def __str__(self) -> str:
         where = f" line {self.line}" if self.line else ""
-        return f"{self.label}{where}: {self.message}  [{self.extract.strip()}]"
+        return f"{self.label}{where}: {self.message}  [{self.extract}]"
 
 
 @dataclass
@@ -113,7 +113,11 @@ class Pages:
             if page and page.fragment and line:
                 line -= 1
             label = self.label(name) if page else m.get("url", "?")
-            errors.append(Error(label, line, m.get("message", ""), m.get("extract", "")))
+            extract = m.get("extract", "")
+            start, length = m.get("hiliteStart"), m.get("hiliteLength")
+            if start is not None and length:
+                extract = extract[start:start + length]
+            errors.append(Error(label, line, m.get("message", ""), " ".join(extract.split())))
         return errors
 
 

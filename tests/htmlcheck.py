@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import zlib
@@ -33,7 +34,8 @@ import pytest
 from flask import request, request_finished
 
 ROOT = Path(__file__).resolve().parent.parent
-VNU_JAR = ROOT / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# Where `make vnu` puts it: beside the virtualenv the tests run in.
+VNU_JAR = Path(sys.prefix) / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 FRAGMENT_HEAD = ('<!doctype html><html lang="vi"><head><meta charset="utf-8">'
                  "<title>fragment</title></head><body>\n")
 FRAGMENT_TAIL = "\n</body></html>\n"

@@ -61,7 +61,7 @@ def test_pages_the_tests_receive_are_recorded_once(client, rendered_pages):
     assert any(p.label == "GET /thu-tuc → 200" for p in rendered_pages.pages.values())
 
 
-def summary(errors) -> str:
+def summary(errors, checked: int) -> str:
     """Each distinct message once, with the first source it was found in and up to three pages."""
     where, source = defaultdict(list), {}
     for e in errors:
@@ -69,7 +69,7 @@ def summary(errors) -> str:
         source.setdefault(e.message, e.extract[:160])
     htmx = sum(1 for e in errors if e.htmx_attribute)
     lines = [f"{len(errors)} errors ({htmx} only an hx-* attribute, {len(errors) - htmx} other) "
-             f"in {len({e.label for e in errors})} pages; distinct:"]
+             f"in {len({e.label for e in errors})} of {checked} pages; distinct messages:"]
     for message, labels in sorted(where.items()):
         more = f" (+{len(labels) - 3} more)" if len(labels) > 3 else ""
         lines.append(f"- {message}  [{source[message]}]\n    on {'; '.join(labels[:3])}{more}")
@@ -86,4 +86,4 @@ def test_every_page_the_tests_rendered_is_valid_html(rendered_pages, request):
             for e in errors:
                 out.write(json.dumps(vars(e), ensure_ascii=False) + "\n")
     if errors:
-        pytest.fail(summary(errors), pytrace=False)
+        pytest.fail(summary(errors, len(rendered_pages.pages)), pytrace=False)

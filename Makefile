@@ -6,8 +6,11 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi
+# The Nu HTML Checker that tests/htmlcheck.py runs: npm's vnu-jar, its JDK download skipped.
+VNU_VERSION := 26.9.27
+VNU_STAMP := $(VENV)/vnu/.vnu-jar-$(VNU_VERSION)
 
-.PHONY: run test bench setup install translations static secret db demo system-deps extract clean
+.PHONY: run test bench setup install translations static secret db demo system-deps vnu extract clean
 
 run: setup
 	@echo
@@ -47,7 +50,15 @@ demo: db
 system-deps:
 	@scripts/system-deps.sh
 
-test: install translations static system-deps
+# --ignore-scripts: vnu-jar's post-install step downloads a JDK; Debian's Java runs vnu.jar.
+$(VNU_STAMP): | system-deps
+	npm install --prefix $(VENV)/vnu --ignore-scripts --no-save --no-audit --no-fund \
+		vnu-jar@$(VNU_VERSION)
+	@touch $@
+
+vnu: $(VNU_STAMP)
+
+test: install translations static system-deps vnu
 	$(BIN)/pytest
 
 bench: setup

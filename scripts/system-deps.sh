@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The system packages the tests need: Chromium (browser tests), PostgreSQL (database tests).
+# The system packages the tests need: Chromium (browser tests), PostgreSQL (database tests),
+# Java and npm (the Nu HTML Checker, vnu.jar from npm's vnu-jar; see `make vnu`).
 # As root, install what is missing with apt; otherwise stop with a clear message.
 set -euo pipefail
 missing=()
@@ -13,6 +14,8 @@ fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
   missing+=(postgresql)
 fi
+command -v java >/dev/null || missing+=(default-jre-headless)
+command -v npm >/dev/null || missing+=(npm)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
@@ -24,4 +27,5 @@ fi
 echo "make test needs: ${missing[*]}." >&2
 echo "Install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}), or set CHROMIUM to a" >&2
 echo "Chromium executable and TTHC_TEST_POSTGRES_URL to a PostgreSQL server, then run make test again." >&2
+echo "(Java runs the HTML checker; TTHC_VNU_JAR may name a vnu.jar installed another way.)" >&2
 exit 1

@@ -12,7 +12,8 @@ from tthc import create_app
 from tthc.cli import demo_load
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.postgres", "tests.staff_fixtures"]
+# tests.htmlcheck: every HTML page the tests receive is checked by vnu at the end.
+pytest_plugins = ["tests.postgres", "tests.staff_fixtures", "tests.htmlcheck"]
 
 
 def make_app(database_uri: str, instance: Path, **extra):

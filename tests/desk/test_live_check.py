@@ -71,7 +71,7 @@ def test_htmx_gets_the_panel_and_the_field_message_and_nothing_is_saved(app, rec
     check_page(text, full_page=False)
     assert "Còn thiếu 1 mục" in text and 'href="#applicant_id_number"' in text
     box = re.search(r'<p class="field-msg" id="applicant_id_number-error" '
-                    r'hx-swap-oob="true">.*?</p>', text)[0]
+                    r'data-hx-swap-oob="true">.*?</p>', text)[0]
     assert "12 chữ số" in box
     assert "Có thay đổi chưa lưu" in text
     assert state_of(text)["_msgs"] == "applicant_id_number"
@@ -117,7 +117,8 @@ def test_nothing_new_to_show_answers_204(app, reception, dossier, htmx_headers):
         **typed(app, dossier_id, applicant_id_number="001190054321"),
         **state_of(first.get_data(as_text=True))}, headers=htmx_headers)
     text = fixed.get_data(as_text=True)
-    assert '<p class="field-msg" id="applicant_id_number-error" hx-swap-oob="true"></p>' in text
+    assert ('<p class="field-msg" id="applicant_id_number-error" data-hx-swap-oob="true"></p>'
+            in text)
     assert "Thông tin hồ sơ đã đủ và đúng" in text and "Có thay đổi chưa lưu" in text
 
 
@@ -130,12 +131,12 @@ def test_a_conditional_field_appears_and_goes_away_as_the_officer_types(app, rec
     text = reception.post(check_url(dossier_id), {
         **typed(app, dossier_id, want_copies=""), **state_of(page)},
         headers=htmx_headers).get_data(as_text=True)
-    assert re.search(r'<div class="field" id="copies-field" hidden hx-swap-oob="true">', text)
+    assert re.search(r'<div class="field" id="copies-field" hidden data-hx-swap-oob="true">', text)
     assert "copies" in state_of(text)["_hidden"].split(",")
     back = reception.post(check_url(dossier_id), {
         **typed(app, dossier_id, want_copies="1"), **state_of(text)},
         headers=htmx_headers).get_data(as_text=True)
-    assert re.search(r'<div class="field" id="copies-field" hx-swap-oob="true">', back)
+    assert re.search(r'<div class="field" id="copies-field" data-hx-swap-oob="true">', back)
 
 
 def test_without_javascript_the_check_shows_the_page_with_the_answers_as_typed(app, reception,

@@ -27,8 +27,8 @@ def test_the_fragment_saves_and_answers_200_without_a_layout(citizen, draft):
     check_page(text, full_page=False)
     assert "Còn thiếu" in text
     # the wrong ID number's message goes beside its field, out of band
-    box = re.search(
-        r'<p class="field-msg" id="applicant_id_number-error" hx-swap-oob="true">.*?</p>', text)[0]
+    box = re.search(r'<p class="field-msg" id="applicant_id_number-error" '
+                    r'data-hx-swap-oob="true">.*?</p>', text)[0]
     assert "12 chữ số" in box
     # autosave: what was typed is stored, even the wrong number
     answers = citizen.dossier(draft).answers
@@ -77,7 +77,8 @@ def test_fixed_messages_are_cleared_only_when_the_page_shows_them(citizen, draft
     good = {"applicant_id_number": "001190012345"}
     shown = citizen.post(draft + "/kiem-tra", {**good, "_msgs": "applicant_id_number"}, htmx=True)
     text = shown.get_data(as_text=True)
-    assert '<p class="field-msg" id="applicant_id_number-error" hx-swap-oob="true"></p>' in text
+    assert ('<p class="field-msg" id="applicant_id_number-error" data-hx-swap-oob="true"></p>'
+            in text)
     assert '<input type="hidden" id="ui-msgs" name="_msgs" value="" hx-swap-oob="true">' in text
     quiet = citizen.post(draft + "/kiem-tra", good, htmx=True).get_data(as_text=True)
     assert "applicant_id_number-error" not in quiet  # nothing to change on the page
@@ -90,12 +91,12 @@ def test_a_field_appears_when_its_condition_starts_to_hold(app, citizen, draft):
     assert re.search(r'<div class="field" id="copies-field" hidden>', page)
     text = citizen.post(draft + "/kiem-tra", {"want_copies": "1", "_hidden": hidden_state},
                         htmx=True).get_data(as_text=True)
-    assert re.search(r'<div class="field" id="copies-field" hx-swap-oob="true">', text)
+    assert re.search(r'<div class="field" id="copies-field" data-hx-swap-oob="true">', text)
     assert "copies" not in re.search(r'id="ui-hidden" name="_hidden" value="([^"]*)"', text)[1]
     # and goes away again
     text = citizen.post(draft + "/kiem-tra", {"want_copies": "", "_hidden": ""},
                         htmx=True).get_data(as_text=True)
-    assert re.search(r'<div class="field" id="copies-field" hidden hx-swap-oob="true">', text)
+    assert re.search(r'<div class="field" id="copies-field" hidden data-hx-swap-oob="true">', text)
 
 
 def test_an_unticked_box_is_saved_as_no(citizen, draft):
@@ -108,7 +109,7 @@ def test_an_unticked_box_is_saved_as_no(citizen, draft):
 def test_an_id_number_that_disagrees_with_the_birth_date_warns_without_blocking(citizen, draft):
     data = {**APPLICANT, "applicant_birth_date": "15/03/1991"}
     text = citizen.post(draft + "/kiem-tra", data, htmx=True).get_data(as_text=True)
-    box = re.search(r'id="applicant_id_number-error" hx-swap-oob="true">(.*?)</p>', text)[1]
+    box = re.search(r'id="applicant_id_number-error" data-hx-swap-oob="true">(.*?)</p>', text)[1]
     assert "field-warning" in box and "1990" in box and "field-error" not in box
     assert 'href="#applicant_id_number"' not in text  # not a gap
 
@@ -216,7 +217,7 @@ def test_a_panel_rendered_once_is_reused_and_is_the_same_as_rendered_afresh(app,
     # A field message to send out of band is never taken from the cache...
     wrong = citizen.post(second + "/kiem-tra", {**APPLICANT, "applicant_id_number": "12"},
                          htmx=True).get_data(as_text=True)
-    assert 'id="applicant_id_number-error" hx-swap-oob="true"' in wrong and len(cache()) == 1
+    assert 'id="applicant_id_number-error" data-hx-swap-oob="true"' in wrong and len(cache()) == 1
     # ...and without the cache the answer is the same, character for character.
     app.config["TTHC_CHECK_FRAGMENT_CACHE"] = 0
     assert _redraw(citizen, citizen.start(), APPLICANT) == one

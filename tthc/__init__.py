@@ -7,15 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from . import config as config_module
+from .config import ConfigurationError  # noqa: F401  (tthc.ConfigurationError, public)
 
 if TYPE_CHECKING:  # Flask is imported lazily so that tthc.domain loads without it
     from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class ConfigurationError(RuntimeError):
-    """The app cannot start safely with this configuration."""
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

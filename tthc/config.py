@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # required outside debug and tests: see check_production
     "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite in the instance folder

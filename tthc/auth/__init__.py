@@ -59,7 +59,7 @@ def check_demo_passwords(app) -> None:
     """Refuse to serve while a demo account still has the demo password (see TTHC_DEMO)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .. import ConfigurationError
+    from ..config import ConfigurationError
     from .services import accounts_with_demo_password
 
     if app.debug or app.testing or app.config["TTHC_DEMO"] or _in_cli_other_than_run():

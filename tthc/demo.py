@@ -14,7 +14,7 @@ from .extensions import db
 from .models import Counter, Office, Staff, Ticket
 from .models.dossier import utcnow
 from .queue.services import groups_of, next_value
-from .queue.services.tickets import REVISION
+from .queue.services.counters import REVISION
 from .timeutil import today
 
 

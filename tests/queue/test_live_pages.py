@@ -219,3 +219,16 @@ def test_queue_pages_need_an_office(empty_app):
     client = empty_app.test_client()
     assert client.get("/man-hinh").status_code == 404
     assert client.get("/lay-so").status_code == 404
+
+
+def test_a_new_call_order_reaches_a_polling_ticket_page(client, app, demo, issue):
+    a = demo["groups"][0]
+    _, _, token = issue(a)
+    issue(a, "elderly")
+    first = client.get(f"/so/{token}", headers=HX)
+    assert "Còn 1 người phía trước" in first.get_data(as_text=True)
+    with app.app_context():
+        services.set_call_policy(demo["office"], "arrival")
+    poll = client.get(f"/so/{token}", headers={**HX, "If-None-Match": first.headers["ETag"]})
+    assert poll.status_code == 200  # not 304: the place changed with the order
+    assert "Sắp đến lượt" in poll.get_data(as_text=True)

@@ -29,7 +29,7 @@ from ...models.dossier import utcnow
 from ...timeutil import today
 from ...transactions import serialised
 from .settings import call_policy
-from .tickets import REVISION, next_value
+from .counters import REVISION, next_value
 
 T = Ticket.__table__.c
 

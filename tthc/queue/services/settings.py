@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 from ...domain import queue as rules
 from ...extensions import db
 from ...models import ServiceGroup, Setting
+from ...timeutil import today
+from ...transactions import serialised
+from .counters import REVISION, next_value
 
 POLICY_KEY = "queue.call_order"
 
@@ -42,13 +45,21 @@ def call_policy(office_id: int, session: Session | None = None) -> str:
 def set_call_policy(office_id: int, policy: str) -> None:
     """Store the office's call order; the next "Gọi tiếp" anywhere follows it.
 
+    The queue revision is bumped too: the places shown on ticket pages and the counter's
+    waiting lists change with the order.
+
     :raise ValueError: *policy* is not one of ``tthc.domain.queue.POLICIES``
+    :raise tthc.transactions.Busy: SQLite stayed locked by other writers
     """
     if policy not in rules.POLICIES:
         raise ValueError(policy)
-    setting = db.session.scalar(select(Setting).filter_by(office_id=office_id, key=POLICY_KEY))
-    if setting is None:
-        db.session.add(Setting(office_id=office_id, key=POLICY_KEY, value=policy))
-    else:
-        setting.value = policy
-    db.session.commit()
+    with serialised() as session:
+        read = select(Setting).filter_by(office_id=office_id, key=POLICY_KEY)
+        if session.get_bind().dialect.name == "postgresql":
+            read = read.with_for_update()
+        setting = session.scalar(read)
+        if setting is None:
+            session.add(Setting(office_id=office_id, key=POLICY_KEY, value=policy))
+        else:
+            setting.value = policy
+        next_value(session, office_id, REVISION, today())

@@ -1,9 +1,4 @@
-"""Tickets: numbering, issuing, and what the citizen's live ticket page shows.
-
-Counters (ticket numbers per office, day and group; the queue revision) are one row each,
-created and incremented by one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement:
-the row lock makes concurrent increments return distinct values on both databases.
-"""
+"""Tickets: issuing, and what the citizen's live ticket page shows."""
 
 from __future__ import annotations
 
@@ -11,46 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from ...domain import queue as rules
 from ...domain.codes import new_token, ticket_label
 from ...extensions import db
-from ...models import Counter, Office, ServiceGroup, Ticket
+from ...models import Office, ServiceGroup, Ticket
 from ...models.dossier import utcnow
 from ...timeutil import today
 from ...transactions import serialised
+from .counters import REVISION, next_value
 from .settings import call_policy
 
 T = Ticket.__table__.c
-REVISION = "queue"  # Counter name of the office's queue revision (one row per day)
-
-
-def next_value(session: Session, office_id: int, name: str, day: dt.date) -> int:
-    """Increment the office's counter *name* for *day* and return the new value (1, 2, …).
-
-    One atomic statement on SQLite (3.35+) and PostgreSQL: ``INSERT … VALUES (…, 1)
-    ON CONFLICT (office_id, name, day) DO UPDATE SET value = value + 1 RETURNING value``.
-    The row's write lock (PostgreSQL) or the database's (SQLite) makes concurrent callers
-    get distinct values; the first of the day creates the row.
-    """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = Counter.__table__
-    statement = (insert(table).values(office_id=office_id, name=name, day=day, value=1)
-                 .on_conflict_do_update(index_elements=["office_id", "name", "day"],
-                                        set_={"value": table.c.value + 1})
-                 .returning(table.c.value))
-    return session.execute(statement).scalar_one()
-
-
-def queue_revision(office_id: int, day: dt.date | None = None) -> int:
-    """The office's queue revision today: changes whenever any ticket changes."""
-    value = db.session.scalar(select(Counter.value).where(
-        Counter.office_id == office_id, Counter.name == REVISION,
-        Counter.day == (day or today())))
-    return value or 0
 
 
 def issue_ticket(office: Office | int, group: ServiceGroup | int, *, source: str = "phone",

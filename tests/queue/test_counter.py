@@ -199,6 +199,7 @@ def test_choose_counter(officer, app, demo, issue):
         html = bad.get_data(as_text=True)
         assert bad.status_code == 422 and 'id="quay-error" role="alert">Số quầy không hợp lệ.' in html
         assert 'aria-describedby="quay-error"' in html
+        check_page(html)
     assert "Quầy số 3" in officer.get("/can-bo/quay").get_data(as_text=True)
 
 

@@ -95,7 +95,8 @@ def test_postgres_twenty_threads_lose_no_update(pg_app):
     assert _value(pg_app, counter_id) == THREADS * ROUNDS
 
 
-@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("engine", [
+    "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_an_exception_rolls_the_whole_block_back(request, engine):
     app = request.getfixturevalue("app" if engine == "sqlite" else "pg_app")
     counter_id = _counter(app)

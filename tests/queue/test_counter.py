@@ -197,7 +197,8 @@ def test_choose_counter(officer, app, demo, issue):
     for value in ("9", "0", "x", ""):
         bad = post(officer, "/can-bo/quay/so-quay", {"quay": value})
         html = bad.get_data(as_text=True)
-        assert bad.status_code == 422 and 'id="quay-error" role="alert">Số quầy không hợp lệ.' in html
+        assert bad.status_code == 422
+        assert 'id="quay-error" role="alert">Số quầy không hợp lệ.' in html
         assert 'aria-describedby="quay-error"' in html
         check_page(html)
     assert "Quầy số 3" in officer.get("/can-bo/quay").get_data(as_text=True)

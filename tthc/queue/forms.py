@@ -7,7 +7,7 @@ Vietnamese message on its field.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from wtforms import Field, IntegerField, StringField, ValidationError
 from wtforms.validators import AnyOf
 
@@ -37,7 +37,7 @@ class IdListField(Field):
 class TicketForm(Form):
     """Take a number at the kiosk: a group (its big button) and a priority reason or none."""
 
-    group_message = _l("Vui lòng chọn một trong các nút bên dưới để lấy số.")
+    group_message = lazy_gettext("Vui lòng chọn một trong các nút bên dưới để lấy số.")
 
     nhom = IdField()
     uu_tien = StringField(default="")
@@ -54,13 +54,14 @@ class TicketForm(Form):
         try:
             field.data = rules.parse_priority_reason(field.data)
         except ValueError:
-            raise ValidationError(_l("Vui lòng chọn một trong các diện ưu tiên.")) from None
+            message = lazy_gettext("Vui lòng chọn một trong các diện ưu tiên.")
+            raise ValidationError(message) from None
 
 
 class StaffTicketForm(TicketForm):
     """Give a number at the counter (a citizen without a phone, or a closed kiosk)."""
 
-    group_message = _l("Vui lòng chọn nhóm để phát số.")
+    group_message = lazy_gettext("Vui lòng chọn nhóm để phát số.")
 
 
 class CallNextForm(Form):
@@ -81,7 +82,7 @@ class TransferForm(Form):
 
     def validate_nhom(self, field):
         if field.data is None:
-            raise ValidationError(_l("Vui lòng chọn nhóm cần chuyển đến."))
+            raise ValidationError(lazy_gettext("Vui lòng chọn nhóm cần chuyển đến."))
 
 
 class CounterForm(Form):
@@ -95,11 +96,11 @@ class CounterForm(Form):
 
     def validate_quay(self, field):
         if field.data is None or not 1 <= field.data <= self.counters:
-            raise ValidationError(_l("Số quầy không hợp lệ."))
+            raise ValidationError(lazy_gettext("Số quầy không hợp lệ."))
 
 
 class SettingsForm(Form):
     """The office's call order."""
 
-    thu_tu = StringField(validators=[AnyOf(rules.POLICIES,
-                                           message=_l("Vui lòng chọn một cách gọi số."))])
+    thu_tu = StringField(validators=[
+        AnyOf(rules.POLICIES, message=lazy_gettext("Vui lòng chọn một cách gọi số."))])

@@ -30,9 +30,6 @@ class IdListField(Field):
     def process_formdata(self, valuelist):
         self.data = [int(v) for v in valuelist if v.strip().isdigit()]
 
-    def _value(self):
-        return ""
-
 
 class TicketForm(Form):
     """Take a number at the kiosk: a group (its big button) and a priority reason or none."""

@@ -87,7 +87,7 @@ def _demo_queue_and_staff(demo: dict) -> None:
 @click.option("--tickets", default=30, show_default=True, help="Waiting tickets to add today.")
 def demo_rush(officers: int, tickets: int) -> None:
     """A Monday morning in the demo office: officers at their counters and a full hall."""
-    from .queue.services import rush
+    from .demo import rush
 
     made, added = rush("demo", officers, tickets)
     click.echo(f"rush: {made} officer account(s) added, {added} waiting ticket(s) added")

@@ -8,8 +8,9 @@ from tests.auth import factories
 from tests.html import check_page
 from tests.queue.helpers import load, post
 from tthc.extensions import db
-from tthc.models import Staff
+from tthc.models import ServiceGroup, Staff, Ticket
 from tthc.queue import services
+from tthc.timeutil import today
 
 HX = {"HX-Request": "true"}
 
@@ -26,7 +27,7 @@ def test_counter_screen_shows_the_queues_and_the_buttons(officer, demo, issue):
     assert "A-001" in html and "B-001" in html and "Ưu tiên" in html
     assert 'action="/can-bo/quay/goi-tiep"' in html and 'data-key="n"' in html
     assert "counter.js" in html
-    assert 'hx-get="/can-bo/quay"' in html  # the queues panel refreshes itself
+    assert 'data-hx-get="/can-bo/quay"' in html  # the queues panel refreshes itself
 
 
 def test_queues_panel_is_the_polled_fragment(officer, demo, issue):
@@ -62,13 +63,14 @@ def test_call_next_with_htmx_returns_the_ticket_block(officer, demo, issue):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert '<p class="desk-label">A-001</p>' in html and 'data-key="r"' in html
-    assert 'hx-target="#current"' in html
+    assert 'data-hx-target="#current"' in html
     assert 'id="queues"' not in html  # the queues panel refreshes itself, nudged by:
     assert response.headers["HX-Trigger"] == "tthc-queue-changed"
     check_page(html, full_page=False)
 
 
-def test_the_ticket_block_is_one_form_and_fragments_carry_no_csrf_input(officer, demo, issue):
+def test_the_ticket_block_is_one_form_with_its_token_and_htmx_sends_the_header(officer, demo,
+                                                                              issue):
     issue(demo["groups"][0])
     issue(demo["groups"][0])
     post(officer, "/can-bo/quay/goi-tiep")
@@ -79,15 +81,15 @@ def test_the_ticket_block_is_one_form_and_fragments_carry_no_csrf_input(officer,
     assert block.count("<form") == 1 and block.count('name="csrf_token"') == 1
     for action in ("bat-dau", "goi-lai", "vang-mat", "hoan-thanh", "chuyen"):
         url = re.search(rf'formaction="([^"]+/{action})"', block).group(1)
-        assert f'hx-post="{url}"' in block
-    # With htmx: the page's token travels in a header, so the fragment has no input...
+        assert f'data-hx-post="{url}"' in block
+    # With htmx: the page's token travels in a header; the fragment is the same block.
     token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
     response = officer.post("/can-bo/quay/goi-tiep", headers={**HX, "X-CSRFToken": token})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "A-002" in html
-    assert "csrf_token" not in html and "<form" in html
+    assert html.count("<form") == 1 and html.count('name="csrf_token"') == 1
     # ...and its buttons work with that header alone.
-    start = re.search(r'hx-post="([^"]+/bat-dau)"', html).group(1)
+    start = re.search(r'data-hx-post="([^"]+/bat-dau)"', html).group(1)
     assert officer.post(start, headers={**HX, "X-CSRFToken": token}).status_code == 200
     assert officer.post(start, headers=HX).status_code == 400  # no token at all: refused
 
@@ -174,12 +176,16 @@ def test_transfer_moves_the_ticket_to_another_queue_keeping_its_rank(officer, ap
     assert load(app, later_b).status == "waiting"
 
 
-@pytest.mark.parametrize("data", [{}, {"nhom": "abc"}, {"nhom": "99999"}])
-def test_transfer_needs_a_group_of_the_office(officer, app, demo, issue, data):
+@pytest.mark.parametrize("data, status", [({}, 422), ({"nhom": "abc"}, 422),
+                                          ({"nhom": "99999"}, 404)])
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_transfer_needs_a_group_of_the_office(officer, app, demo, issue, data, status, headers):
     tid, _, _ = issue(demo["groups"][0])
     post(officer, "/can-bo/quay/goi-tiep")
-    response = post(officer, f"/can-bo/quay/so/{tid}/chuyen", data)
-    assert response.status_code in (303, 404)
+    response = post(officer, f"/can-bo/quay/so/{tid}/chuyen", data, headers=headers)
+    assert response.status_code == status
+    if status == 422:
+        assert "Vui lòng chọn nhóm cần chuyển đến." in response.get_data(as_text=True)
     assert load(app, tid).status == "called"
 
 
@@ -188,8 +194,14 @@ def test_choose_counter(officer, app, demo, issue):
     issue(demo["groups"][0])
     post(officer, "/can-bo/quay/goi-tiep")
     assert "Quầy số 3" in officer.get("/can-bo/quay").get_data(as_text=True)
-    bad = post(officer, "/can-bo/quay/so-quay", {"quay": "9"}, follow_redirects=True)
-    assert "Số quầy không hợp lệ." in bad.get_data(as_text=True)
+    for value in ("9", "0", "x", ""):
+        bad = post(officer, "/can-bo/quay/so-quay", {"quay": value})
+        html = bad.get_data(as_text=True)
+        assert bad.status_code == 422
+        assert 'id="quay-error" role="alert">Số quầy không hợp lệ.' in html
+        assert 'aria-describedby="quay-error"' in html
+        check_page(html)
+    assert "Quầy số 3" in officer.get("/can-bo/quay").get_data(as_text=True)
 
 
 def test_an_officer_without_a_counter_must_choose_one(app, demo, issue):
@@ -209,21 +221,54 @@ def test_staff_can_issue_a_ticket_at_the_counter(officer, app, demo):
                     follow_redirects=True)
     assert "Đã phát số C-001." in response.get_data(as_text=True)
     with app.app_context():
-        t = db.session.query(services.Ticket).filter_by(label="C-001").one()
+        t = db.session.query(Ticket).filter_by(label="C-001").one()
         assert (t.source, t.priority_reason) == ("staff", "merit")
-    assert post(officer, "/can-bo/quay/phat-so", {"nhom": "x"}).status_code == 303
+    for data in ({"nhom": "x"}, {}, {"nhom": demo["groups"][0], "uu_tien": "vip"}):
+        refused = post(officer, "/can-bo/quay/phat-so", data)
+        assert refused.status_code == 422
+        assert "Vui lòng chọn" in refused.get_data(as_text=True)
 
 
-def test_call_next_refuses_when_the_database_stays_locked(officer, demo, issue, monkeypatch):
-    issue(demo["groups"][0])
+@pytest.fixture
+def impatient_app(seeded_sqlite, tmp_path):
+    """The app on a database file, waiting only 50 ms for SQLite's write lock."""
+    import shutil
 
-    def busy(*args, **kwargs):
-        raise services.QueueBusy("locked")
+    from tests.conftest import make_app
 
-    monkeypatch.setattr(services, "call_next_ticket", busy)
-    response = post(officer, "/can-bo/quay/goi-tiep", headers=HX)
+    path = tmp_path / "busy.sqlite"
+    shutil.copy(seeded_sqlite, path)
+    app = make_app(f"sqlite:///{path}", tmp_path,
+                   SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.05}})
+    yield app, path
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_call_next_refuses_when_the_database_stays_locked(impatient_app, headers):
+    import sqlite3
+
+    app, path = impatient_app
+    with app.app_context():
+        office = factories.demo_office()
+        services.issue_ticket(office, factories.groups(office.id)[0])
+        staff_id = db.session.scalar(db.select(Staff.id).filter_by(username="tiepnhan"))
+    client = app.test_client()
+    factories.login(client, staff_id)
+    token = factories.csrf(client)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock throughout
+    try:
+        response = client.post("/can-bo/quay/goi-tiep", data={"csrf_token": token},
+                               headers=headers)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
     assert response.status_code == 503
-    assert "Hệ thống đang bận" in response.get_data(as_text=True)
+    assert "Hệ thống đang bận, vui lòng bấm lại." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(Ticket.status)) == "waiting"  # nothing changed
 
 
 def test_service_times_feed_the_wait_estimate(app, demo, issue):
@@ -235,9 +280,9 @@ def test_service_times_feed_the_wait_estimate(app, demo, issue):
             services.call_next(staff, [a])
         services.call_next(staff, [a])  # finishes the 4th
         # 4 services of ~0 minutes: ignored (≤ 0), the default still applies
-        group = db.session.get(services.ServiceGroup, a)
-        assert services.wait_estimate(group, 1, services.today()) == 5
-        assert services.ticket_state(db.session.get(services.Ticket, ids[5])).ahead == 0
+        group = db.session.get(ServiceGroup, a)
+        assert services.wait_estimate(group, 1, today()) == 5
+        assert services.ticket_state(db.session.get(Ticket, ids[5])).ahead == 0
 
 
 @pytest.mark.parametrize("policy", ["priority", "arrival"])
@@ -251,7 +296,7 @@ def test_the_waiting_list_shows_the_order_call_next_follows(app, demo, issue, po
         listed = [t.id for t in services.queues(demo["office"], limit=6)[0].first]
         assert services.queues(demo["office"])[0].waiting == 10
         staff = db.session.get(Staff, demo["staff"]["tiepnhan"])
-        called = [services.call_next(staff, [a]) for _ in range(6)]
+        called = [services.call_next(staff, [a]).id for _ in range(6)]
     assert listed == called
 
 

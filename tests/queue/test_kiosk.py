@@ -49,12 +49,21 @@ def test_priority_ticket_records_its_reason(client, demo, app):
     assert "Phụ nữ mang thai" in client.get(response.location).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data", [{}, {"nhom": "999"}, {"nhom": "abc"},
-                                  {"nhom": "1", "uu_tien": "vip"}])
-def test_bad_choices_get_a_clear_message_not_an_error(client, data):
+@pytest.mark.parametrize("data, message", [
+    ({}, "Vui lòng chọn một trong các nút"),
+    ({"nhom": "999"}, "Vui lòng chọn một trong các nút"),
+    ({"nhom": "abc"}, "Vui lòng chọn một trong các nút"),
+    ({"nhom": "{a}", "uu_tien": "vip"}, "Vui lòng chọn một trong các diện ưu tiên."),
+])
+def test_bad_choices_get_a_clear_message_beside_the_choice(client, demo, app, data, message):
+    data = {k: v.format(a=demo["groups"][0]) for k, v in data.items()}
     response = post(client, "/lay-so", data)
+    html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Vui lòng chọn một trong các nút" in response.get_data(as_text=True)
+    assert f'<p class="field-msg">{message}' in html  # in its fieldset
+    check_page(html)
+    with app.app_context():
+        assert db.session.query(Ticket).count() == 0
 
 
 def test_another_offices_group_cannot_be_used_at_this_kiosk(client, other_office):
@@ -76,8 +85,8 @@ def test_numbers_run_per_group_per_office_and_restart_each_day(app, demo, other_
         assert labels == ["A-001", "A-002", "B-001", "A-003"]
         other = services.issue_ticket(other_office["id"], other_office["groups"][0])
         assert other.label == "A-001"
-        tomorrow = timeutil.today() + dt.timedelta(days=1)
-        monkeypatch.setattr(services, "today", lambda: tomorrow)
+        tomorrow = timeutil.now() + dt.timedelta(days=1)
+        monkeypatch.setattr(timeutil, "now", lambda: tomorrow)  # the office's clock
         assert services.issue_ticket(demo["office"], a).label == "A-001"
 
 

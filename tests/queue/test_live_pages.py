@@ -15,7 +15,8 @@ HX = {"HX-Request": "true"}
 
 def _call(app, staff_id, groups=None):
     with app.app_context():
-        return services.call_next(db.session.get(Staff, staff_id), groups)
+        called = services.call_next(db.session.get(Staff, staff_id), groups)
+        return called.id if called is not None else None
 
 
 def _act(app, staff_id, ticket_id, action, **kw):
@@ -40,7 +41,7 @@ def test_ticket_page_shows_number_position_and_wait(client, demo, issue):
     assert label == "A-004" and "A-004" in html
     assert "Còn 3 người phía trước" in html
     assert "Thời gian chờ dự kiến: khoảng 15 phút" in html  # 3 × 5 min (group A default)
-    assert 'hx-get="/so/' in html and 'hx-trigger="every 5s"' in html
+    assert 'data-hx-get="/so/' in html and 'data-hx-trigger="every 5s"' in html
     assert '<noscript><meta http-equiv="refresh"' in html  # no JS: the page reloads itself
     assert ">Cập nhật</a>" in html
     assert "<svg" in html and 'class="qr"' in html  # inline QR to this page
@@ -136,8 +137,8 @@ def test_transferred_ticket_keeps_its_label_and_says_where_it_went(client, app, 
 
 def test_yesterdays_ticket_has_expired(client, app, demo, issue, monkeypatch):
     _, _, token = issue(demo["groups"][0])
-    tomorrow = timeutil.today() + dt.timedelta(days=1)
-    monkeypatch.setattr(services, "today", lambda: tomorrow)
+    tomorrow = timeutil.now() + dt.timedelta(days=1)
+    monkeypatch.setattr(timeutil, "now", lambda: tomorrow)  # the office's clock
     html = client.get(f"/so/{token}").get_data(as_text=True)
     assert "đã hết hiệu lực" in html
 
@@ -180,7 +181,7 @@ def test_board_shows_counters_last_calls_and_waiting(client, app, demo, issue):
     assert [f"A-00{n}" in recent for n in range(1, 7)] == [False] + [True] * 5  # the last 5
     assert "Số người đang chờ: 2" in html
     assert 'data-speech="Mời công dân có số thứ tự A, 6 đến quầy số 1"' in html
-    assert "board.js" in html and 'hx-trigger="every 2s"' in html
+    assert "board.js" in html and 'data-hx-trigger="every 2s"' in html
     assert "csrf" not in html.lower()
 
 
@@ -218,3 +219,16 @@ def test_queue_pages_need_an_office(empty_app):
     client = empty_app.test_client()
     assert client.get("/man-hinh").status_code == 404
     assert client.get("/lay-so").status_code == 404
+
+
+def test_a_new_call_order_reaches_a_polling_ticket_page(client, app, demo, issue):
+    a = demo["groups"][0]
+    _, _, token = issue(a)
+    issue(a, "elderly")
+    first = client.get(f"/so/{token}", headers=HX)
+    assert "Còn 1 người phía trước" in first.get_data(as_text=True)
+    with app.app_context():
+        services.set_call_policy(demo["office"], "arrival")
+    poll = client.get(f"/so/{token}", headers={**HX, "If-None-Match": first.headers["ETag"]})
+    assert poll.status_code == 200  # not 304: the place changed with the order
+    assert "Sắp đến lượt" in poll.get_data(as_text=True)

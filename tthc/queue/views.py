@@ -6,16 +6,20 @@ from flask import (abort, current_app, flash, g, make_response, redirect, render
                    request, session, url_for)
 from flask_babel import gettext
 from flask_login import current_user
+from htmx_flask import make_response as htmx_response
 
 from ..auth import staff_required
 from ..domain import queue as rules
 from ..extensions import db, limiter, unlimited
 from ..htmx import is_fragment_request
 from ..i18n import language, render_message
-from ..models import Office, ServiceGroup
+from ..models import Office
 from ..offices import current_office
+from ..transactions import Busy
 from ..web import static_url
 from . import bp, present, services
+from .forms import (CallNextForm, CounterForm, SettingsForm, StaffTicketForm, TicketActionForm,
+                    TicketForm, TransferForm)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -50,18 +54,6 @@ def _assets(*files: str) -> str:
     return "-".join(static_url(f).rsplit("=", 1)[-1][:6] for f in files)
 
 
-def _fragment(template: str, **context) -> str:
-    """Render a fragment straight from Jinja, without the page's context processors: a
-    fragment never shows the office, the signed-in officer or the flashed messages (the page
-    around it does), and "Gọi tiếp" answers with one all Monday long.
-
-    Its forms carry no CSRF input (``htmx_fragment``): htmx sends the page's token in a
-    header (base.html's hx-headers), and without JavaScript the whole page is served.
-    """
-    return current_app.jinja_env.get_template(template).render(
-        queue_present=present, htmx_fragment=True, **context)
-
-
 def _ticket_limit() -> str:
     return current_app.config["TTHC_TICKET_RATE_LIMIT"]
 
@@ -73,8 +65,12 @@ def _ticket_limit() -> str:
 def kiosk():
     """Show one big button per service group, with the priority choices (tablet at the door)."""
     office = _office_or_404()
-    return render_template("queue/kiosk.html", groups=services.groups_of(office.id),
-                           reasons=rules.PRIORITY_REASONS, error=None)
+    return _kiosk_page(TicketForm(), services.groups_of(office.id))
+
+
+def _kiosk_page(form: TicketForm, groups: list, status: int = 200):
+    return render_template("queue/kiosk.html", form=form, groups=groups,
+                           reasons=rules.PRIORITY_REASONS), status
 
 
 @bp.post("/lay-so")
@@ -83,16 +79,11 @@ def take():
     """Give a queue number in the chosen group and show its live page."""
     office = _office_or_404()
     groups = services.groups_of(office.id)
-    group = next((g_ for g_ in groups if str(g_.id) == request.form.get("nhom", "")), None)
-    try:
-        reason = rules.parse_priority_reason(request.form.get("uu_tien"))
-    except ValueError:
-        reason, group = "", None
-    if group is None:
-        error = gettext("Vui lòng chọn một trong các nút bên dưới để lấy số.")
-        return render_template("queue/kiosk.html", groups=groups,
-                               reasons=rules.PRIORITY_REASONS, error=error), 422
-    ticket = services.issue_ticket(office, group, source="kiosk", priority_reason=reason)
+    form = TicketForm(group_ids=[group.id for group in groups])
+    if not form.validate_on_submit():
+        return _kiosk_page(form, groups, 422)
+    ticket = services.issue_ticket(office, form.nhom.data, source="kiosk",
+                                   priority_reason=form.uu_tien.data)
     return redirect(url_for("queue.ticket", token=ticket.token, kiosk=1), 303)
 
 
@@ -114,7 +105,7 @@ def ticket(token: str):
                "poll": current_app.config["TTHC_TICKET_POLL_SECONDS"]}
     if is_fragment_request():
         # 286 tells htmx to stop polling: nothing will change any more.
-        response = make_response(_fragment("queue/_ticket.html", **context),
+        response = make_response(render_template("queue/_ticket.html", **context),
                                  286 if state.final else 200)
     else:
         g.office = db.session.get(Office, found.office_id)  # the ticket's, printed on it
@@ -142,7 +133,7 @@ def board():
     context = {"b": services.board(office),
                "poll": current_app.config["TTHC_BOARD_POLL_SECONDS"]}
     if is_fragment_request():
-        response = make_response(_fragment("queue/_board.html", **context))
+        response = make_response(render_template("queue/_board.html", **context))
     else:
         response = make_response(render_template("queue/board.html", **context))
     response.set_etag(etag, weak=True)
@@ -167,27 +158,25 @@ def my_groups(ids: list[int]) -> list[int]:
     return chosen or list(ids)
 
 
-def _current_context(error: str | None = None, current: list | None = None) -> dict:
+def _current_context(error: str | None = None) -> dict:
     """What the ticket block (#current) shows: the ticket at this counter, its actions."""
-    current = current if current is not None else services.at_counter(current_user)
-    return {"groups": services.group_infos(current_user.office_id), "error": error,
+    current = services.at_counter(current_user)
+    return {"groups": services.groups_of(current_user.office_id), "error": error,
             "current": current, "actions": {t.id: action_urls(t.id) for t in current}}
 
 
 def action_urls(ticket_id: int) -> dict[str, str]:
-    """The URLs of a ticket's actions, by endpoint name. They differ only in their last
-    segment (TICKET_ACTIONS), so one is built and the others follow from it: the ticket
-    block is what every "Gọi tiếp" sends back."""
-    finish = url_for("queue.finish", ticket_id=ticket_id)
-    base = finish[:-len("hoan-thanh")]
-    return {action: base + segment for action, segment, _ in TICKET_ACTIONS}
+    """The URLs of a ticket's actions, by endpoint name."""
+    return {action: url_for(f"queue.{action}", ticket_id=ticket_id)
+            for action, _, _ in TICKET_ACTIONS}
 
 
-def _desk_context(error: str | None = None) -> dict:
+def _desk_context(error: str | None = None, counter_error: str | None = None) -> dict:
     """What the officer's panel (#desk) shows: the counter, the ticket block, "Gọi tiếp"."""
     context = _current_context(error)
     context.update(served=my_groups([g_.id for g_ in context["groups"]]), counter=my_counter(),
-                   counters=db.session.get(Office, current_user.office_id).counters or 1)
+                   counters=db.session.get(Office, current_user.office_id).counters or 1,
+                   counter_error=counter_error)
     return context
 
 
@@ -198,20 +187,24 @@ def _queues_context() -> dict:
 
 
 def _after_action(error: str | None = None, status: int = 200, panel: str = "current",
-                  current: list | None = None):
+                  counter_error: str | None = None):
     """htmx: the ticket block (or the whole panel), and a nudge to the queues panel.
 
-    Without JavaScript: back to the counter screen (PRG), the message flashed.
+    Without JavaScript: back to the counter screen (PRG, a notice flashed), or, for a
+    refusal (4xx/5xx), the counter screen with the message beside what was refused.
     """
     if is_fragment_request():
         if panel == "desk":
-            body = _fragment("queue/_desk.html", **_desk_context(error))
+            body = render_template("queue/_desk.html", **_desk_context(error, counter_error))
         else:
-            body = _fragment("queue/_current.html", **_current_context(error, current))
+            body = render_template("queue/_current.html", **_current_context(error))
         # The queues panel listens for this and refreshes itself.
-        return body, status, {"HX-Trigger": "tthc-queue-changed"}
+        return htmx_response(body, status, trigger="tthc-queue-changed")
+    if status >= 400:
+        return render_template("queue/counter.html", **_queues_context(),
+                               **_desk_context(error, counter_error)), status
     if error:
-        flash(error, "error")
+        flash(error, "info")
     return redirect(url_for("queue.counter"), 303)
 
 
@@ -220,12 +213,12 @@ def _after_action(error: str | None = None, status: int = 200, panel: str = "cur
 def counter():
     """The counter screen: the ticket at this counter, its actions, the queues."""
     if is_fragment_request():  # the queues panel polls this URL
-        return _fragment("queue/_queues.html", **_queues_context())
+        return render_template("queue/_queues.html", **_queues_context())
     return render_template("queue/counter.html", **_queues_context(), **_desk_context())
 
 
 def _queue_action(view):
-    """Turn the service's refusals into the officer's message (409), never a 500."""
+    """Turn the service's refusals into the officer's message (409, 503), never a 500."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -235,7 +228,7 @@ def _queue_action(view):
             abort(404)
         except rules.QueueError as refusal:
             return _after_action(render_message(refusal.message), 409)
-        except services.QueueBusy:
+        except Busy:
             return _after_action(gettext("Hệ thống đang bận, vui lòng bấm lại."), 503)
 
     return wrapper
@@ -247,18 +240,19 @@ def _queue_action(view):
 @_queue_action
 def call_next():
     """Finish the ticket at this counter and call the next one (priority policy)."""
-    ids = [g_.id for g_ in services.group_infos(current_user.office_id)]
-    if request.form.get("chon_nhom"):  # the form carries the group checkboxes
-        session[GROUPS_KEY] = [int(v) for v in request.form.getlist("nhom")
-                               if v.isdigit() and int(v) in ids]
+    form = CallNextForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = [g_.id for g_ in services.groups_of(current_user.office_id)]
+    if form.chon_nhom.data:  # the form carries the group checkboxes
+        session[GROUPS_KEY] = [i for i in form.nhom.data if i in ids]
     counter = my_counter()
     if counter is None:
         return _after_action(gettext("Vui lòng chọn số quầy trước khi gọi."), 409)
-    called = services.call_next_ticket(current_user, my_groups(ids), counter)
+    called = services.call_next(current_user, my_groups(ids), counter)
     if called is None:
         return _after_action(gettext("Không còn ai đang chờ."))
-    # Right after "Gọi tiếp" the called ticket is the only one at this counter.
-    response = make_response(_after_action(current=[called]))
+    response = make_response(_after_action())
     # The label called, for tools (and the benchmark's duplicate check); no personal data.
     response.headers["X-Queue-Called"] = called.label
     return response
@@ -266,9 +260,12 @@ def call_next():
 
 def _ticket_action(action: str):
     def view(ticket_id: int):
-        group_id = request.form.get("nhom", type=int) if action == "transfer" else None
-        if action == "transfer" and group_id is None:
-            return _after_action(gettext("Vui lòng chọn nhóm cần chuyển đến."), 422)
+        form = TransferForm() if action == "transfer" else TicketActionForm()
+        if not form.validate_on_submit():
+            if action == "transfer" and form.nhom.errors:
+                return _after_action(form.nhom.errors[0], 422)
+            abort(400)
+        group_id = form.nhom.data if action == "transfer" else None
         services.act(current_user, ticket_id, action, group_id=group_id, counter=my_counter())
         return _after_action()
 
@@ -297,26 +294,25 @@ for _action, _url, _doc in TICKET_ACTIONS:
 def choose_counter():
     """Remember which counter this officer sits at (for this sign-in)."""
     office = db.session.get(Office, current_user.office_id)
-    number = request.form.get("quay", type=int)
-    if number is None or not 1 <= number <= max(office.counters or 1, 1):
-        return _after_action(gettext("Số quầy không hợp lệ."), 422, panel="desk")
-    session[COUNTER_KEY] = number
+    form = CounterForm(counters=office.counters or 1)
+    if not form.validate_on_submit():
+        return _after_action(status=422, panel="desk", counter_error=form.quay.errors[0])
+    session[COUNTER_KEY] = form.quay.data
     return _after_action(panel="desk")
 
 
 @bp.post("/can-bo/quay/phat-so")
 @staff_required("reception")
+@_queue_action
 def staff_issue():
     """Give a queue number at the counter (a citizen without a phone or at a closed kiosk)."""
-    group = db.session.get(ServiceGroup, request.form.get("nhom", type=int) or 0)
-    try:
-        reason = rules.parse_priority_reason(request.form.get("uu_tien"))
-    except ValueError:
-        group = None
-    if group is None or group.office_id != current_user.office_id:
-        return _after_action(gettext("Vui lòng chọn nhóm để phát số."), 422)
-    ticket_ = services.issue_ticket(current_user.office_id, group, source="staff",
-                                    priority_reason=reason)
+    groups = services.groups_of(current_user.office_id)
+    form = StaffTicketForm(group_ids=[group.id for group in groups])
+    if not form.validate_on_submit():
+        error = next(iter(form.errors.values()))[0]
+        return _after_action(error, 422)
+    ticket_ = services.issue_ticket(current_user.office_id, form.nhom.data, source="staff",
+                                    priority_reason=form.uu_tien.data)
     if is_fragment_request():
         return _after_action()
     flash(gettext("Đã phát số %(label)s.", label=ticket_.label), "info")
@@ -328,13 +324,10 @@ def staff_issue():
 def settings():
     """Set the office's call order: priority tickets first, or strictly by arrival."""
     office_id = current_user.office_id
-    if request.method == "POST":
-        policy = request.form.get("thu_tu", "")
-        if policy not in rules.POLICIES:
-            return render_template("queue/settings.html", policy=services.call_policy(office_id),
-                                   error=gettext("Vui lòng chọn một cách gọi số.")), 422
-        services.set_call_policy(office_id, policy)
+    form = SettingsForm()
+    if form.validate_on_submit():
+        services.set_call_policy(office_id, form.thu_tu.data)
         flash(gettext("Đã lưu cách gọi số."), "info")
         return redirect(url_for("queue.settings"), 303)
-    return render_template("queue/settings.html", policy=services.call_policy(office_id),
-                           error=None)
+    return render_template("queue/settings.html", form=form,
+                           policy=services.call_policy(office_id)), 422 if form.errors else 200

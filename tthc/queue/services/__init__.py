@@ -1,0 +1,30 @@
+"""The queue's services, by concern: ``tickets`` (numbers, the live ticket page), ``calling``
+("Gọi tiếp" and the counter's actions, with the concurrency design), ``settings`` (service
+groups and call order, read from the database each time), ``counters`` (ticket numbers,
+the queue revision) and ``live`` (the counter's
+waiting lists and the hall's board).
+
+This package is the queue's one entry for other blueprints (the intake engineer's "Lấy số"
+on a pre-filed dossier)::
+
+    from tthc.queue.services import group_for_field, issue_ticket
+    group = group_for_field(office.id, procedure_field)      # e.g. "ho-tich" → group B
+    ticket = issue_ticket(office, group, source="phone", dossier_id=dossier.id)
+    return redirect(url_for("queue.ticket", token=ticket.token), 303)
+
+Every write runs in ``tthc.transactions.serialised()`` and commits; a database that stays
+locked raises ``tthc.transactions.Busy``.
+"""
+
+from .calling import Called, NotFound, act, at_counter, call_next, served_today
+from .counters import next_value, queue_revision
+from .live import Board, GroupQueue, board, queues
+from .settings import call_policy, group_for_field, groups_of, set_call_policy
+from .tickets import TicketState, issue_ticket, ticket_by_token, ticket_state, wait_estimate
+
+__all__ = [
+    "Board", "Called", "GroupQueue", "NotFound", "TicketState", "act", "at_counter", "board",
+    "call_next", "call_policy", "group_for_field", "groups_of", "issue_ticket", "next_value",
+    "queue_revision", "queues", "served_today", "set_call_policy", "ticket_by_token",
+    "ticket_state", "wait_estimate",
+]

@@ -1,0 +1,113 @@
+"""Tickets: issuing, and what the citizen's live ticket page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ...domain import queue as rules
+from ...domain.codes import new_token, ticket_label
+from ...extensions import db
+from ...models import Office, ServiceGroup, Ticket
+from ...models.dossier import utcnow
+from ...timeutil import today
+from ...transactions import serialised
+from .counters import REVISION, next_value
+from .settings import call_policy
+
+T = Ticket.__table__.c
+
+
+def issue_ticket(office: Office | int, group: ServiceGroup | int, *, source: str = "phone",
+                 dossier_id: int | None = None, priority_reason: str = "") -> Ticket:
+    """Give a new queue number in *group* today: A-001, A-002… per office, day and group.
+
+    *source* is "kiosk", "phone" or "staff"; *priority_reason* one of
+    ``tthc.domain.queue.PRIORITY_REASONS`` or "". Commits the request's session.
+
+    :raise ValueError: an unknown source or reason, or a group that is not the office's
+    :raise tthc.transactions.Busy: SQLite stayed locked by other writers
+    """
+    office_id = office if isinstance(office, int) else office.id
+    group_obj = db.session.get(ServiceGroup, group) if isinstance(group, int) else group
+    if group_obj is None or group_obj.office_id != office_id:
+        raise ValueError("this service group is not the office's")
+    if source not in ("kiosk", "phone", "staff"):
+        raise ValueError(f"unknown ticket source {source!r}")
+    reason = rules.parse_priority_reason(priority_reason)
+    group_id, prefix = group_obj.id, group_obj.prefix
+    day, now = today(), utcnow()
+    with serialised() as session:
+        number = next_value(session, office_id, f"ticket:{group_id}", day)
+        ticket = Ticket(office_id=office_id, group_id=group_id, queue_group_id=group_id,
+                        day=day, number=number, label=ticket_label(prefix, number),
+                        token=new_token(), priority=bool(reason), priority_reason=reason,
+                        source=source, status=rules.WAITING, dossier_id=dossier_id,
+                        created_at=now, queued_at=now)
+        session.add(ticket)
+        next_value(session, office_id, REVISION, day)
+    return ticket
+
+
+def ticket_by_token(token: str) -> Ticket | None:
+    """The ticket of a live page's link, or None (an unknown or absurd token)."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Ticket).filter_by(token=token))
+
+
+@dataclass(frozen=True)
+class TicketState:
+    ticket: Ticket
+    group: ServiceGroup  # the queue it waits in now
+    expired: bool  # a ticket of another day that never finished
+    ahead: int = 0
+    wait_minutes: int = 0
+    transferred: bool = False
+
+    @property
+    def final(self) -> bool:
+        return self.expired or self.ticket.status in rules.FINAL
+
+
+def ticket_state(ticket: Ticket) -> TicketState:
+    """What the live ticket page shows: place in the queue and the wait, or the call."""
+    group = db.session.get(ServiceGroup, ticket.queue_group_id)
+    day = today()
+    transferred = ticket.queue_group_id != ticket.group_id
+    if ticket.day != day and ticket.status not in rules.FINAL:
+        return TicketState(ticket, group, expired=True, transferred=transferred)
+    if ticket.status != rules.WAITING:
+        return TicketState(ticket, group, expired=False, transferred=transferred)
+    mine = rules.Waiting(ticket.id, ticket.queue_group_id, ticket.priority, ticket.queued_at)
+    ahead = rules.people_ahead(mine, _waiting(ticket.office_id, day, ticket.queue_group_id),
+                               call_policy(ticket.office_id))
+    return TicketState(ticket, group, expired=False, ahead=ahead,
+                       wait_minutes=wait_estimate(group, ahead, day), transferred=transferred)
+
+
+def _waiting(office_id: int, day: dt.date, group_id: int) -> list[rules.Waiting]:
+    stmt = select(T.id, T.queue_group_id, T.priority, T.queued_at).where(
+        T.office_id == office_id, T.day == day, T.status == rules.WAITING,
+        T.queue_group_id == group_id)
+    return [rules.Waiting(r.id, r.queue_group_id, r.priority, r.queued_at)
+            for r in db.session.execute(stmt)]
+
+
+def wait_estimate(group: ServiceGroup, ahead: int, day: dt.date) -> int:
+    """Minutes before a ticket with *ahead* people before it is called (0 when next)."""
+    rows = db.session.execute(
+        select(T.called_at, T.done_at).where(
+            T.office_id == group.office_id, T.day == day, T.queue_group_id == group.id,
+            T.status == rules.DONE, T.called_at.is_not(None), T.done_at.is_not(None))
+        .order_by(T.done_at)).all()
+    minutes = rules.service_minutes(
+        [(r.done_at - r.called_at).total_seconds() / 60 for r in rows], group.minutes_per_ticket)
+    since = utcnow() - dt.timedelta(hours=1)
+    counters = db.session.scalar(
+        select(func.count(func.distinct(T.counter))).where(
+            T.office_id == group.office_id, T.day == day, T.queue_group_id == group.id,
+            T.counter.is_not(None), T.called_at >= since)) or 1
+    return rules.estimate_wait(ahead, minutes, counters)

@@ -78,7 +78,7 @@ def run(args, env, cwd, what):
 def prepare_tree(tree: Path, env) -> None:
     """What `make setup` generates and git does not keep: compiled catalogues, .br/.gz."""
     if not list(tree.glob("tthc/translations/*/LC_MESSAGES/messages.mo")):
-        run([BIN / "pybabel", "compile", "-q", "-d", "tthc/translations"], env, tree,
+        run([BIN / "pybabel", "compile", "-d", "tthc/translations"], env, tree,
             "compiling the translations")
     if not list(tree.glob("static/**/*.br")):
         run([BIN / "python", "-m", "whitenoise.compress", "-q", "static"], env, tree,

@@ -7,10 +7,11 @@ Serves the tree (this one, or --checkout DIR) as `make run` does: gunicorn, 2 wo
 same flags, on 127.0.0.1, with SQLite in a throwaway instance folder (TTHC_INSTANCE_PATH)
 filled by `flask db upgrade`, `flask demo load` and `flask demo rush --tickets 0` (reception
 accounts for the bench officers), TTHC_DEMO=1. Then it runs the Monday scenario headless with
-locust at a rising arrival rate of citizens, each step on the same server: the rate is held
-when, after the warm-up, p95 of all requests is ≤ 300 ms and nothing failed. It steps up by
---factor until a step fails, then bisects while the time budget allows, and stops by itself
-(--budget-minutes, 8 by default, the whole search). The scenario is always this tree's
+locust at a changing arrival rate of citizens, each step on the same server: the rate is held
+when, after the warm-up, p95 of all requests is ≤ 300 ms and nothing failed. It steps by
+--factor (up while steps hold, down while they fail) until the verdict changes, then bisects
+while the time budget allows, and stops by itself (--budget-minutes, 8 by default, the whole
+search). Locust shares the machine's CPU with the server: the result is a lower bound. The scenario is always this tree's
 bench/monday.py, so that two commits are measured alike.
 
 It writes the result under its label into docs/benchmarks.json ("capacity") and the
@@ -173,7 +174,8 @@ def step(rate: float, port: int, officers: list[str], tmp: Path, args) -> dict:
 
 
 def search(port, officers, tmp, args) -> list[dict]:
-    """Step the rate up by --factor until a step fails, then bisect, within the budget."""
+    """From --start, step the rate up by --factor while steps hold (down while they fail),
+    then bisect between the highest held and the lowest failed; all within the budget."""
     started = time.monotonic()
     step_cost = args.warmup + args.measure + 10
     budget = args.budget_minutes * 60
@@ -182,28 +184,28 @@ def search(port, officers, tmp, args) -> list[dict]:
         return budget - (time.monotonic() - started) >= step_cost
 
     steps = []
-    rates = [float(r) for r in args.rates.split(",")] if args.rates else None
+    if args.rates:
+        for rate in (float(r) for r in args.rates.split(",")):
+            if not time_left():
+                break
+            steps.append(step(rate, port, officers, tmp, args))
+        return steps
     rate = args.start
     while time_left():
-        if rates is not None:
-            if not rates:
-                break
-            rate = rates.pop(0)
         steps.append(step(rate, port, officers, tmp, args))
-        if rates is None:
-            if not steps[-1]["held"]:
-                break
-            rate *= args.factor
-    if rates is None:
-        for _ in range(args.bisect):
-            held = [s["rate_per_hour"] for s in steps if s["held"]]
-            failed = [s["rate_per_hour"] for s in steps if not s["held"]]
-            if not failed or not time_left():
-                break
-            low, high = max(held, default=args.start / args.factor), min(failed)
-            if high / low < 1.08:
-                break
-            steps.append(step((low * high) ** 0.5, port, officers, tmp, args))
+        held = steps[-1]["held"]
+        if held != steps[0]["held"] or (not held and rate <= args.floor):
+            break  # the first change of verdict brackets the capacity
+        rate = rate * args.factor if held else rate / args.factor
+    for _ in range(args.bisect):
+        held = [s["rate_per_hour"] for s in steps if s["held"]]
+        failed = [s["rate_per_hour"] for s in steps if not s["held"]]
+        if not held or not failed or not time_left():
+            break
+        low, high = max(held), min(failed)
+        if high / low < 1.08:
+            break
+        steps.append(step((low * high) ** 0.5, port, officers, tmp, args))
     return steps
 
 
@@ -335,12 +337,14 @@ def main(argv=None) -> int:
                         help="the tree to serve (default: this one)")
     parser.add_argument("--label", help="name of the run in the report (default: 'current', "
                         "or the checkout's folder name)")
-    parser.add_argument("--start", type=float, default=1500, help="first rate, citizens/h")
-    parser.add_argument("--factor", type=float, default=1.6, help="step-up factor")
+    parser.add_argument("--start", type=float, default=1200, help="first rate, citizens/h")
+    parser.add_argument("--factor", type=float, default=1.5, help="step factor, up or down")
+    parser.add_argument("--floor", type=float, default=120,
+                        help="lowest rate tried when steps fail")
     parser.add_argument("--bisect", type=int, default=2, help="bisections after a failed step")
     parser.add_argument("--rates", help="comma-separated rates to run instead of searching")
     parser.add_argument("--warmup", type=float, default=30, help="seconds before statistics")
-    parser.add_argument("--measure", type=float, default=45, help="seconds measured per step")
+    parser.add_argument("--measure", type=float, default=35, help="seconds measured per step")
     parser.add_argument("--budget-minutes", type=float, default=8, help="the whole search")
     parser.add_argument("--no-write", action="store_true", help="print only, no docs/")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")

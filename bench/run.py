@@ -3,6 +3,7 @@
 Run from the repository root, after `make setup`:
 
     .venv/bin/python bench/run.py
+    .venv/bin/python bench/run.py --checkout /tmp/before --label before   # another tree
 
 It serves the app (wsgi:app) with gunicorn, 2 sync workers, on 127.0.0.1, with a throwaway
 SQLite database; checks that every endpoint of bench/endpoints.toml answers 2xx and, where
@@ -10,13 +11,17 @@ it has `max_kb`, that its response fits; opens the pages that have a `weight` en
 Chromium (page weight, requests, an idle poll); times a keystroke to the updated
 completeness panel on a throttled phone (the `[keystroke]` table); and writes
 docs/benchmarks.md and docs/benchmarks.json, keeping their Capacity section (written by
-bench/capacity.py). BENCH_ONLY=name,name measures only what matches (see bench/README.md).
+bench/capacity.py). With --checkout DIR (and --label NAME) it serves that tree's app instead,
+with this tree's harness, and only adds the run to the "Before and after" table, so that two
+commits are compared in the same conditions. BENCH_ONLY=name,name measures only what matches
+(see bench/README.md).
 
 Budget failures are reported, not fatal: the exit status is 0 when everything was measured,
 1 when something could not be measured (server did not start, endpoint answered an error...).
 """
 
 import datetime
+import argparse
 import html.parser
 import http.client
 import http.cookies
@@ -39,6 +44,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 DOCS = ROOT / "docs"
+TREE = ROOT  # the tree whose app is served: --checkout DIR
 BIN = Path(sys.executable).parent  # the virtualenv's bin/, when run as .venv/bin/python
 HOST = "127.0.0.1"  # the only host this harness ever sends traffic to
 
@@ -69,7 +75,7 @@ def free_port():
 
 
 def run_cli(args, env, what):
-    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run(args, cwd=TREE, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise CannotMeasure(f"{what} failed ({' '.join(args)}):\n{proc.stdout}{proc.stderr}")
 
@@ -82,7 +88,7 @@ def serve(target, env, log_path, extra=()):
     port = free_port()
     args = [str(gunicorn), *GUNICORN_ARGS, "-b", f"{HOST}:{port}", *extra, target]
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(args, cwd=TREE, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     server = (proc, f"http://{HOST}:{port}", log_path)
     wait_healthy(server)
@@ -624,8 +630,32 @@ def fmt(value, pattern):
     return "—" if value is None else pattern.format(value)
 
 
-def write_reports(data):
-    """docs/benchmarks.json and .md; the Capacity part (bench/capacity.py) is kept."""
+def summary(data, label):
+    """One run's budgets in a few numbers, for the "Before and after" table."""
+    key = data.get("keystroke") or {}
+    commit = subprocess.run(["git", "-C", str(TREE), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "?"
+    rows = {}
+    if key.get("median_ms") is not None:
+        rows["Keystroke → panel, median"] = f"{key['median_ms']:.0f} ms"
+        rows["Keystroke → panel, worst"] = f"{key['worst_ms']:.0f} ms"
+    for w in data["weights"]:
+        if "error" not in w:
+            rows[f"{w['name']}: first visit"] = (f"{w['first']['bytes'] / KB:.1f} KB, "
+                                                 f"{w['first']['requests']} requests")
+            if w.get("idle") and w["idle"]["max_bytes"] is not None:
+                rows[f"{w['name']}: idle poll"] = f"{w['idle']['max_bytes']:,} B"
+    for e in data["endpoints"]:
+        if "error" not in e and e.get("max_kb") is not None:
+            rows[f"{e['name']}: body"] = f"{e['body_bytes'] / KB:.1f} KB"
+    return {"label": label, "commit": commit, "date_utc": data["machine"]["date_utc"],
+            "load_avg_1min_at_start": data["machine"]["load_avg_1min_at_start"],
+            "values": rows, "failures": data["failures"], "errors": data["errors"]}
+
+
+def write_reports(data, label="current"):
+    """docs/benchmarks.json and .md. A run of this tree replaces the main sections; every
+    run adds its column to "Before and after"; Capacity (capacity.py) is kept."""
     import capacity  # bench/, beside this file
 
     DOCS.mkdir(exist_ok=True)
@@ -634,7 +664,11 @@ def write_reports(data):
         previous = json.loads(path_json.read_text())
     except (OSError, ValueError):
         previous = {}
-    data = {**data, "capacity": previous.get("capacity", {})}
+    data = {**data, "label": label}
+    compare = {**previous.get("compare", {}), label: summary(data, label)}
+    if TREE != ROOT and "weights" in previous:  # another tree: only its line in the table
+        data = {k: v for k, v in previous.items() if k not in ("compare", "capacity")}
+    data = {**data, "compare": compare, "capacity": previous.get("capacity", {})}
     path_json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     m = data["machine"]
     lines = [
@@ -645,6 +679,9 @@ def write_reports(data):
         "keystroke to updated panel on a slow phone, and how many wards one server holds on "
         "a Monday morning. See bench/README.md.",
         "",
+        f"- Tree: {data.get('label', 'current')}"
+        + (f" (`{data['compare'][data['label']]['commit']}`)"
+           if data.get("label") in data["compare"] else ""),
         f"- Date: {m['date_utc']} ({m['date_local']})",
         f"- Machine: `{m['uname']}`, {m['nproc']} CPUs, {m['cpu']}",
         f"- Python {m['python']}; server: {m['gunicorn']}",
@@ -728,8 +765,32 @@ def write_reports(data):
     if data["failures"] or data["errors"]:
         lines += ["", "## Budget failures and errors", ""]
         lines += [f"- {line}" for line in data["failures"] + data["errors"]]
+    lines += compare_lines(data["compare"])
     lines += ["", capacity.render(data["capacity"])]
     (DOCS / "benchmarks.md").write_text("\n".join(lines) + "\n")
+
+
+def compare_lines(compare):
+    """The "Before and after" table: one column per labelled run of run.py."""
+    if not compare:
+        return []
+    labels = list(compare)
+    names = list(dict.fromkeys(n for run in compare.values() for n in run["values"]))
+    lines = ["", "## Before and after", "",
+             "The same budgets measured by this harness on other trees (`run.py --checkout DIR "
+             "--label NAME`), one after the other on the same machine.", "",
+             "| Budget | " + " | ".join(f"{lab} (`{compare[lab]['commit']}`)" for lab in labels)
+             + " |", "|---|" + "---:|" * len(labels)]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(compare[lab]["values"].get(name, "—")
+                                                 for lab in labels) + " |")
+    lines.append("| Budget failures | " + " | ".join(
+        str(len(compare[lab]["failures"]) + len(compare[lab]["errors"])) for lab in labels)
+        + " |")
+    lines += ["", "Dates: " + "; ".join(f"{lab} {compare[lab]['date_utc']} (load average "
+                                         f"{compare[lab]['load_avg_1min_at_start']:.2f})"
+                                         for lab in labels) + "."]
+    return lines
 
 
 def verdict(problems):
@@ -776,7 +837,7 @@ def bench(tmp):
     # TTHC_DEMO: the demo data's accounts keep their published password (tthc/auth refuses
     # to serve that outside a demo).
     app_env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench",
-               "TTHC_DEMO": "1"}
+               "TTHC_DEMO": "1", "PYTHONPATH": str(TREE)}
     flask = str(BIN / "flask")
     print("Preparing the app's database (db upgrade, demo load)...", flush=True)
     run_cli([flask, "--app", "wsgi", "db", "upgrade"], app_env, "flask db upgrade")
@@ -843,7 +904,27 @@ def bench(tmp):
     }
 
 
-def main():
+def main(argv=None):
+    global TREE
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="the tree whose app is served (default: this one)")
+    parser.add_argument("--label", help="name of the run in \"Before and after\" (default: "
+                        "'current' for this tree, else the checkout's folder name)")
+    args = parser.parse_args(argv)
+    TREE = args.checkout.resolve()
+    label = args.label or ("current" if TREE == ROOT else TREE.name)
+    if not (TREE / "wsgi.py").exists():
+        print(f"{TREE} is not a tthc tree (no wsgi.py)", file=sys.stderr)
+        return 1
+    if TREE != ROOT:
+        import capacity  # bench/, beside this file
+
+        try:  # what `make setup` generates and git does not keep
+            capacity.prepare_tree(TREE, {**os.environ, "PYTHONPATH": str(TREE)})
+        except capacity.CannotMeasure as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+            return 1
     # make / CI stop us with SIGTERM: turn it into an exception so `finally` stops the server
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = tempfile.mkdtemp(prefix="tthc-bench-")
@@ -857,8 +938,8 @@ def main():
     if ONLY:  # a partial report must not replace the full one
         wrote = "BENCH_ONLY: a partial run, docs/benchmarks.* left as they were."
     else:
-        write_reports(data)
-        wrote = f"Wrote {DOCS / 'benchmarks.md'} and benchmarks.json."
+        write_reports(data, label)
+        wrote = f"Wrote {DOCS / 'benchmarks.md'} and benchmarks.json ({label})."
     print(f"\n{wrote}")
     for line in data["failures"]:
         print(f"BUDGET FAIL  {line}")

@@ -4,7 +4,7 @@ The load of one ward at its Monday peak, scaled by the arrival rate of citizens 
 capacity.py steps up (env MONDAY_RATE, citizens per hour). Everything a ward's people do at
 that rate is sent: citizens, the officers who serve them and the screens that poll.
 
-Assumptions (per ward at its Monday peak; change them here, they are printed in the report)
+Assumptions (per ward at its Monday peak; change them here; the report points to them)
 ------------------------------------------------------------------------------------------
 - WARD_PEAK_PER_HOUR = 60 citizens an hour. Hà Nội has 126 ward/commune service points
   since 07/2025 (domain.md §1, laodong). A merged ward has roughly 50,000-100,000 people;
@@ -23,13 +23,16 @@ Assumptions (per ward at its Monday peak; change them here, they are printed in 
     static files a first visit fetches (CSS, JS; cached afterwards).
   * A pre-filed birth registration (the most common pre-filed civil-status procedure; its
     form is the longest the live check sees): the start page, "Bắt đầu", the draft page,
-    then the live check: one POST per pause in typing. The form has 15 typed fields, 4
-    ticks, 1 list and 2 papers to tick. The page waits 300 ms after the last key
-    (draft.html's hx-trigger), longer than a phone typist's ~240 ms between keys, so a
-    check goes at each pause: once at the end of every short field, twice in long ones (a
-    name or an address is typed with a pause in the middle), once for each tick or choice.
-    That makes LIVE_CHECKS = 27 POSTs (see TYPING below), then "Nộp trước" and the
-    confirmation page.
+    then the live check: one POST per pause in typing longer than the page's debounce (the
+    `delay:…ms` of draft.html's hx-trigger, read from the page: 300 ms before issue 9, 150
+    ms after). The form has 15 typed fields (about 200 characters), 4 ticks, 1 list and 2
+    papers to tick. A phone typist's gaps between keys are taken as log-normal with a mean
+    of 240 ms (the figure draft.html's comment uses) and σ = 0.5 (GAP_MEAN_MS, GAP_SIGMA):
+    a check goes at each gap longer than the debounce (25 % of gaps at 300 ms, 75 % at
+    150 ms), at the end of each field and at each tick or choice. htmx aborts a check
+    overtaken by the next one (hx-sync replace), but the server has received it: every
+    one counts. That makes about 70 POSTs per citizen at 300 ms and 170 at 150 ms
+    (live_checks()), then "Nộp trước" and the confirmation page.
   * In the hall: the kiosk page, a ticket, its live page, then its fragment polled every
     5 s (TTHC_TICKET_POLL_SECONDS) with If-None-Match for WAIT_MINUTES = 15 at the peak:
     180 polls, and on until the ticket is called. Every citizen is counted as following
@@ -39,8 +42,8 @@ Assumptions (per ward at its Monday peak; change them here, they are printed in 
   "original") and "Tiếp nhận" (a 303 to the dossier page, which the browser loads).
 
 Time is compressed for citizens and officers, not for screens: a citizen's whole visit
-(about 240 requests) runs in JOURNEY_SECONDS instead of an hour, with the same requests in
-the same order; what the server sees is the same request rate (rate × requests per
+(about 290 requests, 390 with a 150 ms debounce) runs in JOURNEY_SECONDS instead of an
+hour, with the same requests in the same order; what the server sees is the same request rate (rate × requests per
 citizen), which is what capacity depends on. Screens poll at their real intervals, one
 ward's worth (1 board, 5 counter panels) per 60 citizens an hour of MONDAY_RATE. Officers
 are a few bench users (officer_count(), accounts from `flask demo rush`) that press
@@ -93,7 +96,7 @@ JOURNEY_SECONDS = float(os.environ.get("MONDAY_JOURNEY_SECONDS", "30"))  # a cit
 WARMUP_S = float(os.environ.get("MONDAY_WARMUP_SECONDS", str(JOURNEY_SECONDS)))
 RESULT = os.environ.get("MONDAY_RESULT")  # where to write the summary (JSON), if set
 THINK_S = 0.4  # between pages
-TYPE_PAUSE_S = 0.25  # between live checks
+TYPING_PHASE_S = 8.0  # all the live checks of a draft
 POLL_PHASE_S = 10.0  # the 180 ticket polls
 CALL_TIMEOUT_S = 30.0  # after its polls, a ticket not called within this is an error
 
@@ -133,10 +136,23 @@ def journeys_per_hour() -> float:
 
 # --- the birth registration, typed field by field -------------------------------------------
 
-def typing(child_birth: str) -> list[tuple[str, str]]:
-    """(field, value) after each pause in typing, in the order a citizen fills the form.
-    Long fields are typed with a pause in the middle (two checks), ticks and choices send
-    one each. Checkbox-like fields hold their value; `papers_confirmed` gets two values."""
+GAP_MEAN_MS, GAP_SIGMA = 240.0, 0.5  # a phone typist's gaps between keys (log-normal)
+DEBOUNCE_MS = 300  # when the page does not say (draft.html's hx-trigger delay)
+CHOSEN = {"applicant_sex", "applicant_role", "relationship", "child_sex",
+          "has_birth_certificate", "papers_confirmed"}  # ticked or chosen, not typed
+
+
+def gap_exceeds(debounce_ms: float) -> float:
+    """The share of a typist's gaps between keys longer than *debounce_ms*."""
+    median = GAP_MEAN_MS * math.exp(-GAP_SIGMA ** 2 / 2)
+    return 0.5 * math.erfc(math.log(debounce_ms / median) / (GAP_SIGMA * math.sqrt(2)))
+
+
+def typing(child_birth: str, debounce_ms: float = DEBOUNCE_MS) -> list[tuple[str, str]]:
+    """(field, value) at each live check, in the order a citizen fills the form: in a typed
+    field, a check at each gap longer than the debounce (spread evenly) and one at its end;
+    one for each tick or choice (`papers_confirmed` gets two values, one at a time)."""
+    share = gap_exceeds(debounce_ms)
     fields = [
         ("applicant_full_name", "Nguyễn Thị Hoà"), ("applicant_birth_date", "15/03/1990"),
         ("applicant_sex", "nu"), ("applicant_id_number", "001190012345"),
@@ -154,13 +170,18 @@ def typing(child_birth: str) -> list[tuple[str, str]]:
     ]
     steps = []
     for name, value in fields:
-        if len(value) >= 14 and " " in value:  # a pause in the middle of a long field
-            steps.append((name, value[:len(value) // 2].rstrip()))
+        pauses = 0 if name in CHOSEN else round((len(value) - 1) * share)
+        for k in range(1, pauses + 1):
+            steps.append((name, value[:round(k * len(value) / (pauses + 1))]))
         steps.append((name, value))
     return steps
 
 
-LIVE_CHECKS = len(typing("01/01/2026"))  # 27
+def live_checks(debounce_ms: float = DEBOUNCE_MS) -> int:
+    return len(typing("01/01/2026", debounce_ms))
+
+
+debounce_seen: set[int] = set()  # the debounce the draft pages said (for the summary)
 
 
 # --- reading pages ----------------------------------------------------------------------------
@@ -344,8 +365,12 @@ class Citizen(Bench):
         base = [(n, v) for n, v in dossier["fields"]]
         answers: dict[str, list[str]] = {}
         child_birth = (datetime.date.today() - datetime.timedelta(days=5)).strftime("%d/%m/%Y")
-        for name, value in typing(child_birth):
-            time.sleep(TYPE_PAUSE_S)
+        delay = re.search(r'hx-trigger="[^"]*delay:(\d+)ms', page.text or "")
+        debounce = int(delay.group(1)) if delay else DEBOUNCE_MS
+        debounce_seen.add(debounce)
+        steps = typing(child_birth, debounce)
+        for name, value in steps:
+            time.sleep(TYPING_PHASE_S / len(steps))
             if name == "papers_confirmed":
                 answers.setdefault(name, [])
                 if value not in answers[name]:
@@ -549,6 +574,7 @@ def _summary(environment, **_):
         "rate_per_hour": journeys_per_hour(), "wards": wards(),
         "users": {"citizens": citizen_count(), "officers": officer_count(),
                   "screens": screen_count()},
+        "live_checks_per_citizen": {d: live_checks(d) for d in sorted(debounce_seen)},
         "seconds_measured": max(0.0, (total.last_request_timestamp or 0) - total.start_time),
         "requests": total.num_requests, "failures": total.num_failures,
         "requests_per_s": total.total_rps,

@@ -43,9 +43,10 @@ Assumptions (per ward at its Monday peak; change them here; the report points to
 
 Time is compressed for citizens and officers, not for screens: a citizen's whole visit
 (about 290 requests, 390 with a 150 ms debounce) runs in JOURNEY_SECONDS instead of an
-hour, with the same requests in the same order; what the server sees is the same request rate (rate × requests per
-citizen), which is what capacity depends on. Screens poll at their real intervals, one
-ward's worth (1 board, 5 counter panels) per 60 citizens an hour of MONDAY_RATE. Officers
+hour, with the same requests in the same order; what the server sees is the same request
+rate (rate × requests per citizen), which is what capacity depends on. Screens poll at
+their real intervals, one ward's worth (1 board, 5 counter panels) per 60 citizens an hour
+of MONDAY_RATE. Officers
 are a few bench users (officer_count(), accounts from `flask demo rush`) that press
 "Gọi tiếp" each time a citizen has polled through the modelled wait, so that every citizen
 polls its 180 times and the calls come at the citizens' rate; their requests per citizen

@@ -11,8 +11,8 @@ locust at a changing arrival rate of citizens, each step on the same server: the
 when, after the warm-up, p95 of all requests is ≤ 300 ms and nothing failed. It steps by
 --factor (up while steps hold, down while they fail) until the verdict changes, then bisects
 while the time budget allows, and stops by itself (--budget-minutes, 8 by default, the whole
-search). Locust shares the machine's CPU with the server: the result is a lower bound. The scenario is always this tree's
-bench/monday.py, so that two commits are measured alike.
+search). Locust shares the machine's CPU with the server: the result is a lower bound.
+The scenario is always this tree's bench/monday.py, so that two commits are measured alike.
 
 It writes the result under its label into docs/benchmarks.json ("capacity") and the
 Capacity section of docs/benchmarks.md of THIS tree (--no-write: print only).

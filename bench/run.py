@@ -589,7 +589,8 @@ def describe_keystroke(row):
     if "error" in row:
         return f"{row['name']} ERROR {row['error']}"
     return (f"{row['name']}: median {row['median_ms']:.0f} ms, worst {row['worst_ms']:.0f} ms "
-            f"(budget: median ≤ {row['budget_ms']:g} ms, worst ≤ {row['worst_budget_ms']:g} ms);"
+            f"(budget: median ≤ {row['budget_ms']:g} ms, "
+            f"worst ≤ {row['worst_budget_ms']:g} ms);"
             " trials "
             + ", ".join(f"{t:.0f}" for t in row["times_ms"]) + f" ms (draft filled in "
             f"{row['setup_s']:g} s)")

@@ -307,6 +307,11 @@ def render(capacity: dict) -> str:
                 f"| {s['requests_per_s']:,.0f} | {s['median_ms'] or 0:.0f} ms "
                 f"| {s['p95_ms'] or 0:.0f} ms | {s['failures']} "
                 f"| {'held' if s['held'] else '; '.join(s['problems'])} |")
+        checks = {d: n for s in r["steps"] for d, n in s.get("live_checks_per_citizen",
+                                                               {}).items()}
+        if checks:
+            lines += ["", "Live checks per citizen, from the debounce its draft page says: "
+                      + ", ".join(f"{n} at {d} ms" for d, n in checks.items()) + "."]
         slowest = sorted((e for e in r["steps"][-1]["endpoints"] if e["p95_ms"]),
                          key=lambda e: -e["p95_ms"])[:5]
         if slowest:

@@ -61,9 +61,13 @@ vnu: $(VNU_STAMP)
 test: install translations static system-deps vnu
 	$(BIN)/pytest
 
+# Budgets users feel (bench/README.md): page weight and the keystroke in Chromium
+# (bench/run.py), then capacity on a Monday morning with locust (bench/capacity.py, ≤ 8 min).
 bench: setup
 	@scripts/system-deps.sh bench
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/capacity.py
 
 # Refresh the message catalogues after changing user-facing text.
 extract: install

@@ -1,21 +1,27 @@
-"""Benchmark harness: throughput (wrk) and page weight (Chromium) of the app's pages.
+"""Benchmark harness: the budgets a user feels, in a real browser, against gunicorn.
 
 Run from the repository root, after `make setup`:
 
-    .venv/bin/python bench/run.py            # BENCH_SECONDS=3 for a quick run
+    .venv/bin/python bench/run.py
+    .venv/bin/python bench/run.py --checkout /tmp/before --label before   # another tree
 
-It serves the app (wsgi:app) and bench/reference.py with gunicorn, 2 sync workers each, on
-127.0.0.1, each with a throwaway SQLite database; loads every endpoint of
-bench/endpoints.toml with wrk, the reference first and last; opens the pages that have a
-`weight` entry in Chromium; times a keystroke to the updated completeness panel on a
-throttled phone (the `[keystroke]` table); and writes docs/benchmarks.md and
-docs/benchmarks.json. BENCH_ONLY=name,name measures only what matches (see bench/README.md).
+It serves the app (wsgi:app) with gunicorn, 2 sync workers, on 127.0.0.1, with a throwaway
+SQLite database; checks that every endpoint of bench/endpoints.toml answers 2xx and, where
+it has `max_kb`, that its response fits; opens the pages that have a `weight` entry in
+Chromium (page weight, requests, an idle poll); times a keystroke to the updated
+completeness panel on a throttled phone (the `[keystroke]` table); and writes
+docs/benchmarks.md and docs/benchmarks.json, keeping their Capacity section (written by
+bench/capacity.py). With --checkout DIR (and --label NAME) it serves that tree's app instead,
+with this tree's harness, and only adds the run to the "Before and after" table, so that two
+commits are compared in the same conditions. BENCH_ONLY=name,name measures only what matches
+(see bench/README.md).
 
 Budget failures are reported, not fatal: the exit status is 0 when everything was measured,
 1 when something could not be measured (server did not start, endpoint answered an error...).
 """
 
 import datetime
+import argparse
 import html.parser
 import http.client
 import http.cookies
@@ -38,13 +44,10 @@ from urllib.parse import urlencode, urljoin, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 DOCS = ROOT / "docs"
+TREE = ROOT  # the tree whose app is served: --checkout DIR
 BIN = Path(sys.executable).parent  # the virtualenv's bin/, when run as .venv/bin/python
 HOST = "127.0.0.1"  # the only host this harness ever sends traffic to
 
-WRK = "/usr/bin/wrk"
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-WRK_ARGS = ["-t2", "-c20", f"-d{SECONDS}s", "--latency"]
-WARMUP_ARGS = ["-t2", "-c20", "-d1s"]
 GUNICORN_ARGS = ["-w", "2", "-k", "sync"]
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,9 +57,8 @@ CHROMIUM_ARGS = [
     f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}",
 ]
 KB = 1000
-DRIFT_WARN_PCT = 20  # reference first vs last: beyond this the machine was busy
 # BENCH_ONLY="Keystroke,Completeness": comma-separated, case-insensitive substrings of the
-# names of what to measure (endpoints, the keystroke measurement). The reference always is.
+# names of what to measure (endpoints, the keystroke measurement).
 ONLY = [s.strip().lower() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 
 
@@ -73,7 +75,7 @@ def free_port():
 
 
 def run_cli(args, env, what):
-    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run(args, cwd=TREE, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise CannotMeasure(f"{what} failed ({' '.join(args)}):\n{proc.stdout}{proc.stderr}")
 
@@ -86,7 +88,7 @@ def serve(target, env, log_path, extra=()):
     port = free_port()
     args = [str(gunicorn), *GUNICORN_ARGS, "-b", f"{HOST}:{port}", *extra, target]
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(args, cwd=TREE, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     server = (proc, f"http://{HOST}:{port}", log_path)
     wait_healthy(server)
@@ -227,39 +229,29 @@ def resolve_path(base, ep):
 
 
 def sign_in(base, ep):
-    """`login`: sign staff in through the sign-in form; their sessions carry the load.
-
-    ``login = { username, password }``, optionally ``count = N`` (then ``{n}`` in the
-    username is 1…N, two digits) and ``csrf_page`` (a page whose form gives each session's
-    CSRF token, sent as X-CSRFToken). The first session becomes the endpoint's cookie jar
-    (wrk, Chromium); with several, the wrk script takes them in turn, one per request.
-    """
+    """`login = { username, password }`: sign staff in through the sign-in form; the
+    endpoint's request and its Chromium visit carry that session (and, with `csrf_page`,
+    the CSRF token read from that page, sent as X-CSRFToken)."""
     login = ep["login"]
-    sessions = []
-    for n in range(1, int(login.get("count", 1)) + 1):
-        username = login["username"].replace("{n}", f"{n:02d}")
-        jar = {}
-        status, _, text = get(base, "/can-bo/dang-nhap", jar=jar)
-        parser = FormParser()
-        parser.feed(text)
-        fields = dict(parser.forms[0]["fields"]) if status == 200 and parser.forms else {}
-        fields.update(username=username, password=login["password"])
-        status, location, _ = get(base, "/can-bo/dang-nhap", "POST",
-                                  {"Content-Type": "application/x-www-form-urlencoded"},
-                                  urlencode(fields), jar)
-        if status != 303:
-            raise CannotMeasure(f"{ep['name']}: signing in as {username} answered {status}")
-        token = ""
-        if login.get("csrf_page"):
-            _, _, page = get(base, login["csrf_page"], jar=jar)
-            found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-            if not found:
-                raise CannotMeasure(f"{ep['name']}: no CSRF token on {login['csrf_page']}")
-            token = found.group(1)
-        sessions.append(("; ".join(f"{k}={v}" for k, v in jar.items()), token))
-        if n == 1:
-            ep["_jar"], ep["_csrf_token"] = jar, token
-    ep["_sessions"] = sessions
+    jar = {}
+    status, _, text = get(base, "/can-bo/dang-nhap", jar=jar)
+    parser = FormParser()
+    parser.feed(text)
+    fields = dict(parser.forms[0]["fields"]) if status == 200 and parser.forms else {}
+    fields.update(username=login["username"], password=login["password"])
+    status, _, _ = get(base, "/can-bo/dang-nhap", "POST",
+                       {"Content-Type": "application/x-www-form-urlencoded"},
+                       urlencode(fields), jar)
+    if status != 303:
+        raise CannotMeasure(f"{ep['name']}: signing in as {login['username']} answered {status}")
+    token = ""
+    if login.get("csrf_page"):
+        _, _, page = get(base, login["csrf_page"], jar=jar)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        if not found:
+            raise CannotMeasure(f"{ep['name']}: no CSRF token on {login['csrf_page']}")
+        token = found.group(1)
+    ep["_jar"], ep["_csrf_token"] = jar, token
 
 
 def _resolve(base, ep):
@@ -286,145 +278,20 @@ def _resolve(base, ep):
     raise CannotMeasure(f"{ep['name']}: no link starting with {prefix} on {ep['path']}")
 
 
-# --- wrk ---------------------------------------------------------------------------------
+# --- one request: answers 2xx, and fits its size budget ------------------------------------
 
-UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
-
-
-def parse_wrk(text):
-    def find(pattern, default=None):
-        m = re.search(pattern, text, re.MULTILINE)
-        return m.groups() if m else default
-
-    rps = find(r"^Requests/sec:\s+([\d.]+)")
-    if not rps:
-        raise CannotMeasure(f"could not parse wrk output:\n{text}")
-    latency = {}
-    for pct, value, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$",
-                                       text, re.MULTILINE):
-        latency[pct] = float(value) * UNITS_MS[unit]
-    socket_errors = find(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                         ("0", "0", "0", "0"))
-    return {
-        "requests_per_s": float(rps[0]),
-        "p50_ms": latency.get("50"),
-        "p99_ms": latency.get("99"),
-        "requests": int(find(r"^\s+(\d+) requests in", ("0",))[0]),
-        "non_2xx_3xx": int(find(r"Non-2xx or 3xx responses: (\d+)", ("0",))[0]),
-        "socket_errors": dict(zip(("connect", "read", "write", "timeout"), map(int, socket_errors))),
-    }
-
-
-def wrk(url, ep, tmp, args=WRK_ARGS):
-    """Run wrk against url with the endpoint's method, headers and body; parsed result."""
-    assert urlsplit(url).hostname == HOST
-    cmd = [WRK, *args]
-    for name, value in request_headers(ep).items():
-        cmd += ["-H", f"{name}: {value}"]
+def check_response(base, ep, path):
+    """One request as the endpoint says; its status and the body's size as sent
+    (compressed when the request's Accept-Encoding allows it)."""
     method = ep.get("method", "GET").upper()
-    if method != "GET" or ep.get("body") or ep.get("unique_header") \
-            or len(ep.get("_sessions", ())) > 1:
-        if ep.get("vary_body") and (ep.get("unique_header") or len(ep.get("_sessions", ())) > 1):
-            raise CannotMeasure(f"{ep['name']}: vary_body cannot go with unique_header or "
-                                "several login sessions (one wrk script each)")
-        script = Path(tmp) / "request.lua"
-        body = expand(ep, ep.get("body", ""))
-        lua_body = "".join(f"\\{b}" for b in body.encode())  # decimal escapes
-        lua = f'wrk.method = "{method}"\nwrk.body = "{lua_body}"\n'
-        if ep.get("vary_body"):
-            # Each request appends "<thread>-<n>" to the body: every request differs, so an
-            # endpoint that skips unchanged data still does its whole work each time.
-            lua += ('local threads = 0\n'
-                    'function setup(thread) threads = threads + 1; thread:set("id", threads) end\n'
-                    'local n = 0\n'
-                    'function request() n = n + 1\n'
-                    '  return wrk.format(nil, nil, nil, wrk.body .. id .. "-" .. n) end\n')
-        elif len(ep.get("_sessions", ())) > 1:
-            lua += sessions_lua(ep["_sessions"])
-        if ep.get("unique_header"):
-            lua += unique_lua(ep["unique_header"])
-        script.write_text(lua)
-        cmd += ["-s", str(script)]
-    proc = subprocess.run([*cmd, url], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise CannotMeasure(f"wrk failed on {url}:\n{proc.stdout}{proc.stderr}")
-    result = parse_wrk(proc.stdout)
-    found = re.search(r"^unique_header: (\d+) with, (\d+) without, (\d+) duplicates",
-                      proc.stdout, re.MULTILINE)
-    if ep.get("unique_header"):
-        if not found:
-            raise CannotMeasure(f"{ep['name']}: the wrk script did not report "
-                                f"{ep['unique_header']}")
-        result["unique"] = dict(zip(("with", "without", "duplicates"), map(int, found.groups())))
-    return result
-
-
-def lua_string(text):
-    return '"' + "".join(f"\\{b}" for b in text.encode()) + '"'  # decimal escapes
-
-
-def sessions_lua(sessions):
-    """Each request takes the next signed-in session: its cookie and its CSRF token."""
-    rows = ", ".join(f"{{{lua_string(cookie)}, {lua_string(token)}}}" for cookie, token in sessions)
-    return (f"local sessions = {{{rows}}}\n"
-            "local turn = 0\n"
-            "function request()\n"
-            "  turn = turn + 1\n"
-            "  local s = sessions[(turn % #sessions) + 1]\n"
-            "  local h = {}\n"
-            "  for k, v in pairs(wrk.headers) do h[k] = v end\n"
-            "  h[\"Cookie\"] = s[1]\n"
-            "  if s[2] ~= \"\" then h[\"X-CSRFToken\"] = s[2] end\n"
-            "  return wrk.format(nil, nil, h, nil)\n"
-            "end\n")
-
-
-def unique_lua(header):
-    """Count the values of a response header across all threads: none may repeat."""
-    return (f"local header = {lua_string(header)}\n"
-            "seen_values = {}\n"
-            "missing = 0\n"
-            "local all_threads = {}\n"
-            "function setup(thread) table.insert(all_threads, thread) end\n"
-            "function response(status, headers, body)\n"
-            "  local v = headers[header]\n"
-            "  if v then seen_values[v] = (seen_values[v] or 0) + 1\n"
-            "  else missing = missing + 1 end\n"
-            "end\n"
-            "function done(summary, latency, requests)\n"
-            "  local merged, with, without, dups = {}, 0, 0, 0\n"
-            "  for _, t in ipairs(all_threads) do\n"
-            "    for v, n in pairs(t:get(\"seen_values\")) do\n"
-            "      with = with + n\n"
-            "      if merged[v] then dups = dups + n else dups = dups + n - 1 end\n"
-            "      merged[v] = true\n"
-            "    end\n"
-            "    without = without + t:get(\"missing\")\n"
-            "  end\n"
-            "  io.write(string.format(\"unique_header: %d with, %d without, %d duplicates\\n\",\n"
-            "                         with, without, dups))\n"
-            "end\n")
-
-
-def measure(base, ep, path, tmp):
-    """Check the endpoint answers 2xx, warm it up, then load it; the wrk result."""
-    status, location, body = get(base, path, ep.get("method", "GET").upper(),
-                                 request_headers(ep), expand(ep, ep.get("body")), raw=True)
+    status, location, body = get(base, path, method, request_headers(ep),
+                                 expand(ep, ep.get("body")), raw=True)
     if not 200 <= status < 300:
         where = f" to {location}" if location else ""
         raise CannotMeasure(f"{ep['name']}: {path} answered {status}{where}, not 2xx")
-    ep["_body_bytes"] = len(body)
-    wrk(base + path, ep, tmp, WARMUP_ARGS)
-    result = wrk(base + path, ep, tmp)
-    errors = result["non_2xx_3xx"] + sum(result["socket_errors"].values())
-    print(f"  {ep['name']:<24} {path:<32} {result['requests_per_s']:>9.1f} req/s"
-          f"  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms"
-          + (f"  ({errors} errors)" if errors else "")
-          + (f"  {ep['unique_header']}: {result['unique']['with']} values, "
-             f"{result['unique']['duplicates']} duplicates" if "unique" in result else ""),
-          flush=True)
-    return result
-
+    row = {"status": status, "body_bytes": len(body)}
+    print(f"  {ep['name']:<28} {path:<44} {status}  {len(body) / KB:.1f} KB", flush=True)
+    return row
 
 # --- page weight in Chromium -----------------------------------------------------------
 
@@ -685,9 +552,9 @@ def measure_keystroke(spec, base):
     from playwright.sync_api import sync_playwright
 
     trials = int(spec.get("trials", 7))
-    budget = spec.get("budget_ms", 1000)
+    budget, worst_budget = spec.get("budget_ms", 800), spec.get("worst_ms", 1000)
     row = {"name": spec["name"], "path": KEYSTROKE_START, "phone": PHONE_LABEL,
-           "budget_ms": budget, "trials": trials}
+           "budget_ms": budget, "worst_budget_ms": worst_budget, "trials": trials}
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         row["browser"] = browser.version
@@ -706,8 +573,10 @@ def measure_keystroke(spec, base):
             row["times_ms"] = [round(t, 1) for t in keystroke_trials(page, trials)]
             row["median_ms"] = statistics.median(row["times_ms"])
             row["worst_ms"] = max(row["times_ms"])
-            row["problems"] = [f"median {row['median_ms']:.0f} ms > {budget:g} ms"] \
-                if row["median_ms"] > budget else []
+            row["problems"] = [problem for problem, over in [
+                (f"median {row['median_ms']:.0f} ms > {budget:g} ms", row["median_ms"] > budget),
+                (f"worst {row['worst_ms']:.0f} ms > {worst_budget:g} ms",
+                 row["worst_ms"] > worst_budget)] if over]
         except Exception as exc:  # Playwright errors too: it could not be measured
             row["error"] = str(exc).strip()
         finally:
@@ -720,10 +589,11 @@ def describe_keystroke(row):
     if "error" in row:
         return f"{row['name']} ERROR {row['error']}"
     return (f"{row['name']}: median {row['median_ms']:.0f} ms, worst {row['worst_ms']:.0f} ms "
-            f"(budget {row['budget_ms']:g} ms); trials "
+            f"(budget: median ≤ {row['budget_ms']:g} ms, "
+            f"worst ≤ {row['worst_budget_ms']:g} ms);"
+            " trials "
             + ", ".join(f"{t:.0f}" for t in row["times_ms"]) + f" ms (draft filled in "
             f"{row['setup_s']:g} s)")
-
 
 # --- report ------------------------------------------------------------------------------
 
@@ -742,7 +612,6 @@ def machine_info(browser_version, load_avg):
         local = now.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     except Exception:  # no tz database: Vietnam has been UTC+7 without DST since 1975
         local = now.astimezone(datetime.timezone(datetime.timedelta(hours=7)))
-    wrk_version = subprocess.run([WRK, "-v"], capture_output=True, text=True).stdout.split()
     gunicorn_version = re.sub(r"[^\d.]", "", subprocess.run(
         [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True).stdout)
     return {
@@ -753,8 +622,6 @@ def machine_info(browser_version, load_avg):
         "cpu": cpu,
         "python": platform.python_version(),
         "gunicorn": f"gunicorn {gunicorn_version} {' '.join(GUNICORN_ARGS)}, on {HOST}, SQLite",
-        "wrk": f"wrk {wrk_version[1] if len(wrk_version) > 1 else '?'} {' '.join(WRK_ARGS)}"
-               f" (after a 1 s warm-up), on the same machine",
         "chromium": browser_version,
         "load_avg_1min_at_start": load_avg,
     }
@@ -764,52 +631,81 @@ def fmt(value, pattern):
     return "—" if value is None else pattern.format(value)
 
 
-def write_reports(data):
+def summary(data, label):
+    """One run's budgets in a few numbers, for the "Before and after" table."""
+    key = data.get("keystroke") or {}
+    commit = subprocess.run(["git", "-C", str(TREE), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "?"
+    rows = {}
+    if key.get("median_ms") is not None:
+        rows["Keystroke → panel, median"] = f"{key['median_ms']:.0f} ms"
+        rows["Keystroke → panel, worst"] = f"{key['worst_ms']:.0f} ms"
+    for w in data["weights"]:
+        if "error" not in w:
+            rows[f"{w['name']}: first visit"] = (f"{w['first']['bytes'] / KB:.1f} KB, "
+                                                 f"{w['first']['requests']} requests")
+            if w.get("idle") and w["idle"]["max_bytes"] is not None:
+                rows[f"{w['name']}: idle poll"] = f"{w['idle']['max_bytes']:,} B"
+    for e in data["endpoints"]:
+        if "error" not in e and e.get("max_kb") is not None:
+            rows[f"{e['name']}: body"] = f"{e['body_bytes'] / KB:.1f} KB"
+    return {"label": label, "commit": commit, "date_utc": data["machine"]["date_utc"],
+            "load_avg_1min_at_start": data["machine"]["load_avg_1min_at_start"],
+            "values": rows, "failures": data["failures"], "errors": data["errors"]}
+
+
+def write_reports(data, label="current"):
+    """docs/benchmarks.json and .md. A run of this tree replaces the main sections; every
+    run adds its column to "Before and after"; Capacity (capacity.py) is kept."""
+    import capacity  # bench/, beside this file
+
     DOCS.mkdir(exist_ok=True)
-    (DOCS / "benchmarks.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    m, ref = data["machine"], data["reference"]
+    path_json = DOCS / "benchmarks.json"
+    try:
+        previous = json.loads(path_json.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    data = {**data, "label": label}
+    compare = {**previous.get("compare", {}), label: summary(data, label)}
+    if TREE != ROOT and "weights" in previous:  # another tree: only its line in the table
+        data = {k: v for k, v in previous.items() if k not in ("compare", "capacity")}
+    data = {**data, "compare": compare, "capacity": previous.get("capacity", {})}
+    path_json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    m = data["machine"]
     lines = [
         "# Benchmarks",
         "",
-        "Generated by `bench/run.py` (`make bench`); do not edit by hand. "
-        "Numbers move 20 % or more between runs: read the ratio to the reference, "
-        "which is measured in the same run, right before and after each budgeted endpoint "
-        "(its ratio is to the mean of those two).",
+        "Generated by `make bench` (`bench/run.py`, then `bench/capacity.py` for the Capacity "
+        "section); do not edit by hand. The budgets are what a user feels: page weight, "
+        "keystroke to updated panel on a slow phone, and how many wards one server holds on "
+        "a Monday morning. See bench/README.md.",
         "",
+        f"- Tree: {data.get('label', 'current')}"
+        + (f" (`{data['compare'][data['label']]['commit']}`)"
+           if data.get("label") in data["compare"] else ""),
         f"- Date: {m['date_utc']} ({m['date_local']})",
         f"- Machine: `{m['uname']}`, {m['nproc']} CPUs, {m['cpu']}",
         f"- Python {m['python']}; server: {m['gunicorn']}",
-        f"- Load: `{m['wrk']}`",
-        f"- Reference (`bench/reference.py`, one query and a small template): "
-        f"{ref['first']['requests_per_s']:,.0f} req/s first, {ref['last']['requests_per_s']:,.0f} last, "
-        f"average {ref['requests_per_s']:,.0f} (drift {ref['drift_pct']:+.1f} %); "
-        f"all {len(ref.get('all_rps', []))} measurements: "
-        f"{', '.join(f'{v:,.0f}' for v in ref.get('all_rps', []))}",
         f"- Browser: Chromium {m['chromium'] or '—'}",
         f"- Load average (1 min) at start: {m['load_avg_1min_at_start']:.2f}",
         "",
-        *[f"> **Warning**: {w}." for w in data["warnings"]],
-        *([""] if data["warnings"] else []),
-        "## Throughput",
+        "## Responses",
         "",
-        "| Endpoint | Path | req/s | p50 | p99 | Reference around it | Ratio | Body | Budget "
-        "| Result |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "Each endpoint answers 2xx; a fragment with a size budget is judged on its body as "
+        "sent (compressed when the request allows it).",
+        "",
+        "| Endpoint | Path | Status | Body | Budget | Result |",
+        "|---|---|---:|---:|---|---|",
     ]
     for row in data["endpoints"]:
-        budget = ", ".join(filter(None, [
-            fmt(row.get("budget_ratio"), "ratio ≥ {:.2f}") if row.get("budget_ratio") else "",
-            fmt(row.get("max_kb"), "body ≤ {:g} KB") if row.get("max_kb") else ""])) or "—"
+        budget = fmt(row.get("max_kb"), "body ≤ {:g} KB")
         if "error" in row:
-            lines.append(f"| {row['name']} | `{row['path']}` | — | — | — | — | — | — | {budget} "
+            lines.append(f"| {row['name']} | `{row['path']}` | — | — | {budget} "
                          f"| **ERROR**: {row['error'].splitlines()[0]} |")
             continue
-        lines.append(
-            f"| {row['name']} | `{row['path']}` | {row['requests_per_s']:,.0f} "
-            f"| {fmt(row['p50_ms'], '{:.1f} ms')} | {fmt(row['p99_ms'], '{:.1f} ms')} "
-            f"| {row['reference_rps']:,.0f} | {row['ratio']:.2f} "
-            f"| {row['body_bytes'] / KB:.1f} KB | {budget} "
-            f"| {verdict(row['problems'])} |")
+        lines.append(f"| {row['name']} | `{row['path']}` | {row['status']} "
+                     f"| {row['body_bytes'] / KB:.1f} KB | {budget} "
+                     f"| {verdict(row['problems'])} |")
     lines += [
         "",
         "## Page weight (Chromium)",
@@ -833,6 +729,12 @@ def write_reports(data):
             f"| {row['name']} | `{row['path']}` | {f['requests']} | {f['bytes'] / KB:.1f} KB "
             f"| {r['requests']} ({r['from_cache']} from cache) | {r['bytes'] / KB:.1f} KB "
             f"| {budget} | {verdict(row['problems'])} |")
+    idle = [row for row in data["weights"] if row.get("idle")]
+    if idle:
+        lines += ["", "Polling while nothing changes (bytes on the wire per request; the first "
+                  "poll after a page load fetches the fragment, the next ones revalidate):", ""]
+        lines += [f"- {row['name']}: {row['idle']['seconds']} s idle, polls "
+                  f"{', '.join(f'{b:,} B' for b in row['idle']['polls'])}" for row in idle]
     key = data.get("keystroke")
     if key:
         lines += [
@@ -843,12 +745,13 @@ def write_reports(data):
             "(Chrome DevTools throttling). Each trial is one key in the ID number, alternately a "
             "13th digit (the panel redraws: one item missing) and its deletion (complete "
             "again), timed in the page from the keydown to `htmx:afterSettle` of the panel, "
-            "debounce included. The budget judges the median.",
+            "debounce included.",
             "",
             "| Measurement | Path | Trials | Median | Worst | Budget | Result |",
             "|---|---|---:|---:|---:|---|---|",
         ]
-        budget = f"median ≤ {key['budget_ms']:g} ms"
+        budget = (f"median ≤ {key['budget_ms']:g} ms, worst ≤ "
+                  f"{key.get('worst_budget_ms', 1000):g} ms")
         if "error" in key:
             lines.append(f"| {key['name']} | `{key['path']}` | — | — | — | {budget} | "
                          f"**ERROR**: {key['error'].splitlines()[0]} |")
@@ -860,22 +763,35 @@ def write_reports(data):
                 "",
                 "Trials: " + ", ".join(f"{t:.0f}" for t in key["times_ms"]) + " ms.",
             ]
-    idle = [row for row in data["weights"] if row.get("idle")]
-    if idle:
-        lines += ["", "Polling while nothing changes (bytes on the wire per request; the first "
-                  "poll after a page load fetches the fragment, the next ones revalidate):", ""]
-        lines += [f"- {row['name']}: {row['idle']['seconds']} s idle, polls "
-                  f"{', '.join(f'{b:,} B' for b in row['idle']['polls'])}" for row in idle]
-    unique = [row for row in data["endpoints"] if row.get("unique")]
-    if unique:
-        lines += ["", "Responses checked for a value that must never repeat:", ""]
-        lines += [f"- {row['name']}: {row['unique']['with']:,} responses with "
-                  f"`{row['unique_header']}`, {row['unique']['without']} without, "
-                  f"{row['unique']['duplicates']} duplicates" for row in unique]
     if data["failures"] or data["errors"]:
         lines += ["", "## Budget failures and errors", ""]
         lines += [f"- {line}" for line in data["failures"] + data["errors"]]
+    lines += compare_lines(data["compare"])
+    lines += ["", capacity.render(data["capacity"])]
     (DOCS / "benchmarks.md").write_text("\n".join(lines) + "\n")
+
+
+def compare_lines(compare):
+    """The "Before and after" table: one column per labelled run of run.py."""
+    if not compare:
+        return []
+    labels = list(compare)
+    names = list(dict.fromkeys(n for run in compare.values() for n in run["values"]))
+    lines = ["", "## Before and after", "",
+             "The same budgets measured by this harness on other trees (`run.py --checkout DIR "
+             "--label NAME`), one after the other on the same machine.", "",
+             "| Budget | " + " | ".join(f"{lab} (`{compare[lab]['commit']}`)" for lab in labels)
+             + " |", "|---|" + "---:|" * len(labels)]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(compare[lab]["values"].get(name, "—")
+                                                 for lab in labels) + " |")
+    lines.append("| Budget failures | " + " | ".join(
+        str(len(compare[lab]["failures"]) + len(compare[lab]["errors"])) for lab in labels)
+        + " |")
+    lines += ["", "Dates: " + "; ".join(f"{lab} {compare[lab]['date_utc']} (load average "
+                                         f"{compare[lab]['load_avg_1min_at_start']:.2f})"
+                                         for lab in labels) + "."]
+    return lines
 
 
 def verdict(problems):
@@ -918,87 +834,41 @@ def bench(tmp):
         if not names:
             raise CannotMeasure(f"BENCH_ONLY={os.environ['BENCH_ONLY']!r} matches nothing in "
                                 "bench/endpoints.toml")
-        print(f"BENCH_ONLY: measuring {', '.join(names)} (and the reference)", flush=True)
+        print(f"BENCH_ONLY: measuring {', '.join(names)}", flush=True)
     # TTHC_DEMO: the demo data's accounts keep their published password (tthc/auth refuses
     # to serve that outside a demo).
     app_env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench",
-               "TTHC_DEMO": "1"}
-    ref_env = {**os.environ, "REFERENCE_DATABASE_URL": f"sqlite:///{tmp}/reference.db"}
+               "TTHC_DEMO": "1", "PYTHONPATH": str(TREE)}
     flask = str(BIN / "flask")
-    print("Preparing the app's database (db upgrade, demo load) and the reference's...", flush=True)
+    print("Preparing the app's database (db upgrade, demo load)...", flush=True)
     run_cli([flask, "--app", "wsgi", "db", "upgrade"], app_env, "flask db upgrade")
     run_cli([flask, "--app", "wsgi", "demo", "load"], app_env, "flask demo load")
-    for ep in all_endpoints:  # all of them: the same data whatever BENCH_ONLY selects
-        if ep.get("prepare"):  # e.g. ["demo", "rush", …]: more data for this endpoint
-            run_cli([flask, "--app", "wsgi", *ep["prepare"]], app_env,
-                    f"{ep['name']}: flask {' '.join(ep['prepare'])}")
-    run_cli([sys.executable, str(BENCH / "reference.py")], ref_env, "seeding the reference")
 
-    servers = []
+    server = None
     try:
-        servers.append(serve("wsgi:app", app_env, f"{tmp}/app.log"))
-        servers.append(serve("reference:app", ref_env, f"{tmp}/reference.log",
-                             ["--chdir", str(BENCH)]))
-        (_, app, _), (_, ref, _) = servers
-        print(f"App on {app}, reference on {ref}; wrk {' '.join(WRK_ARGS)}", flush=True)
-
-        # The reference is measured first, last, and again right before every endpoint
-        # with a throughput budget: each endpoint's ratio is to the mean of the reference
-        # measurements just before and just after it. This machine's speed drifts by 20 %
-        # and more within a run; neighbours a minute apart see the same machine.
-        ref_ep = {"name": "reference"}
-        refs = [measure(ref, ref_ep, "/", tmp)]
-        last_was_ref = True
-        rows, errors = [], []
+        server = serve("wsgi:app", app_env, f"{tmp}/app.log")
+        _, app, _ = server
+        print(f"App on {app}", flush=True)
+        rows, errors, failures = [], [], []
         for ep in endpoints:
             row = {"name": ep["name"], "path": ep["path"], "method": ep.get("method", "GET"),
-                   "budget_ratio": ep.get("budget_ratio"), "max_kb": ep.get("max_kb"),
-                   "unique_header": ep.get("unique_header")}
-            if ep.get("budget_ratio") is not None and not last_was_ref:
-                refs.append(measure(ref, ref_ep, "/", tmp))
-            row["_ref_before"] = len(refs) - 1
+                   "max_kb": ep.get("max_kb")}
             try:
                 ep["resolved_path"] = row["path"] = resolve_path(app, ep)
-                row.update(measure(app, ep, row["path"], tmp))
-                row["body_bytes"] = ep["_body_bytes"]
+                row.update(check_response(app, ep, row["path"]))
             except CannotMeasure as exc:
                 row["error"] = str(exc)
                 errors.append(str(exc))
                 print(f"  ERROR {exc}", flush=True)
-            rows.append(row)
-            last_was_ref = False
-        refs.append(measure(ref, ref_ep, "/", tmp))
-        ref_first, ref_last = refs[0], refs[-1]
-
-        ref_rps = statistics.mean(r["requests_per_s"] for r in refs)
-        for row in rows:
-            index = row.pop("_ref_before")
-            around = (refs[index]["requests_per_s"], refs[index + 1]["requests_per_s"])
-            row["reference_rps"] = sum(around) / 2
-        failures = []
-        for row in rows:
-            if "error" in row:
+                rows.append(row)
                 continue
-            row["ratio"] = row["requests_per_s"] / row["reference_rps"]
             problems = []
-            if row["budget_ratio"] is not None and row["ratio"] < row["budget_ratio"]:
-                problems.append(f"ratio {row['ratio']:.2f} < {row['budget_ratio']:.2f}")
-            if row.get("max_kb") is not None and row["body_bytes"] > row["max_kb"] * KB:
+            if row["max_kb"] is not None and row["body_bytes"] > row["max_kb"] * KB:
                 problems.append(f"response body {row['body_bytes'] / KB:.1f} KB > "
                                 f"{row['max_kb']:g} KB")
-            if row["non_2xx_3xx"] or any(row["socket_errors"].values()):
-                problems.append(f"{row['non_2xx_3xx']} non-2xx/3xx responses, "
-                                f"socket errors {row['socket_errors']}")
-            unique = row.get("unique")
-            if unique is not None and (unique["duplicates"] or unique["without"]
-                                       or not unique["with"]):
-                problems.append(f"{unique['duplicates']} duplicate and {unique['without']} "
-                                f"missing {row['unique_header']} values in {unique['with']}")
-            # None = nothing to judge (no budget, no errors): reported as "—"
-            judged = row["budget_ratio"] is not None or row["max_kb"] is not None \
-                or row.get("unique") is not None
-            row["problems"] = problems if problems or judged else None
+            row["problems"] = problems if row["max_kb"] is not None else None
             failures += [f"{row['name']}: {p}" for p in problems]
+            rows.append(row)
 
         print("Page weight in Chromium...", flush=True)
         pages = [ep for ep in endpoints if "weight" in ep and "resolved_path" in ep
@@ -1022,35 +892,41 @@ def bench(tmp):
             else:
                 failures += [f"{key_row['name']}: {p}" for p in key_row["problems"]]
     finally:
-        for proc, _, _ in servers:
-            stop(proc)
+        if server is not None:
+            stop(server[0])
 
-    drift = 100 * (ref_last["requests_per_s"] / ref_first["requests_per_s"] - 1)
-    warnings = []
-    if abs(drift) > DRIFT_WARN_PCT:
-        warnings.append(f"the reference drifted {drift:+.0f} % between the first and last "
-                        f"measurement (load average {load_avg:.2f} at start): the machine was "
-                        f"busy; read these numbers with caution or run again on a quiet machine")
     return {
         "machine": machine_info(browser_version, load_avg),
-        "reference": {
-            "path": "/", "first": ref_first, "last": ref_last, "requests_per_s": ref_rps,
-            "drift_pct": drift, "all_rps": [r["requests_per_s"] for r in refs],
-        },
         "endpoints": rows,
         "weights": weights,
         "keystroke": key_row,
         "failures": failures,
         "errors": errors,
-        "warnings": warnings,
     }
 
 
-def main():
-    if not os.path.exists(WRK):
-        print(f"{WRK} not found. Install it: apt-get install -y wrk", file=sys.stderr)
-        return 2
-    # make / CI stop us with SIGTERM: turn it into an exception so `finally` stops the servers
+def main(argv=None):
+    global TREE
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="the tree whose app is served (default: this one)")
+    parser.add_argument("--label", help="name of the run in \"Before and after\" (default: "
+                        "'current' for this tree, else the checkout's folder name)")
+    args = parser.parse_args(argv)
+    TREE = args.checkout.resolve()
+    label = args.label or ("current" if TREE == ROOT else TREE.name)
+    if not (TREE / "wsgi.py").exists():
+        print(f"{TREE} is not a tthc tree (no wsgi.py)", file=sys.stderr)
+        return 1
+    if TREE != ROOT:
+        import capacity  # bench/, beside this file
+
+        try:  # what `make setup` generates and git does not keep
+            capacity.prepare_tree(TREE, {**os.environ, "PYTHONPATH": str(TREE)})
+        except capacity.CannotMeasure as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+            return 1
+    # make / CI stop us with SIGTERM: turn it into an exception so `finally` stops the server
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = tempfile.mkdtemp(prefix="tthc-bench-")
     try:
@@ -1063,12 +939,9 @@ def main():
     if ONLY:  # a partial report must not replace the full one
         wrote = "BENCH_ONLY: a partial run, docs/benchmarks.* left as they were."
     else:
-        write_reports(data)
-        wrote = f"Wrote {DOCS / 'benchmarks.md'} and benchmarks.json."
-    print(f"\nReference: {data['reference']['requests_per_s']:,.0f} req/s "
-          f"(drift {data['reference']['drift_pct']:+.1f} %). {wrote}")
-    for line in data["warnings"]:
-        print(f"WARNING      {line}")
+        write_reports(data, label)
+        wrote = f"Wrote {DOCS / 'benchmarks.md'} and benchmarks.json ({label})."
+    print(f"\n{wrote}")
     for line in data["failures"]:
         print(f"BUDGET FAIL  {line}")
     for line in data["errors"]:

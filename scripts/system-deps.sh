@@ -5,7 +5,6 @@
 set -euo pipefail
 missing=()
 if [ "${1:-}" = "bench" ]; then
-  command -v wrk >/dev/null || missing+=(wrk)
   [ -x /usr/bin/chromium ] || [ -n "${CHROMIUM:-}" ] || missing+=(chromium)
 else
 if [ -z "${CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ] && ! command -v chromium >/dev/null; then

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -18,9 +17,10 @@ from ..domain.codes import format_prefiling_code
 from ..domain.completeness import CompletenessReport
 from ..domain.status import ACTION_LABELS, Status
 from ..htmx import page_state, read_page_state
-from ..i18n import money, render_message, select_locale
+from ..i18n import money, render_message
 from ..models import Dossier
 from . import bp, forms, present, services, uploads
+from .present import panel_state  # noqa: F401  (the desk's old import; goes once it uses services)
 
 #: Gaps shown in the error summary after a refused submit: all of them.
 ALL_GAPS = ("invalid_field", "missing_field", "missing_paper")
@@ -189,7 +189,7 @@ def form_page(dossier: Dossier, token: str, *, posted: Posted | None = None,
         "papers": papers, "summary": summary, "upload_errors": upload_errors,
         "show_missing": submit_failed, "code": format_prefiling_code(dossier.prefiling_code),
         "msgs_state": page_state(msgs), "hidden_state": page_state(hidden),
-        "panel_state": panel_state(report),
+        "panel_state": present.panel_state(report),
         "file_params": ",".join("file_" + p.key for p in papers),
         "remember_after": next((f.name for f in reversed(fields) if f.name in PROFILE_KEYS),
                                None),
@@ -200,30 +200,6 @@ def form_page(dossier: Dossier, token: str, *, posted: Posted | None = None,
         "max_dossier_mb": uploads._mb(config["TTHC_UPLOAD_MAX_DOSSIER"]),
     }
     return render_template("intake/draft.html", **context), status
-
-
-def panel_state(report: CompletenessReport) -> str:
-    """A short digest of everything the panel and the field messages show for *report*.
-
-    The page posts it back with every check; when nothing it shows has changed (typing on
-    in a field that was already fine), the check answers 204 and nothing is sent or swapped.
-    """
-    def text(message):
-        return message.text, tuple(sorted((k, str(v)) for k, v in message.params.items()))
-
-    fee = report.fee
-    parts = (
-        select_locale(), report.complete,
-        tuple((g.target, g.kind, text(g.message)) for g in report.gaps),
-        tuple(sorted((name, tuple(text(m) for m in messages))
-                     for name, messages in (*report.field_errors.items(),
-                                            *report.field_warnings.items()))),
-        (fee.total, fee.unknown, fee.exempt,
-         tuple((line.amount, text(line.note) if line.note else None) for line in fee.lines))
-        if fee else None,
-        tuple(p.key for p in report.to_bring),
-    )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
 
 def check_fragment(dossier: Dossier, token: str, posted: Posted):
@@ -246,7 +222,7 @@ def check_fragment(dossier: Dossier, token: str, posted: Posted):
         and p.key not in applicable_papers}
     toggled = hidden ^ read_page_state(request.form.get("_hidden"))
     shown_msgs = read_page_state(request.form.get("_msgs")) & names
-    state = panel_state(report)
+    state = present.panel_state(report)
     if not toggled and shown_msgs == msgs and request.form.get("_panel") == state:
         return "", 204
     wanted = toggled | msgs | shown_msgs

@@ -540,3 +540,13 @@ def next_monday(procedure: Procedure, at: dt.datetime | None = None) -> dt.date 
 def answers_changed(before: Mapping[str, Any], after: Mapping[str, Any],
                     keys: AbstractSet[str] | Iterable[str]) -> bool:
     return any((before or {}).get(k) != (after or {}).get(k) for k in keys)
+
+
+# --- what the desk uses of intake (the desk imports nothing else from it) ------------------
+# Imported last: declaration reads this module's spec_of at call time.
+
+from .declaration import form_for as declaration_form_for  # noqa: E402
+from .declaration import render as render_declaration  # noqa: E402
+from .forms import bind, posted_answers  # noqa: E402
+from .present import declaration_rows, gap_groups, panel_state, sections  # noqa: E402
+from .uploads import PDF, path_of  # noqa: E402

@@ -25,6 +25,8 @@ from ..i18n import render_message
 from ..offices import current_office
 from . import bp, forms, services, uploads
 from .pages import check_fragment, form_page, lookup_page, status_page
+from .posted import device_secret as _device_secret
+from .posted import dossier_or_404, read, remember_device, save as _save
 
 
 TOKEN_PAGE_REFERRER_POLICY = "same-origin"
@@ -47,21 +49,6 @@ def _private(response):
         # (WTF_CSRF_SSL_STRICT), so every button of the page would fail.
         response.headers["Referrer-Policy"] = TOKEN_PAGE_REFERRER_POLICY
     return response
-
-
-def _device_secret() -> str | None:
-    return request.cookies.get(current_app.config["TTHC_DEVICE_COOKIE"])
-
-
-def _remember_device(secret: str) -> None:
-    """Keep the phone's new device secret in its cookie."""
-    @after_this_request
-    def set_cookie(response):
-        config = current_app.config
-        response.set_cookie(config["TTHC_DEVICE_COOKIE"], secret,
-                            max_age=config["TTHC_DEVICE_COOKIE_DAYS"] * 86400, path="/",
-                            httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"])
-        return response
 
 
 def _forget_device() -> None:
@@ -116,69 +103,6 @@ def forget():
 # --- the draft ------------------------------------------------------------------------------
 
 
-def dossier_or_404(token: str) -> "Dossier":
-    """The dossier of a link token; 404 for any other token, saying nothing about it."""
-    return services.find_by_token(token) or abort(404)
-
-
-def _posted(dossier) -> tuple[forms.DossierForm, services.Edit | None, str | None]:
-    """The dossier form as posted, read once (WTForms), the edit it asks for, and a new
-    device secret to set in a cookie if remembering needs one."""
-    spec = services.spec_of(dossier)
-    if request.form.get("_form") != "dossier":
-        # Not the dossier form (a bare button, a script): an absent field then means
-        # nothing, not "cleared"; work on what is stored.
-        return forms.bind(spec, dossier.answers), None, None
-    form = forms.bind(spec, formdata=request.form)
-    remember = secret = new_secret = None
-    if request.form.get("_remember_shown") == "1":  # no such box on a supplement's form
-        remember = request.form.get("remember") == "1"
-        secret = _device_secret()
-        if remember and (not secret or len(secret) > 100):
-            secret = new_secret = services.new_device_secret()
-    edit = services.Edit(forms.posted_answers(form),
-                         tuple(request.form.getlist("papers_confirmed")), remember, secret)
-    return form, edit, new_secret
-
-
-def _save(dossier, *, files: bool = True, require_file: str | None = None):
-    """Save what the form posted, then any files chosen: (checked, form, upload errors,
-    status for them)."""
-    form, edit, new_secret = _posted(dossier)
-    checked = services.check(dossier, edit)
-    if new_secret and dossier.profile_id is not None:
-        _remember_device(new_secret)
-    errors: dict[str, list[str]] = {}
-    status = 422
-    if files and (request.files or require_file):
-        errors, status, stored = _store_files(dossier, checked, require_file)
-        if stored:
-            checked = services.check(dossier, None)  # the files change what is missing
-    return checked, form, errors, status
-
-
-def _store_files(dossier, checked, require_file: str | None) -> tuple[dict, int, bool]:
-    errors: dict[str, list[str]] = {}
-    status = None
-    stored = False
-    for paper in checked.spec.papers:
-        if paper.generated or (checked.only is not None
-                               and f"paper:{paper.key}" not in checked.only):
-            continue
-        chosen = [f for f in request.files.getlist("file_" + paper.key) if f and f.filename]
-        if not chosen and paper.key == require_file:
-            errors[paper.key] = [gettext("Chọn ảnh hoặc tệp PDF trước khi bấm «Tải lên».")]
-            status = status or 422
-        for file_storage in chosen:
-            try:
-                services.add_upload(dossier, paper.key, file_storage)
-                stored = True
-            except uploads.UploadError as error:
-                errors.setdefault(paper.key, []).append(error.message)
-                status = status or error.status
-    return errors, status or 422, stored
-
-
 def _page(dossier, token, **kwargs):
     """The form page of the dossier as stored."""
     checked = services.check(dossier, None)
@@ -203,10 +127,10 @@ def check(token):
     if not services.editable(dossier):
         return _not_editable(token)
     if is_fragment_request():  # htmx posts the answers without the files (hx-params)
-        form, edit, new_secret = _posted(dossier)
+        form, edit, new_secret = read(dossier)
         checked = services.check(dossier, edit)
         if new_secret and dossier.profile_id is not None:
-            _remember_device(new_secret)
+            remember_device(new_secret)
         return check_fragment(dossier, token, checked, form, request.form)
     checked, form, errors, status = _save(dossier)
     if errors or checked.report.field_errors:
@@ -285,7 +209,7 @@ def forget_in_draft(token):
     """Save the draft, then delete the applicant details remembered on this phone."""
     dossier = dossier_or_404(token)
     if services.editable(dossier):
-        form, edit, _ = _posted(dossier)
+        form, edit, _ = read(dossier)
         if edit is not None:  # the details typed are kept in the draft, not on the phone
             edit = services.Edit(edit.answers, edit.papers_confirmed)
         services.check(dossier, edit)

@@ -48,7 +48,7 @@ def read(dossier) -> tuple[forms.DossierForm, services.Edit | None, str | None]:
         remember = request.form.get("remember") == "1"
         secret = device_secret()
         if remember and (not secret or len(secret) > 100):
-            secret = new_secret = services.newdevice_secret()
+            secret = new_secret = services.new_device_secret()
     edit = services.Edit(forms.posted_answers(form),
                          tuple(request.form.getlist("papers_confirmed")), remember, secret)
     return form, edit, new_secret

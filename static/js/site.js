@@ -39,6 +39,21 @@
     var wrap = box.closest(".field");
     if (wrap) { wrap.classList.toggle("field-invalid", invalid); }
   });
+  // Formats the browser checks itself (pattern: an ID number, a phone, a date): a character
+  // the domain never accepts is flagged at once, before the live check's round trip. Only
+  // the flag this set is taken back; the server's message stays in charge of the rest.
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (!el.hasAttribute || !el.hasAttribute("pattern") || !el.validity) { return; }
+    if (el.validity.patternMismatch) {
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("data-format-invalid", "");
+    } else if (el.hasAttribute("data-format-invalid")) {
+      el.removeAttribute("data-format-invalid");
+      var box = document.getElementById(el.id + "-error");
+      if (!box || !box.querySelector(".field-error")) { el.removeAttribute("aria-invalid"); }
+    }
+  });
   // Nothing typed is lost: what the live check has not saved yet is sent when the page is
   // hidden (tab closed, phone locked), and checked again when the connection comes back.
   // "edits" counts changes; a check saves all edits made before it was sent.

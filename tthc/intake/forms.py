@@ -31,12 +31,25 @@ AUTOCOMPLETE = {
     "applicant_email": "email",
     "applicant_address": "street-address",
 }
+# Formats the domain knows, checked by the browser as the citizen types (HTML pattern and
+# maxlength, no round trip): each pattern lets through every character the domain's
+# validator accepts (digits and the separators it strips) and flags the rest at once; the
+# server's message stays the authority (tthc.domain.validators). Browsers compile patterns
+# with the "v" flag: ( ) / - are escaped inside classes.
+_DASHES = "\\-\u2010-\u2015"  # ASCII and typographic dashes, as validators strips them
+FORMATS: dict[str, dict[str, str]] = {
+    "id_number": {"pattern": f"[0-9\\s.{_DASHES}]*", "maxlength": "24"},
+    "phone": {"pattern": f"[0-9\\s.\\(\\)+{_DASHES}]*", "maxlength": "24"},
+    "date": {"pattern": "[0-9\\s\\/.\\-]*", "maxlength": "16"},
+    "int": {"pattern": "\\s*[0-9]*\\s*"},
+}
 INPUT_ATTRS: dict[str, dict[str, str]] = {
-    "id_number": {"inputmode": "numeric", "spellcheck": "false", "class": "input-id"},
-    "phone": {"type": "tel", "inputmode": "tel", "class": "input-phone"},
+    "id_number": {"inputmode": "numeric", "spellcheck": "false", "class": "input-id",
+                  **FORMATS["id_number"]},
+    "phone": {"type": "tel", "inputmode": "tel", "class": "input-phone", **FORMATS["phone"]},
     "email": {"type": "email", "spellcheck": "false"},
-    "int": {"inputmode": "numeric", "class": "input-short"},
-    "date": {"class": "input-date"},
+    "int": {"inputmode": "numeric", "class": "input-short", **FORMATS["int"]},
+    "date": {"inputmode": "numeric", "class": "input-date", **FORMATS["date"]},
 }
 
 

@@ -104,8 +104,8 @@ def form_page(dossier: Dossier, token: str, checked: Checked, form: DossierForm,
         "remember": dossier.profile_id is not None and device_profile is not None
         and device_profile.id == dossier.profile_id,
         "supplement": only, "supplement_notes": supplement_notes(dossier),
-        "max_file_mb": uploads._mb(config["TTHC_UPLOAD_MAX_FILE"]),
-        "max_dossier_mb": uploads._mb(config["TTHC_UPLOAD_MAX_DOSSIER"]),
+        "max_file_mb": uploads.megabytes(config["TTHC_UPLOAD_MAX_FILE"]),
+        "max_dossier_mb": uploads.megabytes(config["TTHC_UPLOAD_MAX_DOSSIER"]),
     }
     return render_template("intake/draft.html", **context), status
 

@@ -20,7 +20,7 @@ def add_upload(dossier: Dossier, paper_key: str, file_storage) -> Upload:
         raise uploads.UploadError(gettext(
             "Các tệp của hồ sơ đã gần %(mb)s MB, mức tối đa cho một hồ sơ. Xóa bớt ảnh không "
             "cần thiết, hoặc mang bản giấy đến Bộ phận Một cửa.",
-            mb=uploads._mb(config["TTHC_UPLOAD_MAX_DOSSIER"])), 413)
+            mb=uploads.megabytes(config["TTHC_UPLOAD_MAX_DOSSIER"])), 413)
     name = uploads.store(content, content_type)
     upload = Upload(paper_key=paper_key, stored_name=name, content_type=content_type,
                     size=len(content), pages=pages)

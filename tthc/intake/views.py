@@ -297,7 +297,7 @@ def too_large(error):
     limit = current_app.config["MAX_CONTENT_LENGTH"] or 0
     return _page(dossier, token, status=413, general_errors=[gettext(
         "Các tệp gửi cùng một lúc lớn hơn %(mb)s MB nên không nhận được. Tải lên từng tệp "
-        "một, hoặc chụp ảnh với độ phân giải thấp hơn.", mb=uploads._mb(limit))])
+        "một, hoặc chụp ảnh với độ phân giải thấp hơn.", mb=uploads.megabytes(limit))])
 
 
 def _not_editable(token: str):

@@ -124,11 +124,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.RECEIVED, S.SUPPLEMENT, "request_supplement", STAFF),  # after appraisal, Art 19(4)
     _t(S.RECEIVED, S.WITHDRAWN, "withdraw", STAFF),
     _t(S.IN_PROGRESS, S.SUPPLEMENT, "request_supplement", STAFF),
-    _t(S.IN_PROGRESS, S.AWAITING_FEE, "request_fee", STAFF),
+    _t(S.IN_PROGRESS, S.AWAITING_FEE, "request_fee", STAFF),  # no service yet: see below
     _t(S.IN_PROGRESS, S.STOPPED, "stop", STAFF),  # 2025 form 05 "Thông báo dừng"
     _t(S.IN_PROGRESS, S.RESOLVED, "resolve", STAFF),
     _t(S.IN_PROGRESS, S.REJECTED, "reject", STAFF),  # refusal after appraisal, Art 19(8)
     _t(S.IN_PROGRESS, S.WITHDRAWN, "withdraw", STAFF),
+    # 6 (fee awaited) is a DVCQG code the law needs; no service moves a dossier into or out
+    # of it yet (the fee step is not built), so CORRECTABLE leaves it out.
     _t(S.AWAITING_FEE, S.IN_PROGRESS, "fee_paid", STAFF),
     _t(S.RESOLVED, S.RETURNED, "return_result", STAFF),
 )

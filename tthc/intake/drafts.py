@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..catalogue import services as catalogue_services
 from ..domain import codes
@@ -45,8 +45,9 @@ def find_by_token(token: str) -> Dossier | None:
     reach the database."""
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
-    return db.session.scalar(select(Dossier).options(selectinload(Dossier.uploads))
-                             .where(Dossier.token_hash == hash_secret(token)))
+    # The files come in the same query: every page and check counts them as papers.
+    return db.session.scalars(select(Dossier).options(joinedload(Dossier.uploads))
+                              .where(Dossier.token_hash == hash_secret(token))).unique().first()
 
 
 def spec_of(dossier: Dossier) -> Procedure:

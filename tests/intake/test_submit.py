@@ -247,7 +247,7 @@ def test_papers_to_bring_reflect_the_answers(app):
                                                      "has_witness": ""})
 
 
-def test_a_citizens_click_does_not_undo_what_the_desk_decided_meanwhile(app, citizen):
+def _desk_decides_meanwhile(app, citizen):
     """The citizen's page was loaded before the desk received the dossier: withdrawing
     online then reads the dossier as it is now and refuses, leaving the reception alone."""
     from sqlalchemy.orm import Session
@@ -273,3 +273,22 @@ def test_a_citizens_click_does_not_undo_what_the_desk_decided_meanwhile(app, cit
             services.reopen(seen)
         assert seen.status == 2
     assert citizen.dossier(path).status == 2
+
+
+def test_a_citizens_click_does_not_undo_what_the_desk_decided_meanwhile(app, citizen):
+    _desk_decides_meanwhile(app, citizen)
+
+
+@pytest.mark.postgres
+def test_a_citizens_click_does_not_undo_the_desk_on_postgresql(postgres_url, tmp_path):
+    from tests.conftest import make_app, migrate_and_seed
+
+    from .conftest import Citizen
+
+    app = make_app(postgres_url, tmp_path)
+    migrate_and_seed(app)
+    try:
+        _desk_decides_meanwhile(app, Citizen(app, app.test_client()))
+    finally:
+        with app.app_context():
+            db.engine.dispose()

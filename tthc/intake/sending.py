@@ -43,7 +43,9 @@ def change_status(dossier: Dossier, action: str, actor: str, *, staff=None,
 
 def _as_now(dossier: Dossier) -> None:
     """Read the dossier again inside the serialised write, locked on PostgreSQL."""
-    db.session.refresh(dossier, with_for_update=True)
+    # OF dossier: the row is locked, not its files (joined in; PostgreSQL refuses to lock
+    # the nullable side of an outer join).
+    db.session.refresh(dossier, with_for_update={"of": Dossier})
 
 
 class Incomplete(Exception):

@@ -215,8 +215,8 @@ def assess_dossier(dossier: Dossier, spec: Procedure | None = None) -> Completen
 
 
 def check(dossier: Dossier, edit: Edit | None) -> Checked:
-    """Save *edit* (None: nothing posted, keep what is stored), assess the dossier once and
-    keep the phone's remembered details in step; one commit. The live check's one call."""
+    """Save *edit*, assess the dossier once and keep the phone's remembered details in
+    step, in one commit: the live check's one call. With None, only assess it as stored."""
     spec = spec_of(dossier)
     only = supplement_targets(dossier)
     shown = answer_fields(spec, only)
@@ -226,9 +226,10 @@ def check(dossier: Dossier, edit: Edit | None) -> Checked:
                read_papers_confirmed(spec, dossier, only, edit.papers_confirmed))
     report = assess(spec, dossier.answers or {}, provided_papers(dossier), today=today(),
                     only=only)
-    if edit is not None and edit.remember is not None:
-        _keep_profile(dossier, report, before, edit)
-    db.session.commit()
+    if edit is not None:
+        if edit.remember is not None:
+            _keep_profile(dossier, report, before, edit)
+        db.session.commit()
     return Checked(spec, report, shown, only)
 
 

@@ -26,7 +26,7 @@ from ..offices import current_office
 from . import bp, forms, services, uploads
 from .pages import check_fragment, form_page, lookup_page, status_page
 from .posted import device_secret as _device_secret
-from .posted import dossier_or_404, read, remember_device, save as _save
+from .posted import dossier_or_404, read, save as _save
 
 
 TOKEN_PAGE_REFERRER_POLICY = "same-origin"
@@ -127,10 +127,7 @@ def check(token):
     if not services.editable(dossier):
         return _not_editable(token)
     if is_fragment_request():  # htmx posts the answers without the files (hx-params)
-        form, edit, new_secret = read(dossier)
-        checked = services.check(dossier, edit)
-        if new_secret and dossier.profile_id is not None:
-            remember_device(new_secret)
+        checked, form, _, _ = _save(dossier, files=False)
         return check_fragment(dossier, token, checked, form, request.form)
     checked, form, errors, status = _save(dossier)
     if errors or checked.report.field_errors:

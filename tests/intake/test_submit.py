@@ -245,3 +245,50 @@ def test_papers_to_bring_reflect_the_answers(app):
     assert "giay_chung_sinh" in papers_to_bring(spec, answers)
     assert "giay_cam_doan" in papers_to_bring(spec, {**answers, "has_birth_certificate": "",
                                                      "has_witness": ""})
+
+
+def _desk_decides_meanwhile(app, citizen):
+    """The citizen's page was loaded before the desk received the dossier: withdrawing
+    online then reads the dossier as it is now and refuses, leaving the reception alone."""
+    from sqlalchemy.orm import Session
+
+    from tthc.domain.status import IllegalTransition
+    from tthc.intake import services
+
+    path = citizen.start()
+    citizen.fill_complete(path)
+    citizen.action(path + "/nop")
+    token = path.split("/")[2]
+    with app.test_request_context():
+        db.session().expire_on_commit = False  # as on the citizen's pages
+        seen = services.find_by_token(token)  # as the citizen's request read it
+        assert seen.status == 1
+        with Session(db.engine) as desk:  # the desk, on its own connection
+            dossier = desk.get(Dossier, seen.id)
+            dossier.status = 2
+            desk.commit()
+        with pytest.raises(IllegalTransition):
+            services.withdraw(seen)
+        with pytest.raises(IllegalTransition):
+            services.reopen(seen)
+        assert seen.status == 2
+    assert citizen.dossier(path).status == 2
+
+
+def test_a_citizens_click_does_not_undo_what_the_desk_decided_meanwhile(app, citizen):
+    _desk_decides_meanwhile(app, citizen)
+
+
+@pytest.mark.postgres
+def test_a_citizens_click_does_not_undo_the_desk_on_postgresql(postgres_url, tmp_path):
+    from tests.conftest import make_app, migrate_and_seed
+
+    from .conftest import Citizen
+
+    app = make_app(postgres_url, tmp_path)
+    migrate_and_seed(app)
+    try:
+        _desk_decides_meanwhile(app, Citizen(app, app.test_client()))
+    finally:
+        with app.app_context():
+            db.engine.dispose()

@@ -83,10 +83,10 @@ def read_limited(stream, limit: int) -> bytes:
 
 def too_big_message(limit: int) -> str:
     return gettext("Tệp lớn hơn %(mb)s MB. Chụp lại ảnh với độ phân giải thấp hơn, hoặc chia "
-                   "tệp PDF thành nhiều tệp nhỏ hơn.", mb=_mb(limit))
+                   "tệp PDF thành nhiều tệp nhỏ hơn.", mb=megabytes(limit))
 
 
-def _mb(size: int) -> str:
+def megabytes(size: int) -> str:
     value = size / (1024 * 1024)
     return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 

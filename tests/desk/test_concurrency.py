@@ -36,7 +36,7 @@ def _receive_all(app, dossiers: list[int], officers: list[int]) -> list[str]:
     def work(i):
         with app.app_context():
             staff = db.session.get(Staff, officers[i])
-            return services.receive(dossiers[i], staff).code
+            return services.reception.receive(dossiers[i], staff).code
 
     return _run_threads(len(dossiers), work)
 
@@ -70,7 +70,7 @@ def test_sqlite_two_officers_receiving_one_dossier_receive_it_once(app):
     def work(i):
         with app.app_context():
             try:
-                return services.receive(dossier, db.session.get(Staff, officers[i])).code
+                return services.reception.receive(dossier, db.session.get(Staff, officers[i])).code
             except IllegalTransition:
                 return None
 

@@ -110,7 +110,7 @@ def read_supplement(form, spec) -> Read:
     targets = {t: vi for t, vi, _ in reception.supplement_targets(spec)}
     rows = form.get("so_muc", "0")
     count = min(int(rows), ITEMS_MAX) if isinstance(rows, str) and rows.isdigit() else 0
-    items: list[services.PostedItem] = []
+    items: list[services.reception.PostedItem] = []
     seen: set[str] = set()
     for i in range(count):
         target = text(form, f"muc-{i}", 100)
@@ -129,7 +129,7 @@ def read_supplement(form, spec) -> Read:
             read.errors[f"ly-do-{i}"] = gettext("Mục này đã có ở trên: gộp nội dung vào một dòng.")
             continue
         seen.add(target)
-        items.append(services.PostedItem(target, targets.get(target, ""), reason))
+        items.append(services.reception.PostedItem(target, targets.get(target, ""), reason))
     read.values["items"] = items
     read.values["reason"] = text(form, "ly_do_chung", 500)
     if not items and not read.errors:

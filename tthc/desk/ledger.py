@@ -20,7 +20,7 @@ def _period():
 
 
 def _rows(read):
-    dossiers = services.ledger(current_user.office_id, read.values["start"], read.values["end"])
+    dossiers = services.returns.ledger(current_user.office_id, read.values["start"], read.values["end"])
     return dossiers, slips.ledger_rows(dossiers, services.staff_names(current_user.office_id))
 
 

@@ -104,10 +104,10 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
         at_intake=Status(dossier.status) in AT_INTAKE,
         processing=Status(dossier.status) in services.PROCESSING,
         versions=sorted(catalogue_services.versions_in_force(), key=lambda v: v.name_vi),
-        colleagues=[s for s in services.colleagues(dossier.office_id) if s.id != current_user.id],
+        colleagues=[s for s in services.processing.colleagues(dossier.office_id) if s.id != current_user.id],
         slips=slips.available(dossier), error=error, is_overdue=services.overdue(dossier),
         stop_form=slips.stop_form(dossier),
-        measured=services.measured(dossier, spec),
+        measured=services.returns.measured(dossier, spec),
     )
     return render_template("desk/dossier.html", **context), status
 
@@ -143,7 +143,7 @@ def answers_context(dossier: Dossier, spec, form, report: CompletenessReport,
     """
     sections = intake_present.sections(form, form_fields(spec), report)
     fields = [f for section in sections for f in section.fields]
-    unsaved = typed is not None and bool(services.changed_fields(dossier, typed))
+    unsaved = typed is not None and bool(services.reception.changed_fields(dossier, typed))
     return {"sections": sections, **answers_panel(report, unsaved),
             "answers_msgs": page_state(f.name for f in fields if f.has_messages),
             "answers_hidden": page_state(f.name for f in fields if f.hidden)}
@@ -174,7 +174,7 @@ def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
     """
     spec = services.spec_of(dossier)
     report = services.desk_report(dossier, spec, typed).completeness
-    panel = answers_panel(report, bool(services.changed_fields(dossier, typed)))
+    panel = answers_panel(report, bool(services.reception.changed_fields(dossier, typed)))
     shown = form_fields(spec)
     names = {f.name for f in shown}
     applicable = {f.name for f in report.fields}

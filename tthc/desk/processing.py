@@ -18,10 +18,10 @@ from .views import DESK, DOSSIER, decision, invalid, to_dossier
 def handover(dossier_id: int):
     """Hand the dossier to another officer; logged with the time (Form 05)."""
     dossier = dossier_or_404(dossier_id)
-    read = forms.read_handover(request.form, services.colleagues(current_user.office_id))
+    read = forms.read_handover(request.form, services.processing.colleagues(current_user.office_id))
     if not read.ok:
         return invalid(dossier, read)
-    services.hand_over(dossier.id, current_user, read.values["to"], read.values["note"])
+    services.processing.hand_over(dossier.id, current_user, read.values["to"], read.values["note"])
     logged(dossier, "update", f"chuyển xử lý cho cán bộ #{read.values['to'].id}")
     flash(gettext("Đã chuyển hồ sơ cho %(name)s.", name=read.values["to"].full_name), "info")
     return to_dossier(dossier.id, "giai-quyet")
@@ -33,7 +33,7 @@ def handover(dossier_id: int):
 def resolve(dossier_id: int):
     """The result is ready (status 9)."""
     dossier = dossier_or_404(dossier_id)
-    services.resolve(dossier.id, current_user)
+    services.processing.resolve(dossier.id, current_user)
     logged(dossier, "update", "đã xử lý xong")
     flash(gettext("Hồ sơ đã có kết quả."), "info")
     return to_dossier(dossier.id, "tra-ket-qua")
@@ -48,7 +48,7 @@ def return_result(dossier_id: int):
     read = forms.read_return(request.form)
     if not read.ok:
         return invalid(dossier, read)
-    services.return_result(dossier.id, current_user, **read.values)
+    services.returns.return_result(dossier.id, current_user, **read.values)
     logged(dossier, "update", f"trả kết quả ({read.values['channel']})")
     flash(gettext("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code or ""), "info")
     return to_dossier(dossier.id)
@@ -63,7 +63,7 @@ def reschedule(dossier_id: int):
     read = forms.read_reschedule(request.form, services.office_hours(dossier.office_id))
     if not read.ok:
         return invalid(dossier, read)
-    services.reschedule(dossier.id, current_user, read.values["new_due"], read.values["reason"])
+    services.processing.reschedule(dossier.id, current_user, read.values["new_due"], read.values["reason"])
     logged(dossier, "update", "hẹn lại ngày trả kết quả")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
                             form=slips.number(dossier, slips.APOLOGY)), 303)
@@ -78,7 +78,7 @@ def stop(dossier_id: int):
     read = forms.read_stop(request.form)
     if not read.ok:
         return invalid(dossier, read)
-    services.stop(dossier.id, current_user, read.values["reason"])
+    services.processing.stop(dossier.id, current_user, read.values["reason"])
     logged(dossier, "update", "dừng giải quyết hồ sơ")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
                             form=slips.number(dossier, slips.STOP)), 303)

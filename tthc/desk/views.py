@@ -24,6 +24,7 @@ from ..intake import forms as intake_forms
 from ..intake import services as intake
 from ..intake import uploads
 from ..models import Office
+from ..transactions import Busy
 from . import bp, forms, services, slips
 from .pages import (answer_errors, answers_fragment, answers_page, check_fragment,
                     dossier_or_404, logged, logged_check, refused, show_page)
@@ -52,7 +53,7 @@ def decision(view):
         except IllegalTransition as illegal:
             return show_page(dossier_or_404(dossier_id), status=409,
                              error=render_message(illegal.message), log=False)
-        except services.DeskBusy:
+        except Busy:
             return show_page(dossier_or_404(dossier_id), status=503, log=False,
                              error=gettext("Hệ thống đang bận, vui lòng bấm lại."))
 
@@ -133,7 +134,7 @@ def create():
     if not read.ok:
         return new_page(errors=read.errors, posted=request.form, status=422)
     office = db.session.get(Office, current_user.office_id)
-    dossier = services.start_walk_in(read.values["version"], office, current_user,
+    dossier = services.reception.start_walk_in(read.values["version"], office, current_user,
                                      channel=read.values["channel"],
                                      portal_code=read.values["portal_code"])
     logged(dossier, "create", f"kênh {dossier.channel}")
@@ -157,7 +158,7 @@ def accept_draft(dossier_id: int):
     """Take a pre-filed draft the citizen did not send: sent now, at the counter (0 → 1)."""
     dossier = dossier_or_404(dossier_id)
     require_status(dossier, {Status.DRAFT}, gettext("Hồ sơ đã được gửi; không cần nhận lại."))
-    services.submit_for_citizen(dossier, current_user)
+    services.reception.submit_for_citizen(dossier, current_user)
     logged(dossier, "update", "nhận hồ sơ nháp tại quầy")
     return to_dossier(dossier.id, "kiem-tra")
 
@@ -172,7 +173,7 @@ def answers(dossier_id: int):
         "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
     spec = services.spec_of(dossier)
     form = intake_forms.bind(spec, formdata=request.form)
-    changed = services.save_answers(dossier, forms.read_answers(spec, dossier, request.form))
+    changed = services.reception.save_answers(dossier, forms.read_answers(spec, dossier, request.form))
     if changed:
         logged(dossier, "update", "sửa: " + ", ".join(changed)[:900])
     report = services.desk_report(dossier, spec).completeness
@@ -216,7 +217,7 @@ def procedure(dossier_id: int):
     require_status(dossier, CORRECTABLE, gettext(
         "Hồ sơ đã có kết quả hoặc đã kết thúc: không đổi thủ tục được nữa."))
     if version.id != dossier.procedure_version_id:
-        old, new_code = services.change_procedure(dossier, version)
+        old, new_code = services.reception.change_procedure(dossier, version)
         logged(dossier, "update", f"thủ tục: {old} → {new_code}")
         flash(gettext("Đã đổi thủ tục. Kiểm tra lại giấy tờ; in lại giấy tiếp nhận nếu đã in."),
               "info")
@@ -233,7 +234,7 @@ def channel(dossier_id: int):
     values = forms.read_channel(request.form, errors)
     if errors:
         return show_page(dossier, status=422, log=False, errors=errors, posted=request.form)
-    services.set_channel(dossier, values["channel"], values["portal_code"], current_user)
+    services.reception.set_channel(dossier, values["channel"], values["portal_code"], current_user)
     logged(dossier, "update", f"kênh {values['channel']}")
     return to_dossier(dossier.id, "thong-tin")
 
@@ -248,7 +249,7 @@ def papers(dossier_id: int):
         "Hồ sơ đã được xử lý ở bước tiếp nhận; không kiểm tra lại giấy tờ được."))
     read = forms.read_checks(request.form, services.spec_of(dossier))
     if read.ok:
-        services.save_checks(dossier, read.values["checks"], current_user)
+        services.reception.save_checks(dossier, read.values["checks"], current_user)
         logged(dossier, "update", "kiểm tra giấy tờ")
     if is_fragment_request():
         return check_fragment(dossier, errors=read.errors, posted=request.form,
@@ -264,7 +265,7 @@ def papers(dossier_id: int):
 def receive(dossier_id: int):
     """Receive the dossier: official code; same day without a slip, or Form 01."""
     dossier_or_404(dossier_id)
-    dossier = services.receive(dossier_id, current_user,
+    dossier = services.reception.receive(dossier_id, current_user,
                                slip_requested=request.form.get("in_phieu") == "1",
                                keep_promise=request.form.get("giu_hen") == "1")
     logged(dossier, "update", f"tiếp nhận, mã {dossier.code}")
@@ -293,12 +294,12 @@ def supplement(dossier_id: int):
     dossier = dossier_or_404(dossier_id)
     if request.method == "GET":
         logged(dossier, "view", "yêu cầu bổ sung")
-        return supplement_page(dossier, items=services.proposed_items(dossier))
+        return supplement_page(dossier, items=services.reception.proposed_items(dossier))
     read = forms.read_supplement(request.form, services.spec_of(dossier))
     if not read.ok:
-        return supplement_page(dossier, items=services.proposed_items(dossier),
+        return supplement_page(dossier, items=services.reception.proposed_items(dossier),
                                errors=read.errors, posted=request.form, status=422)
-    services.request_supplement(dossier.id, current_user, read.values["items"],
+    services.reception.request_supplement(dossier.id, current_user, read.values["items"],
                                 read.values["reason"])
     logged(dossier, "update", f"yêu cầu bổ sung {len(read.values['items'])} mục")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
@@ -314,7 +315,7 @@ def refuse(dossier_id: int):
     read = forms.read_refusal(request.form)
     if not read.ok:
         return invalid(dossier, read)
-    services.refuse(dossier.id, current_user, read.values["reason"])
+    services.reception.refuse(dossier.id, current_user, read.values["reason"])
     logged(dossier, "update", "từ chối")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
                             form=slips.number(dossier, slips.REFUSAL)), 303)
@@ -326,7 +327,7 @@ def refuse(dossier_id: int):
 def withdraw(dossier_id: int):
     """Record the citizen's withdrawal, asked for at the counter."""
     dossier = dossier_or_404(dossier_id)
-    services.withdraw(dossier.id, current_user)
+    services.reception.withdraw(dossier.id, current_user)
     logged(dossier, "update", "rút hồ sơ")
     flash(gettext("Đã ghi nhận công dân rút hồ sơ."), "info")
     return to_dossier(dossier.id)

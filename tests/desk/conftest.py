@@ -110,8 +110,8 @@ def make_dossier(app, code: str = COPY, *, state: str = "new", office_id: int | 
         reached = steps[:steps.index(state) + 1] if state in steps else []
         if "checked" in reached:
             keys = [p.key for p in services.desk_report(dossier).completeness.papers]
-            services.reception.save_checks(dossier, {k: reception.PaperCheck("original") for k in keys},
-                                 staff)
+            services.reception.save_checks(
+                dossier, {k: reception.PaperCheck("original") for k in keys}, staff)
         if "received" in reached:
             services.reception.receive(dossier.id, staff)
         if "progress" in reached:
@@ -121,7 +121,8 @@ def make_dossier(app, code: str = COPY, *, state: str = "new", office_id: int | 
         if "resolved" in reached:
             services.processing.resolve(dossier.id, staff)
         if "returned" in reached:
-            services.returns.return_result(dossier.id, staff, channel="desk", receiver="Nguyễn Thị Hoà")
+            services.returns.return_result(dossier.id, staff, channel="desk",
+                                           receiver="Nguyễn Thị Hoà")
         return dossier.id
 
 

@@ -70,7 +70,8 @@ def test_sqlite_two_officers_receiving_one_dossier_receive_it_once(app):
     def work(i):
         with app.app_context():
             try:
-                return services.reception.receive(dossier, db.session.get(Staff, officers[i])).code
+                staff = db.session.get(Staff, officers[i])
+                return services.reception.receive(dossier, staff).code
             except IllegalTransition:
                 return None
 

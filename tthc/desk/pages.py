@@ -25,7 +25,7 @@ from ..intake import present as intake_present
 from ..intake.pages import panel_state
 from ..models import AccessLog, Dossier
 from ..models.dossier import utcnow
-from . import bp, present, services, slips
+from . import bp, forms, present, services, slips
 
 #: The access log's words for a live check of the answers: a read, never the values.
 CHECK_DETAIL = "kiểm tra thông tin đang nhập"
@@ -104,7 +104,8 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
         at_intake=Status(dossier.status) in AT_INTAKE,
         processing=Status(dossier.status) in services.PROCESSING,
         versions=sorted(catalogue_services.versions_in_force(), key=lambda v: v.name_vi),
-        colleagues=[s for s in services.processing.colleagues(dossier.office_id) if s.id != current_user.id],
+        colleagues=[s for s in services.processing.colleagues(dossier.office_id)
+                    if s.id != current_user.id],
         slips=slips.available(dossier), error=error, is_overdue=services.overdue(dossier),
         stop_form=slips.stop_form(dossier),
         measured=services.returns.measured(dossier, spec),
@@ -180,9 +181,10 @@ def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
     applicable = {f.name for f in report.fields}
     msgs = (set(report.field_errors) | set(report.field_warnings)) & applicable
     hidden = names - applicable
-    toggled = hidden ^ (read_page_state(request.form.get("_hidden")) & names)
-    shown_msgs = read_page_state(request.form.get("_msgs")) & names
-    if not toggled and shown_msgs == msgs and request.form.get("_panel") == panel["answers_state"]:
+    state = forms.LiveCheckForm()
+    toggled = hidden ^ (read_page_state(state.shown_hidden.data) & names)
+    shown_msgs = read_page_state(state.shown_msgs.data) & names
+    if not toggled and shown_msgs == msgs and state.panel.data == panel["answers_state"]:
         return "", 204
     wanted = toggled | msgs | shown_msgs
     redo = [f for f in shown if f.name in wanted]

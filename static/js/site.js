@@ -42,10 +42,15 @@
   // Nothing typed is lost: what the live check has not saved yet is sent when the page is
   // hidden (tab closed, phone locked), and checked again when the connection comes back.
   // "edits" counts changes; a check saves all edits made before it was sent.
+  // htmx attributes are written either way: hx-post, or data-hx-post (valid HTML).
+  function hxAttr(el, name) {
+    return el.getAttribute("hx-" + name) || el.getAttribute("data-hx-" + name);
+  }
   var dirty = null, edits = 0;
   document.addEventListener("input", function (event) {
     var form = event.target.form;
-    if (form && form.querySelector("#completeness[hx-post]")) { dirty = form; edits += 1; }
+    var panel = form && form.querySelector("#completeness");
+    if (panel && hxAttr(panel, "post")) { dirty = form; edits += 1; }
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (event.detail.elt && event.detail.elt.id === "completeness") { event.detail.xhr.tthcEdits = edits; }
@@ -58,7 +63,7 @@
     if (document.visibilityState !== "hidden" || !dirty || !navigator.sendBeacon) { return; }
     var data = new FormData(dirty);
     Array.from(data.keys()).forEach(function (key) { if (key.indexOf("file_") === 0) { data.delete(key); } });
-    if (navigator.sendBeacon(dirty.querySelector("#completeness").getAttribute("hx-post"), data)) { dirty = null; }
+    if (navigator.sendBeacon(hxAttr(dirty.querySelector("#completeness"), "post"), data)) { dirty = null; }
   });
   // The desk (tthc.desk): answers typed in the dossier's form are saved only by «Lưu thông
   // tin». Leaving the page another way (receiving the dossier, another form, a link) asks
@@ -76,7 +81,7 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!deskDirty || form === deskDirty) { if (form === deskDirty) { deskDirty = false; } return; }
-    if (form.hasAttribute("hx-post")) { return; }  // htmx swaps a part; the answers stay
+    if (hxAttr(form, "post")) { return; }  // htmx swaps a part; the answers stay
     if (!window.confirm(deskDirty.getAttribute("data-unsaved-message"))) {
       event.preventDefault();
     } else {

@@ -13,16 +13,18 @@ from tthc.domain.status import (
     ACTIONS,
     ACTORS,
     AT_INTAKE,
+    CITIZEN,
+    EDITABLE,
+    STAFF,
+    WITHDRAWABLE_ONLINE,
     CORRECTABLE,
     NOT_OVERDUE,
     TERMINAL,
     TRANSITIONS,
-    HistoryEntry,
     IllegalTransition,
     Status,
     Transition,
     allowed_actions,
-    apply,
     is_overdue,
     transition,
 )
@@ -143,15 +145,27 @@ def test_allowed_actions() -> None:
         assert allowed_actions(s, "citizen") == allowed_actions(s, "staff") == ()
 
 
-def test_apply_returns_a_history_entry() -> None:
-    at = datetime(2026, 3, 2, 9, tzinfo=VN_TZ)
-    entry = apply(S.NEW, "receive", "staff", at=at, actor_id="u7", note="Đủ hồ sơ")
-    assert entry == HistoryEntry(at=at, actor_id="u7", source=S.NEW, target=S.RECEIVED,
-                                 note="Đủ hồ sơ")
-    with pytest.raises(IllegalTransition):
-        apply(S.RETURNED, "receive", "staff", at=at)
-    with pytest.raises(ValueError):
-        apply(S.NEW, "receive", "staff", at=datetime(2026, 3, 2, 9))
+def test_the_citizen_edits_exactly_while_the_dossier_is_theirs_to_send() -> None:
+    assert EDITABLE == {S.DRAFT, S.SUPPLEMENT}
+    for status in EDITABLE:
+        sends = set(allowed_actions(status, CITIZEN)) & {"submit", "complete_supplement"}
+        assert len(sends) == 1 and transition(status, sends.pop(), CITIZEN) == S.NEW
+    # Once sent, nothing is edited until the citizen reopens it (before reception only).
+    assert S.NEW not in EDITABLE
+    assert transition(S.NEW, "reopen", CITIZEN) in EDITABLE
+    assert allowed_actions(S.RECEIVED, CITIZEN) == ()
+
+
+def test_the_citizen_withdraws_online_only_before_reception() -> None:
+    assert WITHDRAWABLE_ONLINE == {S.NEW, S.SUPPLEMENT}
+    for status in Status:
+        online = "withdraw" in allowed_actions(status, CITIZEN)
+        assert online == (status in WITHDRAWABLE_ONLINE), status
+    # Afterwards the officer records it at the counter, until a result is ready.
+    for status in (S.RECEIVED, S.IN_PROGRESS):
+        assert transition(status, "withdraw", STAFF) == S.WITHDRAWN
+        with pytest.raises(IllegalTransition):
+            transition(status, "withdraw", CITIZEN)
 
 
 # ------------------------------------------------------------------ overdue

@@ -78,7 +78,7 @@ def test_fixed_messages_are_cleared_only_when_the_page_shows_them(citizen, draft
     shown = citizen.post(draft + "/kiem-tra", {**good, "_msgs": "applicant_id_number"}, htmx=True)
     text = shown.get_data(as_text=True)
     assert '<p class="field-msg" id="applicant_id_number-error" hx-swap-oob="true"></p>' in text
-    assert '<input type="hidden" id="ui-msgs" name="_msgs" value="" hx-swap-oob="true">' in text
+    assert '<input type="hidden" id="ui-msgs" name="_msgs" value="" data-hx-swap-oob="true">' in text
     quiet = citizen.post(draft + "/kiem-tra", good, htmx=True).get_data(as_text=True)
     assert "applicant_id_number-error" not in quiet  # nothing to change on the page
 
@@ -172,7 +172,7 @@ def test_a_sent_dossier_is_not_changed_by_a_late_check(app, citizen, draft):
 
 
 def _state_in(text: str) -> dict[str, str]:
-    return {name: re.search(rf'name="{name}" value="([^"]*)" hx-swap-oob', text)[1]
+    return {name: re.search(rf'name="{name}" value="([^"]*)" data-hx-swap-oob', text)[1]
             for name in ("_msgs", "_hidden", "_panel")}
 
 
@@ -206,31 +206,64 @@ def _redraw(citizen, draft, answers, lang=""):
                         htmx=True).get_data(as_text=True)
 
 
-def test_a_panel_rendered_once_is_reused_and_is_the_same_as_rendered_afresh(app, citizen):
+def test_a_panel_is_the_same_for_two_drafts_that_show_the_same_and_names_only_its_own(
+        app, citizen):
     first, second = citizen.start(), citizen.start()
-    cache = lambda: app.extensions.get("tthc_check_fragments", {})  # noqa: E731
     one = _redraw(citizen, first, APPLICANT)
-    assert len(cache()) == 1 and "Còn thiếu" in one and "hx-swap-oob" in one
-    # Another draft of the procedure whose page shows the same: the same answer, cached.
-    assert _redraw(citizen, second, APPLICANT) == one and len(cache()) == 1
-    # A field message to send out of band is never taken from the cache...
-    wrong = citizen.post(second + "/kiem-tra", {**APPLICANT, "applicant_id_number": "12"},
-                         htmx=True).get_data(as_text=True)
-    assert 'id="applicant_id_number-error" hx-swap-oob="true"' in wrong and len(cache()) == 1
-    # ...and without the cache the answer is the same, character for character.
-    app.config["TTHC_CHECK_FRAGMENT_CACHE"] = 0
-    assert _redraw(citizen, citizen.start(), APPLICANT) == one
+    assert "Còn thiếu" in one and "swap-oob" in one
+    assert _redraw(citizen, second, APPLICANT) == one  # rendered afresh, character for character
+    # A draft whose answers differ never gets a panel that speaks of another's.
+    other = {**APPLICANT, "applicant_full_name": "Lê Văn Khác", "applicant_id_number": "12"}
+    theirs = citizen.post(second + "/kiem-tra", other, htmx=True).get_data(as_text=True)
+    mine = citizen.post(first + "/kiem-tra", APPLICANT, htmx=True).get_data(as_text=True)
+    assert "applicant_id_number-error" in theirs and "applicant_id_number-error" not in mine
+    assert "Lê Văn Khác" not in mine
+    for dossier in (citizen.dossier(first), citizen.dossier(second)):
+        assert dossier.prefiling_code not in one and dossier.prefiling_code[:4] not in mine
 
 
-def test_the_cache_keys_on_what_the_panel_shows_and_stays_bounded(app, citizen):
-    app.config["TTHC_CHECK_FRAGMENT_CACHE"] = 2
+def test_the_panel_follows_the_language_of_the_page(citizen):
     draft = citizen.start()
     vi = _redraw(citizen, draft, APPLICANT)
     en = _redraw(citizen, draft, APPLICANT, "?lang=en")
-    assert "Còn thiếu" in vi and "missing" in en  # the language is part of the digest
+    assert "Còn thiếu" in vi and "missing" in en
     less = _redraw(citizen, draft, {**APPLICANT, "applicant_address": ""}, "?lang=vi")
     assert less != vi and "#applicant_address" in less
-    assert len(app.extensions["tthc_check_fragments"]) == 2  # the oldest was dropped
+
+
+def _commits(app):
+    """Count the commits of the app's database from now on (SQLAlchemy's commit event)."""
+    from sqlalchemy import event
+
+    from tthc.extensions import db
+
+    seen = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda conn: seen.append(1)  # noqa: E731
+    event.listen(engine, "commit", listener)
+    return seen, lambda: event.remove(engine, "commit", listener)
+
+
+def test_one_live_check_is_one_commit(app, citizen, draft):
+    state = citizen.page_state(draft)
+    seen, stop = _commits(app)
+    try:
+        # Typing the applicant's details with "remember me" ticked: the answers, the phone's
+        # profile and the link between them are one transaction.
+        answered = citizen.post(draft + "/kiem-tra", {**APPLICANT, **state, "_remember_shown": "1",
+                                                      "remember": "1"}, htmx=True)
+        assert answered.status_code == 200 and len(seen) == 1
+        seen.clear()
+        again = citizen.post(draft + "/kiem-tra",
+                             {**APPLICANT, "applicant_address": "Số 2", "_remember_shown": "1",
+                              "remember": "1"}, htmx=True)
+        assert again.status_code == 200 and len(seen) == 1
+    finally:
+        stop()
+    dossier = citizen.dossier(draft)
+    assert dossier.answers["applicant_address"] == "Số 2" and dossier.profile_id is not None
+    assert any(c.startswith("tthc_thiet_bi=") for c in answered.headers.getlist("Set-Cookie"))
 
 
 def test_the_panel_digest_covers_why_a_fee_is_not_known(app):
@@ -238,7 +271,7 @@ def test_the_panel_digest_covers_why_a_fee_is_not_known(app):
 
     from tthc.domain.completeness import assess
     from tthc.domain.i18n import msg
-    from tthc.intake.pages import panel_state
+    from tthc.intake.services import panel_state
 
     with app.test_request_context("/"):
         report = assess(procedure(app, "chung-thuc-ban-sao"), {}, set(),

@@ -83,7 +83,7 @@ def test_the_draft_page_is_a_plain_form_with_a_live_panel(citizen, lang):
     panel = re.search(r'<section id="completeness"[^>]*>', page)[0]
     assert 'role="status"' in panel
     assert f'hx-post="/ho-so/{token}/kiem-tra"' in panel
-    assert ('hx-trigger="input changed delay:300ms from:closest form, '
+    assert ('hx-trigger="input changed delay:150ms from:closest form, '
             'change from:closest form"') in panel
     assert 'hx-sync="closest form:replace"' in panel
     assert 'hx-params="not file_' in panel  # photos never ride along with the live check
@@ -94,6 +94,7 @@ def test_the_draft_page_is_a_plain_form_with_a_live_panel(citizen, lang):
     for name in ("applicant_id_number", "child_full_name", "mother_full_name",
                  "has_birth_certificate"):
         assert f'id="{name}"' in page and f'id="{name}-error"' in page
+    assert 'type="checkbox" id="has_birth_certificate"' in page  # a yes/no field is a box
     # no browser validation: the server's messages are authoritative
     assert " required" not in page and "novalidate" in page
     assert 'accept="image/*,application/pdf"' in page

@@ -16,9 +16,10 @@ How answers are read
     field's options, never ``default``. A date gets ``today``. An ID number
     ``<prefix>_id_number`` is compared with ``<prefix>_birth_date`` and ``<prefix>_sex``
     when the form has them (the applicant's, the mother's…): a mismatch is a warning only.
-  * ``bool`` (a checkbox): "1", "true", "on", "yes", "y", "có" are yes; absent, "", "0",
-    "false", "off", "no", "không" are no. A yes/no field therefore always has an answer and
-    is never "missing"; anything else is an invalid answer.
+  * ``bool`` (a checkbox): yes is what ``text.is_yes`` says (the one yes/no rule: "1",
+    "true", "on", "yes", "y", "có"); absent, "", "0", "false", "off", "no", "không" are no.
+    A yes/no field therefore always has an answer and is never "missing"; anything else is
+    an invalid answer.
   * ``choice``: the answer must be one of the declared values.
   * ``textarea``: like ``text`` but keeps line breaks.
 
@@ -56,7 +57,7 @@ from .applicant import APPLICANT_FIELDS
 from .catalogue import FormField, Paper, Procedure
 from .fees import FeeEstimate, estimate
 from .i18n import N_, Message, msg
-from .text import clean, fold
+from .text import clean, fold, is_yes
 from .validators import VALIDATORS, Result, validate_text
 
 __all__ = [
@@ -71,7 +72,6 @@ __all__ = [
 #: Paper forms the desk must see in the original: they go on the "bring with you" list.
 BRING_FORMS = ("original", "show_original", "original_or_certified_copy")
 
-_YES = frozenset({"1", "true", "on", "yes", "y", "co"})  # folded: "có" → "co"
 _NO = frozenset({"", "0", "false", "off", "no", "n", "khong"})
 
 
@@ -108,22 +108,6 @@ class CompletenessReport:
 
 def form_fields(procedure: Procedure, *, include_applicant: bool = True) -> tuple[FormField, ...]:
     """Every field of the procedure's form, in order, applicable or not."""
-    # Asked several times on every live check; a procedure (version) never changes.
-    key = (id(procedure), include_applicant)
-    known = _FIELDS.get(key)
-    if known is not None and known[0] is procedure:
-        return known[1]
-    if len(_FIELDS) >= 1024:
-        _FIELDS.clear()
-    fields = _form_fields(procedure, include_applicant)
-    _FIELDS[key] = (procedure, fields)
-    return fields
-
-
-_FIELDS: dict[tuple[int, bool], tuple[Procedure, tuple[FormField, ...]]] = {}
-
-
-def _form_fields(procedure: Procedure, include_applicant: bool) -> tuple[FormField, ...]:
     fields: list[FormField] = list(APPLICANT_FIELDS) if include_applicant else []
     seen = {f.name for f in fields}
     for form_field in procedure.fields:
@@ -218,7 +202,7 @@ def _read(
     results: dict[str, Result] = {}
     for form_field in fields:
         if form_field.type != "id_number":
-            results[form_field.name] = _checked(form_field, answers.get(form_field.name), today)
+            results[form_field.name] = _check(form_field, answers.get(form_field.name), today)
     for form_field in fields:
         if form_field.type == "id_number":
             prefix = form_field.name.removesuffix("id_number")
@@ -239,35 +223,6 @@ def _read(
         if result.value is not None and not result.errors:
             values[form_field.name] = result.value
     return tuple(applicable), results, values
-
-
-# The live check reads the whole form on every pause in typing, yet only one answer has
-# changed since the last read: each field remembers what it said of its last few answers.
-# Validators are pure and their results immutable, so a remembered result is the result.
-# Keyed by the field object's id, with the object kept beside it (an id is only unique
-# while its object lives); both levels are bounded.
-_SEEN: dict[int, tuple[FormField, dict[tuple[str, dt.date], Result]]] = {}
-_SEEN_FIELDS = 4096
-_SEEN_PER_FIELD = 32
-
-
-def _checked(form_field: FormField, raw: Any, today: dt.date) -> Result:
-    """_check, remembered per field for string answers."""
-    if not isinstance(raw, str) or len(raw) > 4000:
-        return _check(form_field, raw, today)
-    entry = _SEEN.get(id(form_field))
-    if entry is None or entry[0] is not form_field:
-        if len(_SEEN) >= _SEEN_FIELDS:
-            _SEEN.clear()
-        entry = _SEEN[id(form_field)] = (form_field, {})
-    seen = entry[1]
-    key = (raw, today)
-    result = seen.get(key)
-    if result is None:
-        if len(seen) >= _SEEN_PER_FIELD:
-            seen.clear()
-        result = seen[key] = _check(form_field, raw, today)
-    return result
 
 
 def _check(form_field: FormField, raw: Any, today: dt.date) -> Result:
@@ -297,10 +252,10 @@ def _as_text(raw: Any) -> str:
 def _check_bool(raw: Any) -> Result:
     if isinstance(raw, bool):
         return Result(raw)
-    word = fold(_as_text(raw))
-    if word in _YES:
+    text = _as_text(raw)
+    if is_yes(text):
         return Result(True)
-    if word in _NO:
+    if fold(text) in _NO:
         return Result(False)
     return Result(None, errors=(msg(N_("Đánh dấu ô này nếu đúng; để trống nếu không.")),))
 

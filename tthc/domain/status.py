@@ -2,7 +2,9 @@
 
 Codes 1–10 are the DVCQG sync codes (domain.md §1.3); 0 is our own draft state for a
 citizen's unsent dossier and is never synced. The transitions are a data table,
-:data:`TRANSITIONS`; :func:`transition` is the only way to move a dossier.
+:data:`TRANSITIONS`, of exactly what the services do; :func:`transition` is the only way to
+move a dossier. The status sets that gate actions (``EDITABLE``, ``WITHDRAWABLE_ONLINE``,
+``AT_INTAKE``, ``CORRECTABLE``) are defined beside it, the first two read off the table.
 
 "Quá hạn" (overdue) is not a status but a flag derived by :func:`is_overdue`.
 """
@@ -115,18 +117,17 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.SUPPLEMENT, S.RECEIVED, "receive", STAFF),
     _t(S.SUPPLEMENT, S.WITHDRAWN, "withdraw", CITIZEN),
     _t(S.SUPPLEMENT, S.WITHDRAWN, "withdraw", STAFF),
+    # From reception on, the citizen withdraws at the counter: the officer records it.
     # Received: the clock runs.
     _t(S.RECEIVED, S.IN_PROGRESS, "start", STAFF),
     _t(S.RECEIVED, S.RESOLVED, "resolve", STAFF),  # same-day result
     _t(S.RECEIVED, S.SUPPLEMENT, "request_supplement", STAFF),  # after appraisal, Art 19(4)
-    _t(S.RECEIVED, S.WITHDRAWN, "withdraw", CITIZEN),
     _t(S.RECEIVED, S.WITHDRAWN, "withdraw", STAFF),
     _t(S.IN_PROGRESS, S.SUPPLEMENT, "request_supplement", STAFF),
     _t(S.IN_PROGRESS, S.AWAITING_FEE, "request_fee", STAFF),
     _t(S.IN_PROGRESS, S.STOPPED, "stop", STAFF),  # 2025 form 05 "Thông báo dừng"
     _t(S.IN_PROGRESS, S.RESOLVED, "resolve", STAFF),
     _t(S.IN_PROGRESS, S.REJECTED, "reject", STAFF),  # refusal after appraisal, Art 19(8)
-    _t(S.IN_PROGRESS, S.WITHDRAWN, "withdraw", CITIZEN),
     _t(S.IN_PROGRESS, S.WITHDRAWN, "withdraw", STAFF),
     _t(S.AWAITING_FEE, S.IN_PROGRESS, "fee_paid", STAFF),
     _t(S.RESOLVED, S.RETURNED, "return_result", STAFF),
@@ -155,6 +156,17 @@ ACTION_LABELS = {
 
 TERMINAL: frozenset[Status] = frozenset(Status) - {t.source for t in TRANSITIONS}
 """Statuses with no way out: 3, 7, 8 and 10."""
+
+EDITABLE: frozenset[Status] = frozenset(
+    t.source for t in TRANSITIONS
+    if t.actor == CITIZEN and t.action in ("submit", "complete_supplement"))
+"""Statuses in which the citizen may change answers and papers online: those from which
+the citizen sends the dossier (a draft, or a dossier waiting for a supplement)."""
+
+WITHDRAWABLE_ONLINE: frozenset[Status] = frozenset(
+    t.source for t in TRANSITIONS if t.actor == CITIZEN and t.action == "withdraw")
+"""Statuses in which the citizen may withdraw online: before the office receives the
+dossier. Later the citizen asks at the counter and the officer records it."""
 
 AT_INTAKE: frozenset[Status] = frozenset({Status.DRAFT, Status.NEW, Status.SUPPLEMENT})
 """Statuses in which the desk checks the papers and decides on reception (Decree 61/2018
@@ -215,33 +227,6 @@ def allowed_actions(current: Status, actor: str) -> tuple[str, ...]:
     """Actions *actor* may perform in *current*, in table order."""
     current = Status(current)
     return tuple(t.action for t in TRANSITIONS if t.source == current and t.actor == actor)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One line of a dossier's status history; ``source`` is None for the creating entry."""
-
-    at: datetime
-    actor_id: str | None
-    source: Status | None
-    target: Status
-    note: str = ""
-
-
-def apply(
-    current: Status,
-    action: str,
-    actor: str,
-    *,
-    at: datetime,
-    actor_id: str | None = None,
-    note: str = "",
-) -> HistoryEntry:
-    """Check a transition and return the history entry recording it."""
-    if at.tzinfo is None:
-        raise ValueError("at must be timezone-aware")
-    target = transition(current, action, actor)
-    return HistoryEntry(at=at, actor_id=actor_id, source=Status(current), target=target, note=note)
 
 
 NOT_OVERDUE: frozenset[Status] = frozenset(

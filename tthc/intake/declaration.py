@@ -23,12 +23,13 @@ from ..domain.declarations import (DeclarationForm, FilledForm, fill, in_force,
 from ..extensions import db
 from ..models import Dossier, Office
 from ..timeutil import TZ
-from . import services
+from .drafts import assess_dossier, spec_of
 
 
 @functools.lru_cache(maxsize=1)
 def forms() -> tuple[DeclarationForm, ...]:
-    """Every declaration form of tthc/data/declarations.toml, read once per process."""
+    """Every declaration form of tthc/data/declarations.toml, read once per process (the
+    file ships with the code: a new one comes with a restart)."""
     return load_declarations_file()
 
 
@@ -44,7 +45,7 @@ def dossier_date(dossier: Dossier) -> dt.date:
 
 def form_for(dossier: Dossier, spec: Procedure | None = None) -> DeclarationForm | None:
     """The declaration form this dossier prints, or None when its procedure has none."""
-    spec = spec or services.spec_of(dossier)
+    spec = spec or spec_of(dossier)
     return in_force(forms(), spec.code, dossier_date(dossier))
 
 
@@ -56,7 +57,7 @@ def has_declaration(dossier: Dossier) -> bool:
 def filled(dossier: Dossier, spec: Procedure, form: DeclarationForm,
            report: CompletenessReport | None = None) -> FilledForm:
     """The form with the dossier's answers, addressed to the dossier's office."""
-    report = services.assess_dossier(dossier, spec) if report is None else report
+    report = assess_dossier(dossier, spec) if report is None else report
     office = db.session.get(Office, dossier.office_id)
     return fill(form, form_fields(spec), report.values, addressee=office.name if office else "")
 

@@ -1,26 +1,29 @@
-"""Building the intake pages and fragments from a dossier; the views stay one call long."""
+"""What the citizen's pages and the live check's fragment show: rendering only.
+
+The views read the request and call one service; these functions turn what the service
+returned (a dossier, its ``drafts.Checked``, the bound form) into HTML. Nothing here writes.
+"""
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from typing import Mapping
 
 import segno
-from flask import abort, after_this_request, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from ..domain.applicant import PROFILE_KEYS
 from ..domain.codes import format_prefiling_code
-from ..domain.completeness import CompletenessReport
 from ..domain.status import ACTION_LABELS, Status
 from ..htmx import page_state, read_page_state
-from ..i18n import money, render_message, select_locale
+from ..i18n import money, render_message
 from ..models import Dossier
-from . import bp, forms, present, services, uploads
+from . import bp, lookups, present, uploads
+from .drafts import Checked, assess_dossier, profile_for, spec_of, supplement_notes
+from .forms import DossierForm
+from .present import panel_state  # noqa: F401  (the desk's old import; goes once it uses services)
+from .sending import citizen_actions, next_monday
 
 #: Gaps shown in the error summary after a refused submit: all of them.
 ALL_GAPS = ("invalid_field", "missing_field", "missing_paper")
@@ -32,14 +35,6 @@ def _helpers():
             "upload_label": present.upload_label,
             "upload_url": present.upload_url, "fee_text": fee_text, "accept": uploads.ACCEPT,
             "Status": Status, "action_labels": ACTION_LABELS}
-
-
-def dossier_or_404(token: str, *, for_check: bool = False) -> Dossier | services.LiveDraft:
-    """The dossier of a link token; 404 for any other token, saying nothing about it."""
-    dossier = services.find_by_token(token, for_check=for_check)
-    if dossier is None:
-        abort(404)
-    return dossier
 
 
 def fee_text(fee) -> str:
@@ -54,124 +49,37 @@ def fee_text(fee) -> str:
     return notes[0] if notes else gettext("Chưa tính được; cán bộ tiếp nhận sẽ thông báo.")
 
 
-# --- saving what was posted -----------------------------------------------------------------
-
-
-@dataclass
-class Posted:
-    """What a post of the dossier form left: the report, and any upload problems."""
-
-    spec: object
-    report: CompletenessReport
-    upload_errors: dict[str, list[str]] = field(default_factory=dict)
-    upload_status: int = 422
-    stored: dict | None = None  # the form was not posted: the answers as stored
-
-    @functools.cached_property
-    def form(self) -> forms.DossierForm:
-        """The bound WTForms form, built only when fields are to be shown again."""
-        if self.stored is not None:
-            return forms.bind(self.spec, self.stored)
-        return forms.bind(self.spec, formdata=request.form)
-
-
-def save_posted(dossier: Dossier, *, with_files: bool = True, require_file: str | None = None,
-                sync_profile: bool = True) -> Posted:
-    """Save the posted answers (always first), then any chosen files; assess the result."""
-    spec = services.spec_of(dossier)
-    before = dict(dossier.answers or {})
-    if request.form.get("_form") != "dossier":
-        # Not the dossier form (a bare button, a script): an absent field then means
-        # nothing, not "cleared"; work on what is stored.
-        return Posted(spec, services.assess_dossier(dossier, spec), stored=before)
-    answers = services.read_answers(spec, dossier, forms.read_posted(spec, request.form))
-    confirmed = services.read_papers_confirmed(spec, dossier,
-                                               request.form.getlist("papers_confirmed"))
-    services.save(dossier, answers, confirmed)
-    errors: dict[str, list[str]] = {}
-    status = 422
-    if with_files:
-        errors, status = _store_files(dossier, spec, require_file)
-    report = services.assess_dossier(dossier, spec)
-    if sync_profile:
-        _sync_profile(dossier, report, before)
-    return Posted(spec, report, errors, status)
-
-
-def _store_files(dossier: Dossier, spec, require_file: str | None) -> tuple[dict, int]:
-    if not request.files and require_file is None:
-        return {}, 422  # the live check posts no files (hx-params)
-    only = services.supplement_targets(dossier)
-    errors: dict[str, list[str]] = {}
-    status = None
-    for paper in spec.papers:
-        if paper.generated or (only is not None and f"paper:{paper.key}" not in only):
-            continue
-        chosen = [f for f in request.files.getlist("file_" + paper.key) if f and f.filename]
-        if not chosen and paper.key == require_file:
-            errors[paper.key] = [gettext("Chọn ảnh hoặc tệp PDF trước khi bấm «Tải lên».")]
-            status = status or 422
-        for file_storage in chosen:
-            try:
-                services.add_upload(dossier, paper.key, file_storage)
-            except uploads.UploadError as error:
-                errors.setdefault(paper.key, []).append(error.message)
-                status = status or error.status
-    return errors, status or 422
-
-
-def _sync_profile(dossier: Dossier, report: CompletenessReport, before: dict) -> None:
-    """Keep the phone's profile in step with the applicant's answers, if the citizen asked."""
-    if request.form.get("_remember_shown") != "1":
-        return  # no applicant details on this form (a supplement): leave the profile alone
-    if request.form.get("remember") != "1":
-        services.stop_remembering(dossier)
-        return
-    if dossier.profile_id is not None and not services.answers_changed(
-            before, dossier.answers, PROFILE_KEYS):
-        return
-    config = current_app.config
-    secret = request.cookies.get(config["TTHC_DEVICE_COOKIE"])
-    if not secret or len(secret) > 100:
-        secret = services.new_device_secret()
-
-        @after_this_request
-        def set_cookie(response):
-            response.set_cookie(config["TTHC_DEVICE_COOKIE"], secret,
-                                max_age=config["TTHC_DEVICE_COOKIE_DAYS"] * 86400, path="/",
-                                httponly=True, samesite="Lax",
-                                secure=config["SESSION_COOKIE_SECURE"])
-            return response
-    services.remember(dossier, secret, report)
-
-
 # --- the form page and the live check's fragment --------------------------------------------
 
 
-def _views(dossier: Dossier, spec, form, report, *, show_missing=False):
-    only = services.supplement_targets(dossier)
-    sections = present.sections(form, services.answer_fields(spec, dossier), report,
-                                show_missing=show_missing)
-    papers = present.papers(spec, dossier, report, only)
-    fields = [f for section in sections for f in section.fields]
-    msgs = {f.name for f in fields if f.has_messages}
-    hidden = {f.name for f in fields if f.hidden} | {"paper:" + p.key for p in papers if p.hidden}
-    return sections, papers, fields, msgs, hidden
+def _hidden(checked: Checked) -> set[str]:
+    """Fields and papers on the page that do not apply now ("paper:<key>" for papers)."""
+    report, only = checked.report, checked.only
+    applicable = {f.name for f in report.fields}
+    applicable_papers = {p.key for p in report.papers}
+    return {f.name for f in checked.shown if f.name not in applicable} | {
+        "paper:" + p.key for p in checked.spec.papers
+        if not p.generated and (only is None or "paper:" + p.key in only)
+        and p.key not in applicable_papers}
 
 
-def form_page(dossier: Dossier, token: str, *, posted: Posted | None = None,
-              report: CompletenessReport | None = None, submit_failed: bool = False,
+def _with_messages(checked: Checked) -> set[str]:
+    """Fields on the page that show an error or a warning now."""
+    report = checked.report
+    applicable = {f.name for f in report.fields}
+    return (set(report.field_errors) | set(report.field_warnings)) \
+        & {f.name for f in checked.shown} & applicable
+
+
+def form_page(dossier: Dossier, token: str, checked: Checked, form: DossierForm, *,
+              upload_errors: Mapping[str, list[str]] | None = None, submit_failed: bool = False,
               status: int = 200, general_errors: list[str] | None = None):
     """The draft's form page; on 4xx with the error summary at the top."""
-    spec = services.spec_of(dossier)
-    upload_errors = posted.upload_errors if posted else {}
-    if posted is not None:
-        form, report = posted.form, posted.report
-    else:
-        form = forms.bind(spec, dossier.answers)
-        report = report or services.assess_dossier(dossier, spec)
-    sections, papers, fields, msgs, hidden = _views(dossier, spec, form, report,
-                                                    show_missing=submit_failed)
+    report, only = checked.report, checked.only
+    upload_errors = upload_errors or {}
+    sections = present.sections(form, checked.shown, report, show_missing=submit_failed)
+    papers = present.papers(checked.spec, dossier, report, only)
+    fields = [f for section in sections for f in section.fields]
     summary = None
     if status >= 400:
         names = {p.key: p.name for p in papers}
@@ -180,132 +88,57 @@ def form_page(dossier: Dossier, token: str, *, posted: Posted | None = None,
                     for key, texts in upload_errors.items() for text in texts]
         summary += present.summary_items(report, kinds=ALL_GAPS if submit_failed
                                          else ("invalid_field",))
-    device_profile = services.profile_for(request.cookies.get(
-        current_app.config["TTHC_DEVICE_COOKIE"]))
-    only = services.supplement_targets(dossier)
     config = current_app.config
+    device_profile = profile_for(request.cookies.get(config["TTHC_DEVICE_COOKIE"]))
     context = {
-        "dossier": dossier, "token": token, "p": spec, "report": report, "sections": sections,
-        "papers": papers, "summary": summary, "upload_errors": upload_errors,
-        "show_missing": submit_failed, "code": format_prefiling_code(dossier.prefiling_code),
-        "msgs_state": page_state(msgs), "hidden_state": page_state(hidden),
-        "panel_state": panel_state(report),
+        "dossier": dossier, "token": token, "p": checked.spec, "report": report,
+        "sections": sections, "papers": papers, "summary": summary,
+        "upload_errors": upload_errors, "show_missing": submit_failed,
+        "code": format_prefiling_code(dossier.prefiling_code),
+        "msgs_state": page_state(_with_messages(checked)),
+        "hidden_state": page_state(_hidden(checked)),
+        "panel_state": present.panel_state(report),
         "file_params": ",".join("file_" + p.key for p in papers),
         "remember_after": next((f.name for f in reversed(fields) if f.name in PROFILE_KEYS),
                                None),
         "remember": dossier.profile_id is not None and device_profile is not None
         and device_profile.id == dossier.profile_id,
-        "supplement": only, "supplement_notes": services.supplement_notes(dossier),
+        "supplement": only, "supplement_notes": supplement_notes(dossier),
         "max_file_mb": uploads._mb(config["TTHC_UPLOAD_MAX_FILE"]),
         "max_dossier_mb": uploads._mb(config["TTHC_UPLOAD_MAX_DOSSIER"]),
     }
     return render_template("intake/draft.html", **context), status
 
 
-def panel_state(report: CompletenessReport) -> str:
-    """A short digest of everything the panel and the field messages show for *report*.
-
-    The page posts it back with every check; when nothing it shows has changed (typing on
-    in a field that was already fine), the check answers 204 and nothing is sent or swapped.
-    """
-    def text(message):
-        return message.text, tuple(sorted((k, str(v)) for k, v in message.params.items()))
-
-    fee = report.fee
-    parts = (
-        select_locale(), report.complete,
-        tuple((g.target, g.kind, text(g.message)) for g in report.gaps),
-        tuple(sorted((name, tuple(text(m) for m in messages))
-                     for name, messages in (*report.field_errors.items(),
-                                            *report.field_warnings.items()))),
-        (fee.total, fee.unknown, fee.exempt,
-         tuple((line.amount, text(line.note) if line.note else None) for line in fee.lines))
-        if fee else None,
-        tuple(p.key for p in report.to_bring),
-    )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
-
-
-def check_fragment(dossier: Dossier, token: str, posted: Posted):
+def check_fragment(dossier: Dossier, token: str, checked: Checked, form: DossierForm,
+                   shown_state: Mapping[str, str]):
     """The panel, plus out-of-band updates for just the field messages and conditional
-    parts whose state changed since the page last showed them (the page posts that state);
-    204, nothing at all, when nothing the page shows has changed.
-
-    This answers every pause in typing, so it builds views only for what it sends.
-    """
-    spec, report = services.spec_of(dossier), posted.report
-    shown = services.answer_fields(spec, dossier)
-    only = services.supplement_targets(dossier)
-    applicable = {f.name for f in report.fields}
-    applicable_papers = {p.key for p in report.papers}
-    names = {f.name for f in shown}
-    msgs = (set(report.field_errors) | set(report.field_warnings)) & names & applicable
-    hidden = {f.name for f in shown if f.name not in applicable} | {
-        "paper:" + p.key for p in spec.papers
-        if not p.generated and (only is None or "paper:" + p.key in only)
-        and p.key not in applicable_papers}
-    toggled = hidden ^ read_page_state(request.form.get("_hidden"))
-    shown_msgs = read_page_state(request.form.get("_msgs")) & names
-    state = panel_state(report)
-    if not toggled and shown_msgs == msgs and request.form.get("_panel") == state:
+    parts whose state changed since the page last showed them (*shown_state*: what the
+    page posted back as ``_msgs``, ``_hidden`` and ``_panel``); 204, nothing at all, when
+    nothing the page shows has changed."""
+    report, only = checked.report, checked.only
+    names = {f.name for f in checked.shown}
+    msgs = _with_messages(checked)
+    hidden = _hidden(checked)
+    toggled = hidden ^ read_page_state(shown_state.get("_hidden"))
+    shown_msgs = read_page_state(shown_state.get("_msgs")) & names
+    state = present.panel_state(report)
+    if not toggled and shown_msgs == msgs and shown_state.get("_panel") == state:
         return "", 204
     wanted = toggled | msgs | shown_msgs
-    redo = [f for f in shown if f.name in wanted]
-    fields = [f for section in present.sections(posted.form, redo, report)
+    redo = [f for f in checked.shown if f.name in wanted]
+    fields = [f for section in present.sections(form, redo, report)
               for f in section.fields] if redo else []
     papers = []
     if any(t.startswith("paper:") for t in toggled):
-        papers = [p for p in present.papers(spec, dossier, report, only)
+        papers = [p for p in present.papers(checked.spec, dossier, report, only)
                   if "paper:" + p.key in toggled]
-    context = {
-        "token": token, "report": report, "msgs_state": page_state(msgs),
-        "hidden_state": page_state(hidden), "panel_state": state,
-        "oob_messages": [f for f in fields if f.name not in toggled],
-        "oob_fields": [f for f in fields if f.name in toggled],
-        "oob_papers": papers, "upload_errors": posted.upload_errors, "show_missing": False,
-    }
-    if fields or papers or posted.upload_errors:
-        return render_fragment("intake/_check.html", **context)
-    # Only the panel and the page state: the same for every draft of this procedure version
-    # whose panel shows the same (the digest says everything it shows, in which language).
-    key = (dossier.procedure_version_id, state, context["msgs_state"], context["hidden_state"])
-    return _cached_fragment(key, lambda: render_fragment("intake/_check.html", **context))
-
-
-_FRAGMENTS_LOCK = threading.Lock()
-
-
-def _cached_fragment(key: tuple, render) -> str:
-    """The check's answer for *key*, rendered once per process (TTHC_CHECK_FRAGMENT_CACHE
-    answers kept, least recently used dropped first; 0: none).
-
-    Citizens filling one procedure go through the same few panels ("Còn thiếu 12 mục" on
-    a new draft, an ID number too short, "Hồ sơ đã đủ"); a version's texts never change
-    once loaded, so a panel rendered once is the panel.
-    """
-    size = current_app.config["TTHC_CHECK_FRAGMENT_CACHE"]
-    if size <= 0:
-        return render()
-    cache = current_app.extensions.setdefault("tthc_check_fragments", OrderedDict())
-    html = cache.get(key)
-    if html is not None:
-        try:
-            cache.move_to_end(key)
-        except KeyError:  # dropped by another thread meanwhile: still the right answer
-            pass
-        return html
-    html = render()
-    with _FRAGMENTS_LOCK:
-        cache[key] = html
-        while len(cache) > size:
-            cache.popitem(last=False)
-    return html
-
-
-def render_fragment(name: str, **context) -> str:
-    """Render a fragment without the page's context processors (the office, the catalogue
-    helpers): it needs none of them, and the office would cost a query on every check."""
-    return current_app.jinja_env.get_template(name).render(**_helpers(), **context)
+    return render_template(
+        "intake/_check.html", token=token, report=report, msgs_state=page_state(msgs),
+        hidden_state=page_state(hidden), panel_state=state,
+        oob_messages=[f for f in fields if f.name not in toggled],
+        oob_fields=[f for f in fields if f.name in toggled], oob_papers=papers,
+        upload_errors={}, show_missing=False)
 
 
 # --- after submitting -----------------------------------------------------------------------
@@ -321,13 +154,13 @@ def qr_svg(token: str) -> str:
 def status_page(dossier: Dossier, token: str, *, confirmation: bool = False,
                 error: str | None = None, status: int = 200):
     """A sent dossier: code, QR, what to bring and when, its history, what can still be done."""
-    spec = services.spec_of(dossier)
-    report = services.assess_dossier(dossier, spec)
+    spec = spec_of(dossier)
+    report = assess_dossier(dossier, spec)
     context = {
         "dossier": dossier, "token": token, "p": spec, "report": report,
         "code": format_prefiling_code(dossier.prefiling_code), "qr": qr_svg(token),
         "status": Status(dossier.status), "events": list(dossier.events),
-        "actions": services.citizen_actions(dossier), "monday": services.next_monday(spec),
+        "actions": citizen_actions(dossier), "monday": next_monday(spec),
         "confirmation": confirmation, "error": error,
         "uploads_count": len(dossier.uploads),
     }
@@ -350,13 +183,13 @@ def lookup_page(form: MultiDict | None = None, code: str = ""):
     if not code.strip():
         errors["code"] = gettext("Nhập mã nộp trước (ví dụ: ABCD-2345) hoặc mã hồ sơ.")
     if raw_last4.strip():
-        last4 = services.normalise_last4(raw_last4)
+        last4 = lookups.normalise_last4(raw_last4)
         if last4 is None:
             errors["last4"] = gettext("Nhập đúng 4 chữ số cuối của số điện thoại đã khai, "
                                       "ví dụ: 5678.")
     result = None
     if not errors:
-        result = services.lookup(code, last4)
+        result = lookups.lookup(code, last4)
         if result.dossier is None:
             errors["code"] = gettext(
                 "Không tìm thấy hồ sơ có mã này. Kiểm tra lại mã nộp trước (8 ký tự, ví dụ: "
@@ -372,7 +205,7 @@ def lookup_page(form: MultiDict | None = None, code: str = ""):
         dossier = result.dossier
         context.update(
             status=Status(dossier.status),
-            p=services.spec_of(dossier),
+            p=spec_of(dossier),
             shown_code=format_prefiling_code(dossier.prefiling_code),
             events=list(dossier.events) if result.phone_matches else None,
         )

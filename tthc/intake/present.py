@@ -7,6 +7,7 @@ verdict). Templates only lay it out.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -16,7 +17,7 @@ from flask_babel import gettext
 from ..catalogue.present import paper_form
 from ..domain.catalogue import FormField, Paper, Procedure
 from ..domain.completeness import CompletenessReport
-from ..i18n import language, localized, render_message
+from ..i18n import language, localized, render_message, select_locale
 from ..models import Dossier, Upload
 from .forms import DossierForm
 
@@ -217,3 +218,27 @@ def declaration_rows(report: CompletenessReport) -> list[tuple[str, list[tuple[s
             result.append((title or gettext("Thông tin chung"), []))
         result[-1][1].append((localized(spec, "label"), text))
     return result
+
+
+def panel_state(report: CompletenessReport) -> str:
+    """A short digest of everything the panel and the field messages show for *report*.
+
+    The page posts it back with every check; when nothing it shows has changed (typing on
+    in a field that was already fine), the check answers 204 and nothing is sent or swapped.
+    """
+    def text(message):
+        return message.text, tuple(sorted((k, str(v)) for k, v in message.params.items()))
+
+    fee = report.fee
+    parts = (
+        select_locale(), report.complete,
+        tuple((g.target, g.kind, text(g.message)) for g in report.gaps),
+        tuple(sorted((name, tuple(text(m) for m in messages))
+                     for name, messages in (*report.field_errors.items(),
+                                            *report.field_warnings.items()))),
+        (fee.total, fee.unknown, fee.exempt,
+         tuple((line.amount, text(line.note) if line.note else None) for line in fee.lines))
+        if fee else None,
+        tuple(p.key for p in report.to_bring),
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()

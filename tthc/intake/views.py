@@ -8,9 +8,13 @@ URL to another site as a Referer.
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import (abort, after_this_request, current_app, flash, redirect, render_template,
                    request, send_file, url_for)
 from flask_babel import gettext
+
+from htmx_flask import make_response as htmx_response
 
 from ..catalogue import services as catalogue_services
 from ..domain.codes import format_prefiling_code
@@ -19,10 +23,10 @@ from ..extensions import db, limiter, unlimited
 from ..htmx import is_fragment_request
 from ..i18n import render_message
 from ..offices import current_office
-from . import bp, services, uploads
-from . import declaration as tokhai
-from .pages import (check_fragment, dossier_or_404, form_page, lookup_page, save_posted,
-                    status_page)
+from . import bp, forms, services, uploads
+from .pages import check_fragment, form_page, lookup_page, status_page
+from .posted import device_secret as _device_secret
+from .posted import dossier_or_404, read, remember_device, save as _save
 
 
 TOKEN_PAGE_REFERRER_POLICY = "same-origin"
@@ -45,10 +49,6 @@ def _private(response):
         # (WTF_CSRF_SSL_STRICT), so every button of the page would fail.
         response.headers["Referrer-Policy"] = TOKEN_PAGE_REFERRER_POLICY
     return response
-
-
-def _device_secret() -> str | None:
-    return request.cookies.get(current_app.config["TTHC_DEVICE_COOKIE"])
 
 
 def _forget_device() -> None:
@@ -103,29 +103,38 @@ def forget():
 # --- the draft ------------------------------------------------------------------------------
 
 
+def _page(dossier, token, **kwargs):
+    """The form page of the dossier as stored."""
+    checked = services.check(dossier, None)
+    form = forms.bind(checked.spec, dossier.answers)
+    return form_page(dossier, token, checked, form, **kwargs)
+
+
 @bp.get("/ho-so/<token>")
 def draft(token):
     """Show the draft's form; once sent, its status and history."""
     dossier = dossier_or_404(token)
     if not services.editable(dossier):
         return status_page(dossier, token)
-    return form_page(dossier, token)
+    return _page(dossier, token)
 
 
 @bp.post("/ho-so/<token>/kiem-tra")
 @unlimited  # answers every pause in typing; only a valid link token gets past the lookup
 def check(token):
     """Save what was typed and say what is still missing (a fragment for htmx)."""
-    # htmx posts the answers without the files (hx-params); a request that brings files
-    # anyway gets the whole dossier, since storing them needs it.
-    dossier = dossier_or_404(token, for_check=is_fragment_request() and not request.files)
+    dossier = dossier_or_404(token)
     if not services.editable(dossier):
         return _not_editable(token)
-    posted = save_posted(dossier)
-    if is_fragment_request():
-        return check_fragment(dossier, token, posted)
-    if posted.upload_errors or posted.report.field_errors:
-        return form_page(dossier, token, posted=posted, status=422)
+    if is_fragment_request():  # htmx posts the answers without the files (hx-params)
+        form, edit, new_secret = read(dossier)
+        checked = services.check(dossier, edit)
+        if new_secret and dossier.profile_id is not None:
+            remember_device(new_secret)
+        return check_fragment(dossier, token, checked, form, request.form)
+    checked, form, errors, status = _save(dossier)
+    if errors or checked.report.field_errors:
+        return form_page(dossier, token, checked, form, upload_errors=errors, status=422)
     return _to_draft(token, "completeness")
 
 
@@ -135,9 +144,9 @@ def save(token):
     dossier = dossier_or_404(token)
     if not services.editable(dossier):
         return _not_editable(token)
-    posted = save_posted(dossier)
-    if posted.upload_errors:
-        return form_page(dossier, token, posted=posted, status=422)
+    checked, form, errors, status = _save(dossier)
+    if errors:
+        return form_page(dossier, token, checked, form, upload_errors=errors, status=422)
     flash(gettext("Đã lưu hồ sơ."))
     return _to_draft(token)
 
@@ -151,9 +160,9 @@ def upload(token, paper_key):
     spec = services.spec_of(dossier)
     if not any(p.key == paper_key and not p.generated for p in spec.papers):
         abort(404)
-    posted = save_posted(dossier, require_file=paper_key)
-    if posted.upload_errors:
-        return form_page(dossier, token, posted=posted, status=posted.upload_status)
+    checked, form, errors, status = _save(dossier, require_file=paper_key)
+    if errors:
+        return form_page(dossier, token, checked, form, upload_errors=errors, status=status)
     flash(gettext("Đã tải lên."))
     return _to_draft(token, "giay-to-" + paper_key)
 
@@ -189,7 +198,7 @@ def delete_upload(token, upload_id):
     if upload_row is None:
         abort(404)
     paper_key = upload_row.paper_key
-    save_posted(dossier, with_files=False)
+    _save(dossier, files=False)
     services.delete_upload(dossier, upload_id)
     flash(gettext("Đã xóa tệp."))
     return _to_draft(token, "giay-to-" + paper_key)
@@ -200,7 +209,10 @@ def forget_in_draft(token):
     """Save the draft, then delete the applicant details remembered on this phone."""
     dossier = dossier_or_404(token)
     if services.editable(dossier):
-        save_posted(dossier, with_files=False, sync_profile=False)
+        form, edit, _ = read(dossier)
+        if edit is not None:  # the details typed are kept in the draft, not on the phone
+            edit = services.Edit(edit.answers, edit.papers_confirmed)
+        services.check(dossier, edit)
     services.stop_remembering(dossier)
     _forget_device()
     flash(gettext("Đã xóa thông tin người nộp lưu trên điện thoại này. Hồ sơ này vẫn giữ "
@@ -214,14 +226,16 @@ def submit(token):
     dossier = dossier_or_404(token)
     if not services.editable(dossier):
         return _not_editable(token)
-    posted = save_posted(dossier)
-    if posted.upload_errors:
-        return form_page(dossier, token, posted=posted, status=422)
+    checked, form, errors, status = _save(dossier)
+    if errors:
+        return form_page(dossier, token, checked, form, upload_errors=errors, status=422)
     try:
         services.submit(dossier)
     except services.Incomplete as incomplete:
-        return form_page(dossier, token, report=incomplete.report, submit_failed=True,
-                         status=422)
+        checked = dataclasses.replace(checked, report=incomplete.report)
+        return form_page(dossier, token, checked, form, submit_failed=True, status=422)
+    except IllegalTransition:  # sent meanwhile (another tab, the desk)
+        return _not_editable(token)
     return redirect(url_for("intake.submitted", token=token), 303)
 
 
@@ -263,10 +277,10 @@ def declaration(token):
     """Print the filled declaration form (tờ khai), so that nobody copies it out by hand."""
     dossier = dossier_or_404(token)
     spec = services.spec_of(dossier)
-    form = tokhai.form_for(dossier, spec) or abort(404)
+    form = services.declaration_form_for(dossier, spec) or abort(404)
     report = services.assess_dossier(dossier, spec)
     return render_template("intake/declaration.html", dossier=dossier, token=token, form=form,
-                           html=tokhai.render(dossier, spec, form, report),
+                           html=services.render_declaration(dossier, spec, form, report),
                            complete=report.complete,
                            code=format_prefiling_code(dossier.prefiling_code))
 
@@ -281,19 +295,19 @@ def too_large(error):
     if dossier is None or not services.editable(dossier):
         return render_error(413)
     limit = current_app.config["MAX_CONTENT_LENGTH"] or 0
-    return form_page(dossier, token, status=413, general_errors=[gettext(
+    return _page(dossier, token, status=413, general_errors=[gettext(
         "Các tệp gửi cùng một lúc lớn hơn %(mb)s MB nên không nhận được. Tải lên từng tệp "
         "một, hoặc chụp ảnh với độ phân giải thấp hơn.", mb=uploads._mb(limit))])
 
 
 def _not_editable(token: str):
     """A sent dossier cannot be changed: say so (htmx) or show its status page."""
-    if is_fragment_request():
-        from ..errors import render_error
-
-        return render_error(409, gettext("Hồ sơ đã được gửi"),
-                            gettext("Hồ sơ này đã được gửi nên không sửa được nữa. Tải lại "
-                                    "trang để xem trạng thái; muốn sửa, bấm «Sửa lại hồ sơ»."))
+    if is_fragment_request():  # in the page's message area, whatever the request targeted
+        html = render_template(
+            "errors/_error.html", status=409, title=gettext("Hồ sơ đã được gửi"),
+            detail=gettext("Hồ sơ này đã được gửi nên không sửa được nữa. Tải lại trang để "
+                           "xem trạng thái; muốn sửa, bấm «Sửa lại hồ sơ»."))
+        return htmx_response(html, 409, retarget="#flash", reswap="innerHTML")
     return _to_draft(token)
 
 

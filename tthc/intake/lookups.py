@@ -1,0 +1,48 @@
+"""Look-up: a dossier's status by its code; its history only with the phone's last digits."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..domain import codes
+from ..domain.text import nfc
+from ..extensions import db
+from ..models import Dossier
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    dossier: Dossier | None
+    phone_matches: bool | None  # None: no digits given
+
+
+def normalise_last4(raw: str | None) -> str | None:
+    """Four digits, or None when the input is not four digits."""
+    digits = re.sub(r"[\s.\-]", "", nfc(raw or ""))
+    return digits if re.fullmatch(r"[0-9]{4}", digits) else None
+
+
+def find_by_code(raw: str) -> Dossier | None:
+    """A dossier by its pre-filing code (any spacing, case) or its official code."""
+    prefiling = codes.normalise_prefiling_code(raw)
+    if prefiling:
+        found = db.session.scalar(select(Dossier).filter_by(prefiling_code=prefiling))
+        if found is not None:
+            return found
+    official = " ".join(nfc(raw or "").split()).upper()
+    if not official or len(official) > 40:
+        return None
+    return db.session.scalar(select(Dossier).where(func.upper(Dossier.code) == official))
+
+
+def lookup(code: str, last4: str | None) -> LookupResult:
+    dossier = find_by_code(code)
+    if dossier is None or last4 is None:
+        return LookupResult(dossier, None)
+    # Compare in constant time: the four digits are the only secret here.
+    matches = bool(dossier.phone_last4) and secrets.compare_digest(dossier.phone_last4, last4)
+    return LookupResult(dossier, matches)

@@ -1,0 +1,58 @@
+"""A dossier's files: storing one for a paper, deleting one, and who may read them."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext
+
+from ..extensions import db
+from ..models import Dossier, Upload
+from . import uploads
+
+
+def add_upload(dossier: Dossier, paper_key: str, file_storage) -> Upload:
+    """Check, convert and store one file for one paper; UploadError says why not."""
+    config = current_app.config
+    data = uploads.read_limited(file_storage.stream, config["TTHC_UPLOAD_MAX_FILE"])
+    content, content_type, pages = uploads.prepare(data)
+    used = sum(u.size for u in dossier.uploads)
+    if used + len(content) > config["TTHC_UPLOAD_MAX_DOSSIER"]:
+        raise uploads.UploadError(gettext(
+            "Các tệp của hồ sơ đã gần %(mb)s MB, mức tối đa cho một hồ sơ. Xóa bớt ảnh không "
+            "cần thiết, hoặc mang bản giấy đến Bộ phận Một cửa.",
+            mb=uploads._mb(config["TTHC_UPLOAD_MAX_DOSSIER"])), 413)
+    name = uploads.store(content, content_type)
+    upload = Upload(paper_key=paper_key, stored_name=name, content_type=content_type,
+                    size=len(content), pages=pages)
+    dossier.uploads.append(upload)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.remove(name)
+        raise
+    return upload
+
+
+def delete_upload(dossier: Dossier, upload_id: int) -> bool:
+    upload = next((u for u in dossier.uploads if u.id == upload_id), None)
+    if upload is None:
+        return False
+    name = upload.stored_name
+    dossier.uploads.remove(upload)
+    db.session.delete(upload)
+    db.session.commit()
+    uploads.remove(name)
+    return True
+
+
+def can_read_upload(dossier: Dossier, *, token_ok: bool, staff=None) -> bool:
+    """Who may open a dossier's files: the holder of its link, and staff of its office.
+
+    The desk extends the staff rule (roles, access log); here a staff member of the same
+    office is enough.
+    """
+    if token_ok:
+        return True
+    return staff is not None and getattr(staff, "office_id", None) == dossier.office_id \
+        and bool(getattr(staff, "is_active", False))

@@ -1,0 +1,143 @@
+"""Sending a dossier to the office, and the citizen's other status changes.
+
+The transition table (``tthc.domain.status``) decides every move; each change here runs
+in the one serialised write (``tthc.transactions``) on the dossier as it is now, so that a
+citizen's click and an officer's decision never both apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from ..catalogue import services as catalogue_services
+from ..domain.completeness import CompletenessReport
+from ..domain.catalogue import Procedure
+from ..domain.i18n import N_, msg
+from ..domain.status import (CITIZEN, WITHDRAWABLE_ONLINE, IllegalTransition, Status,
+                             allowed_actions, transition)
+from ..domain.workdays import Calendar, load_calendar_file
+from ..extensions import db
+from ..models import Dossier, DossierEvent
+from ..models.dossier import utcnow
+from ..timeutil import now
+from ..transactions import serialised
+from .drafts import assess_dossier
+
+
+def change_status(dossier: Dossier, action: str, actor: str, *, staff=None,
+                  note: str = "") -> DossierEvent:
+    """Move *dossier* by *action* (the transition table decides) and record the event.
+
+    Raises ``tthc.domain.status.IllegalTransition`` when the table does not allow it. The
+    caller commits. *staff* is the Staff member acting, if any (the desk reuses this).
+    """
+    source = Status(dossier.status)
+    target = transition(source, action, actor)
+    dossier.status = int(target)
+    event = DossierEvent(actor=actor, action=action, source=int(source), target=int(target),
+                         staff_id=getattr(staff, "id", None), note=note)
+    dossier.events.append(event)
+    return event
+
+
+def _as_now(dossier: Dossier) -> None:
+    """Read the dossier again inside the serialised write, locked on PostgreSQL."""
+    db.session.refresh(dossier, with_for_update=True)
+
+
+class Incomplete(Exception):
+    """Submit refused: the report still has gaps."""
+
+    def __init__(self, report: CompletenessReport):
+        super().__init__("dossier incomplete")
+        self.report = report
+
+
+def submit(dossier: Dossier) -> CompletenessReport:
+    """Send a complete draft (or a complete supplement) to the office: status 1, channel online.
+
+    The server's own assessment decides; raises Incomplete when anything is missing, and
+    IllegalTransition when the dossier is no longer the citizen's to send.
+    """
+    with serialised():
+        _as_now(dossier)
+        refresh_version(dossier)
+        report = assess_dossier(dossier)
+        if not report.complete:
+            raise Incomplete(report)
+        action = "complete_supplement" if Status(dossier.status) == Status.SUPPLEMENT \
+            else "submit"
+        change_status(dossier, action, CITIZEN)
+        dossier.channel = 2
+        dossier.submitted_at = utcnow()
+        dossier.fee_estimate = report.fee.total if report.fee and not report.fee.unknown \
+            else None
+    return report
+
+
+def reopen(dossier: Dossier) -> None:
+    """Edit a submitted dossier again before the office receives it (status 1 → draft)."""
+    with serialised():
+        _as_now(dossier)
+        change_status(dossier, "reopen", CITIZEN)
+
+
+def withdraw(dossier: Dossier, note: str = "") -> None:
+    """The citizen withdraws the dossier (status 7), online only before reception."""
+    with serialised():
+        _as_now(dossier)
+        if Status(dossier.status) not in WITHDRAWABLE_ONLINE:
+            raise IllegalTransition(
+                msg(N_("Hồ sơ đã được tiếp nhận: để rút hồ sơ, vui lòng liên hệ Bộ phận Một "
+                       "cửa.")),
+                current=Status(dossier.status), action="withdraw", actor=CITIZEN)
+        change_status(dossier, "withdraw", CITIZEN, note=note)
+
+
+def citizen_actions(dossier: Dossier) -> tuple[str, ...]:
+    """What the citizen can do online now from the status page: reopen, withdraw."""
+    return tuple(a for a in allowed_actions(Status(dossier.status), CITIZEN)
+                 if a in ("reopen", "withdraw"))
+
+
+def refresh_version(dossier: Dossier) -> None:
+    """Until reception, a draft follows the procedure version in force (the law may change)."""
+    if Status(dossier.status) not in (Status.DRAFT, Status.NEW):
+        return
+    code = dossier.procedure_version.procedure.code
+    current = catalogue_services.get_in_force(code)
+    if current is not None and current.id != dossier.procedure_version_id:
+        dossier.procedure_version = current
+
+
+# --- what to tell the citizen ---------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _calendar() -> Calendar:
+    # The holiday calendar ships with the code (tthc/data): read once per process.
+    return load_calendar_file()
+
+
+def next_monday(procedure: Procedure, at: dt.datetime | None = None) -> dt.date | None:
+    """The next Monday the office works on, for a same-day procedure, else None.
+
+    Today counts when it is such a Monday and the cut-off has not passed.
+    """
+    if not procedure.monday_same_day:
+        return None
+    at = at or now()
+    day = at.date()
+    hour, minute = (int(x) for x in procedure.cutoff.split(":"))
+    if day.weekday() == 0 and at.time() >= dt.time(hour, minute):
+        day += dt.timedelta(days=1)
+    try:
+        calendar = _calendar()
+    except (OSError, ValueError):
+        calendar = Calendar()
+    for _ in range(60):
+        if day.weekday() == 0 and calendar.is_working_day(day):
+            return day
+        day += dt.timedelta(days=1)
+    return None

@@ -93,10 +93,13 @@ def test_a_paper_check_with_a_note_and_no_verdict_or_a_bad_count_is_refused(app,
                                                                               dossier):
     from tests.desk.conftest import load
     from tthc.desk import services
+    from tthc.extensions import db
+    from tthc.models import Dossier
 
     dossier_id = dossier(SINGLE)
     with app.app_context():
-        key = services.desk_report(load(app, dossier_id)).completeness.papers[0].key
+        stored = db.session.get(Dossier, dossier_id)
+        key = services.desk_report(stored).completeness.papers[0].key
     data = {"_form": "kiem-tra", f"ghi-chu-{key}": "Bản sao mờ", f"so-luong-{key}": "9" * 5000}
     assert_refused_beside(reception.post(f"/can-bo/ho-so/{dossier_id}/giay-to", data),
                           [f"kt-{key}", f"so-luong-{key}"], ["Bản sao mờ"])

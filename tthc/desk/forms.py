@@ -26,8 +26,7 @@ from ..domain.text import nfc
 from ..domain.validators import validate_date
 from ..forms import Form, YesNoField
 from ..i18n import render_message
-from ..intake import forms as intake_forms
-from ..intake.services import MAX_ANSWER_LENGTH
+from ..intake import services as intake
 from ..timeutil import TZ
 from . import services
 
@@ -64,10 +63,10 @@ class DeskForm(Form):
 def answers_from(spec, dossier, formdata) -> dict[str, str]:
     """The dossier's answers with every field of the form as posted (the desk edits all),
     read by intake's dynamic form of the procedure."""
-    posted = intake_forms.posted_answers(intake_forms.bind(spec, formdata=formdata))
+    posted = intake.posted_answers(intake.bind(spec, formdata=formdata))
     answers = dict(dossier.answers or {})
-    for form_field in form_fields(spec):
-        answers[form_field.name] = _clean(posted.get(form_field.name, ""))[:MAX_ANSWER_LENGTH]
+    for name in (f.name for f in form_fields(spec)):
+        answers[name] = _clean(posted.get(name, ""))[:intake.MAX_ANSWER_LENGTH]
     return answers
 
 

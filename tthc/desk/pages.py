@@ -20,9 +20,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..htmx import is_fragment_request, page_state, read_page_state
 from ..i18n import render_message
-from ..intake import forms as intake_forms
-from ..intake import present as intake_present
-from ..intake.pages import panel_state
+from ..intake import services as intake
 from ..models import AccessLog, Dossier
 from ..models.dossier import utcnow
 from . import bp, forms, present, services, slips
@@ -94,11 +92,11 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
     report = context["desk"].completeness
     answers_report = report if typed is None else \
         services.desk_report(dossier, spec, typed).completeness
-    form = form or intake_forms.bind(spec, dossier.answers)
+    form = form or intake.bind(spec, dossier.answers)
     names = services.staff_names(dossier.office_id)
     context.update(answers_context(dossier, spec, form, answers_report, typed))
     context.update(
-        rows_read=intake_present.declaration_rows(report),
+        rows_read=intake.declaration_rows(report),
         history=present.history(dossier, names), names=names,
         correctable=Status(dossier.status) in CORRECTABLE,
         at_intake=Status(dossier.status) in AT_INTAKE,
@@ -142,7 +140,7 @@ def answers_context(dossier: Dossier, spec, form, report: CompletenessReport,
 
     *report* judges the answers shown: the stored ones, or *typed* ones not saved yet.
     """
-    sections = intake_present.sections(form, form_fields(spec), report)
+    sections = intake.sections(form, form_fields(spec), report)
     fields = [f for section in sections for f in section.fields]
     unsaved = typed is not None and bool(services.reception.changed_fields(dossier, typed))
     return {"sections": sections, **answers_panel(report, unsaved),
@@ -154,9 +152,9 @@ def answers_panel(report: CompletenessReport, unsaved: bool) -> dict:
     """What the answers' panel shows: the fields still missing or wrong, with links to them
     (grouped as on the citizen's panel), and whether the answers shown are saved."""
     gaps = tuple(g for g in report.gaps if g.kind in FIELD_GAPS)
-    return {"answers_gaps": intake_present.gap_groups(replace(report, gaps=gaps)),
+    return {"answers_gaps": intake.gap_groups(replace(report, gaps=gaps)),
             "answers_gap_count": len(gaps), "unsaved": unsaved,
-            "answers_state": f"{panel_state(report)}-{int(unsaved)}"}
+            "answers_state": f"{intake.panel_state(report)}-{int(unsaved)}"}
 
 
 def answers_page(dossier: Dossier, typed: Mapping[str, str]):
@@ -165,7 +163,7 @@ def answers_page(dossier: Dossier, typed: Mapping[str, str]):
     spec = services.spec_of(dossier)
     errors = answer_errors(services.desk_report(dossier, spec, typed).completeness)
     return show_page(dossier, status=422 if errors else 200, errors=errors or None,
-                     form=intake_forms.bind(spec, formdata=request.form), typed=typed, log=False)
+                     form=intake.bind(spec, formdata=request.form), typed=typed, log=False)
 
 
 def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
@@ -188,8 +186,8 @@ def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
         return "", 204
     wanted = toggled | msgs | shown_msgs
     redo = [f for f in shown if f.name in wanted]
-    form = intake_forms.bind(spec, formdata=request.form)
-    fields = [f for section in intake_present.sections(form, redo, report)
+    form = intake.bind(spec, formdata=request.form)
+    fields = [f for section in intake.sections(form, redo, report)
               for f in section.fields] if redo else []
     return render_template("desk/_answers_check.html", **panel,
                            answers_msgs=page_state(msgs), answers_hidden=page_state(hidden),

@@ -21,9 +21,7 @@ from ..domain.status import AT_INTAKE, CORRECTABLE, IllegalTransition, Status
 from ..extensions import db
 from ..htmx import is_fragment_request
 from ..i18n import render_message
-from ..intake import forms as intake_forms
 from ..intake import services as intake
-from ..intake import uploads
 from ..models import Office
 from ..transactions import Busy
 from . import bp, forms, services, slips
@@ -172,7 +170,7 @@ def answers(dossier_id: int):
     require_status(dossier, CORRECTABLE, gettext(
         "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
     spec = services.spec_of(dossier)
-    form = intake_forms.bind(spec, formdata=request.form)
+    form = intake.bind(spec, formdata=request.form)
     changed = services.reception.save_answers(dossier,
                                               forms.answers_from(spec, dossier, request.form))
     if changed:
@@ -344,13 +342,13 @@ def upload_file(dossier_id: int, upload_id: int):
     if found is None or not intake.can_read_upload(dossier, token_ok=False, staff=current_user):
         abort(404)
     try:
-        path = uploads.path_of(found.stored_name)
+        path = intake.path_of(found.stored_name)
     except ValueError:
         abort(404)
     if not path.exists():
         abort(404)
     log_access(dossier.id, "download", f"tệp {found.id}", commit=True)
-    pdf = found.content_type == uploads.PDF
+    pdf = found.content_type == intake.PDF
     response = send_file(path, mimetype=found.content_type, as_attachment=pdf,
                          download_name=f"giay-to-{found.id}.{'pdf' if pdf else 'jpg'}",
                          conditional=False, etag=False, max_age=0)

@@ -121,7 +121,7 @@ def refused(dossier: Dossier, text: str, status: int = 409):
     alone (in the page's message area)."""
     if is_fragment_request():
         return render_error(status, text, gettext("Tải lại trang để xem hồ sơ như hiện tại."))
-    return show_page(dossier, status=status, error=text, log=False)
+    return show_page(dossier, status=status, error=text, posted=request.form, log=False)
 
 
 # --- the answers form and its live check ----------------------------------------------------

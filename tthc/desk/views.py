@@ -38,23 +38,27 @@ def to_dossier(dossier_id: int, anchor: str | None = None):
 
 
 def decision(view):
-    """Turn the service's refusals into the officer's message on the page, never a 500."""
+    """Turn the service's refusals into the officer's message on the page, never a 500.
+
+    A message beside a field comes with the page and what was typed; one about the dossier
+    as a whole comes alone for htmx (in the page's message area), see ``refused``.
+    """
 
     @functools.wraps(view)
     def wrapper(dossier_id: int, *args, **kwargs):
         try:
             return view(dossier_id, *args, **kwargs)
         except services.DeskRefusal as refusal:
-            errors = {refusal.field: refusal.text} if refusal.field else None
-            return show_page(dossier_or_404(dossier_id), status=refusal.status,
-                             error=None if errors else refusal.text, errors=errors,
-                             posted=request.form, log=False)
+            if refusal.field:
+                return show_page(dossier_or_404(dossier_id), status=refusal.status,
+                                 errors={refusal.field: refusal.text}, posted=request.form,
+                                 log=False)
+            return refused(dossier_or_404(dossier_id), refusal.text, refusal.status)
         except IllegalTransition as illegal:
-            return show_page(dossier_or_404(dossier_id), status=409,
-                             error=render_message(illegal.message), log=False)
+            return refused(dossier_or_404(dossier_id), render_message(illegal.message))
         except Busy:
-            return show_page(dossier_or_404(dossier_id), status=503, log=False,
-                             error=gettext("Hệ thống đang bận, vui lòng bấm lại."))
+            return refused(dossier_or_404(dossier_id),
+                           gettext("Hệ thống đang bận, vui lòng bấm lại."), 503)
 
     return wrapper
 

@@ -60,10 +60,10 @@ class DeskForm(Form):
         next(f for f in self if f.name == name).errors.append(message)
 
 
-def answers_from(spec, dossier, formdata) -> dict[str, str]:
-    """The dossier's answers with every field of the form as posted (the desk edits all),
-    read by intake's dynamic form of the procedure."""
-    posted = intake.posted_answers(intake.bind(spec, formdata=formdata))
+def answers_from(form, spec, dossier) -> dict[str, str]:
+    """The dossier's answers with every field of the form as posted (the desk edits all);
+    *form* is intake's form of the procedure, bound to the request (``intake.bind``)."""
+    posted = intake.posted_answers(form)
     answers = dict(dossier.answers or {})
     for name in (f.name for f in form_fields(spec)):
         answers[name] = _clean(posted.get(name, ""))[:intake.MAX_ANSWER_LENGTH]

@@ -157,21 +157,19 @@ def answers_panel(report: CompletenessReport, unsaved: bool) -> dict:
             "answers_state": f"{intake.panel_state(report)}-{int(unsaved)}"}
 
 
-def answers_page(dossier: Dossier, typed: Mapping[str, str]):
+def answers_page(dossier: Dossier, spec, form, typed: Mapping[str, str]):
     """The dossier page with the answers as typed (not saved) and their messages; 422 with
     the error summary when some are wrong."""
-    spec = services.spec_of(dossier)
     errors = answer_errors(services.desk_report(dossier, spec, typed).completeness)
     return show_page(dossier, status=422 if errors else 200, errors=errors or None,
-                     form=intake.bind(spec, formdata=request.form), typed=typed, log=False)
+                     form=form, typed=typed, log=False)
 
 
-def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
+def answers_fragment(dossier: Dossier, spec, form, typed: Mapping[str, str]):
     """The answers' panel for the live check, plus out-of-band updates of just the field
     messages and conditional fields whose state changed since the page last showed them
     (the page posts that state back); 204, nothing at all, when nothing shown has changed.
     """
-    spec = services.spec_of(dossier)
     report = services.desk_report(dossier, spec, typed).completeness
     panel = answers_panel(report, bool(services.reception.changed_fields(dossier, typed)))
     shown = form_fields(spec)
@@ -186,7 +184,6 @@ def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
         return "", 204
     wanted = toggled | msgs | shown_msgs
     redo = [f for f in shown if f.name in wanted]
-    form = intake.bind(spec, formdata=request.form)
     fields = [f for section in intake.sections(form, redo, report)
               for f in section.fields] if redo else []
     return render_template("desk/_answers_check.html", **panel,

@@ -175,8 +175,7 @@ def answers(dossier_id: int):
         "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
     spec = services.spec_of(dossier)
     form = intake.bind(spec, formdata=request.form)
-    changed = services.reception.save_answers(dossier,
-                                              forms.answers_from(spec, dossier, request.form))
+    changed = services.reception.save_answers(dossier, forms.answers_from(form, spec, dossier))
     if changed:
         logged(dossier, "update", "sửa: " + ", ".join(changed)[:900])
     report = services.desk_report(dossier, spec).completeness
@@ -200,11 +199,13 @@ def check_answers(dossier_id: int):
     if Status(dossier.status) not in CORRECTABLE:
         return refused(dossier, gettext(
             "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
-    typed = forms.answers_from(services.spec_of(dossier), dossier, request.form)
+    spec = services.spec_of(dossier)
+    form = intake.bind(spec, formdata=request.form)
+    typed = forms.answers_from(form, spec, dossier)
     logged_check(dossier)
     if is_fragment_request():
-        return answers_fragment(dossier, typed)
-    return answers_page(dossier, typed)
+        return answers_fragment(dossier, spec, form, typed)
+    return answers_page(dossier, spec, form, typed)
 
 
 @bp.post(DOSSIER + "/thu-tuc")

@@ -160,7 +160,7 @@ def accept_draft(dossier_id: int):
     """Take a pre-filed draft the citizen did not send: sent now, at the counter (0 → 1)."""
     dossier = dossier_or_404(dossier_id)
     require_status(dossier, {Status.DRAFT}, gettext("Hồ sơ đã được gửi; không cần nhận lại."))
-    services.reception.submit_for_citizen(dossier, current_user)
+    services.reception.submit_for_citizen(dossier.id, current_user)
     logged(dossier, "update", "nhận hồ sơ nháp tại quầy")
     return to_dossier(dossier.id, "kiem-tra")
 

@@ -48,18 +48,22 @@ def start_walk_in(version: ProcedureVersion, office: Office, staff: Staff, *, ch
     dossier.assisted = channel == 2
     dossier.assisted_by_id = staff.id if channel == 2 else None
     dossier.portal_code = portal_code if channel == 2 else ""
-    submit_for_citizen(dossier, staff)
+    return submit_for_citizen(dossier.id, staff)
+
+
+def submit_for_citizen(dossier_id: int, staff: Staff) -> Dossier:
+    """Send a draft on the citizen's behalf, at the counter (status 0 → 1).
+
+    :raise IllegalTransition: it was sent already (by the citizen, or another officer)
+    """
+    with serialised() as session:
+        dossier = locked(session, dossier_id)
+        intake.change_status(dossier, "submit", CITIZEN, staff=staff,
+                             note="assisted" if dossier.assisted else "desk")
+        if dossier.channel == 2 and not dossier.assisted:
+            dossier.channel = 1  # a pre-filed draft handed over at the counter
+        dossier.submitted_at = services.now()
     return dossier
-
-
-def submit_for_citizen(dossier: Dossier, staff: Staff) -> None:
-    """Send a draft on the citizen's behalf, at the counter (status 0 → 1)."""
-    intake.change_status(dossier, "submit", CITIZEN, staff=staff,
-                         note="assisted" if dossier.assisted else "desk")
-    if dossier.channel == 2 and not dossier.assisted:
-        dossier.channel = 1  # a pre-filed draft handed over at the counter
-    dossier.submitted_at = services.now()
-    db.session.commit()
 
 
 # --- the answers and the papers -------------------------------------------------------------

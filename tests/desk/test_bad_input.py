@@ -161,3 +161,20 @@ def test_a_live_check_with_a_garbled_page_state_still_answers(reception, dossier
                               {"_msgs": "," * 9000, "_hidden": "\x00" * 50, "_panel": "x" * 500},
                               headers={"HX-Request": "true"})
     assert response.status_code in (200, 204)
+
+
+def test_a_database_that_stays_locked_is_503_and_keeps_the_reason_typed(reception, dossier,
+                                                                        monkeypatch):
+    from tthc.desk import services
+    from tthc.transactions import Busy
+
+    def locked(*args, **kwargs):
+        raise Busy("database is locked")
+
+    monkeypatch.setattr(services.reception, "refuse", locked)
+    dossier_id = dossier(SINGLE)
+    reason = "Việc chứng thực không thuộc thẩm quyền của UBND cấp xã."
+    response = reception.post(f"/can-bo/ho-so/{dossier_id}/tu-choi", {"ly_do": reason})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Hệ thống đang bận" in html
+    assert reason in html

@@ -6,8 +6,8 @@ codes in ``codes``, the state machine in ``status``). The functions are split by
 
 - this module: the office's settings and hours, the desk's clock, finding a dossier, the
   work lists, the check as the desk sees it, and the refusal every part raises;
-- ``services.reception``: walk-ins, answers, the check of papers and the decisions at
-  reception (receive, ask to supplement, refuse, withdraw);
+- ``services.reception``: walk-ins and drafts taken at the counter, answers, the check of
+  papers and the decisions at reception (receive, ask to supplement, refuse, withdraw);
 - ``services.processing``: hand-overs, the result, stopping, the one new date;
 - ``services.returns``: handing the result over, the 766 measure and the ledger's lines.
 
@@ -34,10 +34,10 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...domain.reception import DeskReport, check, read_checks
 from ...domain.codes import DEFAULT_DOSSIER_PATTERN, normalise_prefiling_code
 from ...domain.deadlines import IntakeDecision, decide
 from ...domain.i18n import N_, Message
+from ...domain.reception import DeskReport, check, read_checks
 from ...domain.status import Status, is_overdue
 from ...domain.text import nfc
 from ...domain.workdays import Calendar, OfficeHours, load_calendar_file

@@ -110,18 +110,19 @@ def make_dossier(app, code: str = COPY, *, state: str = "new", office_id: int | 
         reached = steps[:steps.index(state) + 1] if state in steps else []
         if "checked" in reached:
             keys = [p.key for p in services.desk_report(dossier).completeness.papers]
-            services.save_checks(dossier, {k: reception.PaperCheck("original") for k in keys},
-                                 staff)
+            services.reception.save_checks(
+                dossier, {k: reception.PaperCheck("original") for k in keys}, staff)
         if "received" in reached:
-            services.receive(dossier.id, staff)
+            services.reception.receive(dossier.id, staff)
         if "progress" in reached:
             other = db.session.scalar(select(Staff).filter_by(office_id=office.id)
                                       .where(Staff.id != staff.id))
-            services.hand_over(dossier.id, staff, other or staff)
+            services.processing.hand_over(dossier.id, staff, other or staff)
         if "resolved" in reached:
-            services.resolve(dossier.id, staff)
+            services.processing.resolve(dossier.id, staff)
         if "returned" in reached:
-            services.return_result(dossier.id, staff, channel="desk", receiver="Nguyễn Thị Hoà")
+            services.returns.return_result(dossier.id, staff, channel="desk",
+                                           receiver="Nguyễn Thị Hoà")
         return dossier.id
 
 

@@ -1,4 +1,5 @@
-"""20 receptions at once give 20 distinct dossier codes (SQLite and PostgreSQL).
+"""20 receptions at once give 20 distinct dossier codes, and a draft taken at two counters at
+once is sent once (SQLite and PostgreSQL).
 
 Each thread has its own app context, hence its own session and connection, as gunicorn
 workers would. Codes come from the office's daily sequence (the queue's atomic counter).
@@ -36,7 +37,7 @@ def _receive_all(app, dossiers: list[int], officers: list[int]) -> list[str]:
     def work(i):
         with app.app_context():
             staff = db.session.get(Staff, officers[i])
-            return services.receive(dossiers[i], staff).code
+            return services.reception.receive(dossiers[i], staff).code
 
     return _run_threads(len(dossiers), work)
 
@@ -70,7 +71,8 @@ def test_sqlite_two_officers_receiving_one_dossier_receive_it_once(app):
     def work(i):
         with app.app_context():
             try:
-                return services.receive(dossier, db.session.get(Staff, officers[i])).code
+                staff = db.session.get(Staff, officers[i])
+                return services.reception.receive(dossier, staff).code
             except IllegalTransition:
                 return None
 
@@ -80,6 +82,34 @@ def test_sqlite_two_officers_receiving_one_dossier_receive_it_once(app):
         events = db.session.scalars(select(DossierEvent).filter_by(dossier_id=dossier,
                                                                    action="receive")).all()
         assert len(events) == 1
+
+
+def _accept_one_draft_twice(app) -> list:
+    """Two officers take the same pre-filed draft at the counter at once."""
+    from tthc.desk import services
+
+    dossier = make_dossier(app, state="draft")
+    officers = _officers(app)[:2]
+
+    def work(i):
+        with app.app_context():
+            try:
+                staff = db.session.get(Staff, officers[i])
+                return services.reception.submit_for_citizen(dossier, staff).status
+            except IllegalTransition:
+                return None
+
+    results = _run_threads(2, work)
+    with app.app_context():
+        events = db.session.scalars(select(DossierEvent).filter_by(dossier_id=dossier,
+                                                                   action="submit")).all()
+    return results, events
+
+
+def test_sqlite_two_officers_taking_one_draft_send_it_once(app):
+    results, events = _accept_one_draft_twice(app)
+    assert results.count(None) == 1 and int(Status.NEW) in results
+    assert len(events) == 1
 
 
 @pytest.fixture
@@ -97,3 +127,10 @@ def test_postgres_twenty_receptions_at_once(pg_app):
     codes = _receive_all(pg_app, dossiers, _officers(pg_app))
     _check(pg_app, codes)
     assert all(re.fullmatch(r"000\.00\.21\.H26-\d{6}-\d{4}", c) for c in codes)
+
+
+@pytest.mark.postgres
+def test_postgres_two_officers_taking_one_draft_send_it_once(pg_app):
+    results, events = _accept_one_draft_twice(pg_app)
+    assert results.count(None) == 1 and int(Status.NEW) in results
+    assert len(events) == 1

@@ -43,8 +43,9 @@ def reschedule(app, dossier_id: int) -> None:
         staff = db.session.get(Staff, dossier.received_by_id)
         due = services.local(dossier.due_at)
         day = working_day_from(due.date() + dt.timedelta(days=3))
-        services.reschedule(dossier_id, staff, dt.datetime.combine(day, dt.time(17), TZ),
-                            "Chờ kết quả xác minh của nơi cư trú trước đây.")
+        new_due = dt.datetime.combine(day, dt.time(17), TZ)
+        services.processing.reschedule(dossier_id, staff, new_due,
+                                       "Chờ kết quả xác minh của nơi cư trú trước đây.")
 
 
 def test_a_dossier_keeps_its_set_after_the_office_switches(app, reception, admin, dossier):

@@ -49,8 +49,8 @@ def test_the_dossier_page_has_the_answers_panel_wired_to_the_live_check(app, rec
     html = reception.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
     check_page(html)
     panel = re.search(r'<section id="answers-check"[^>]*>', html)[0]
-    assert 'role="status"' in panel and f'hx-post="{check_url(dossier_id)}"' in panel
-    assert 'hx-sync="closest form:replace"' in panel
+    assert 'role="status"' in panel and f'data-hx-post="{check_url(dossier_id)}"' in panel
+    assert 'data-hx-sync="closest form:replace"' in panel
     assert "Thông tin hồ sơ đã đủ và đúng" in html
     # the same form still saves by its own POST, and checks without saving with JS off
     assert f'formaction="{check_url(dossier_id)}"' in html

@@ -222,6 +222,18 @@ def test_the_check_answers_htmx_with_its_panel_only(app, reception, dossier, htm
     assert bad.status_code == 422 and "Nhập số bản từ 1 đến 99" in bad.get_data(as_text=True)
 
 
+def test_checking_papers_of_a_received_dossier_with_htmx_says_why_in_the_message_area(
+        app, reception, dossier, htmx_headers):
+    dossier_id = dossier(state="received")
+    response = reception.post(f"/can-bo/ho-so/{dossier_id}/giay-to",
+                              {"_form": "kiem-tra", "kt-ban_chinh": "original"},
+                              headers=htmx_headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "<html" not in html
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert "không kiểm tra lại giấy tờ được" in html
+
+
 def test_nothing_counts_until_the_officer_has_seen_it(app, reception, dossier):
     dossier_id = dossier()  # the citizen marked every paper "will bring"
     response = reception.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", {})

@@ -12,7 +12,7 @@ from flask import abort, render_template
 
 from ..auth import staff_required
 from ..domain.codes import format_prefiling_code
-from ..intake import declaration as tokhai
+from ..intake import services as intake
 from . import bp, services
 from .pages import dossier_or_404, logged
 from .views import DESK, DOSSIER
@@ -24,10 +24,10 @@ def declaration(dossier_id: int):
     """Print the dossier's filled declaration form (tờ khai) for the citizen to sign."""
     dossier = dossier_or_404(dossier_id)
     spec = services.spec_of(dossier)
-    form = tokhai.form_for(dossier, spec) or abort(404)
+    form = intake.declaration_form_for(dossier, spec) or abort(404)
     report = services.desk_report(dossier, spec).completeness
     logged(dossier, "print", "tờ khai")
     return render_template("desk/declaration.html", dossier=dossier, form=form,
-                           html=tokhai.render(dossier, spec, form, report),
+                           html=intake.render_declaration(dossier, spec, form, report),
                            complete=report.complete,
                            code=dossier.code or format_prefiling_code(dossier.prefiling_code))

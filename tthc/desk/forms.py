@@ -1,36 +1,37 @@
-"""Reading the desk's forms: values, and a Vietnamese message per field that is wrong.
+"""The desk's forms: every POST (and the ledger's period) is read by a Flask-WTF form.
 
-Each ``read_*`` returns what the service needs and ``errors`` (field name → message); the
-view shows the messages beside the fields with a 422 and keeps what was typed. CSRF is
-checked for every POST by Flask-WTF's CSRFProtect; templates render the token.
+The dossier's forms are here; the ledger's period and the settings in ``office_forms``.
+
+Each field cleans what was typed (NFC, no NUL, no surrounding spaces, cut at a bound) and a
+wrong one gets a Vietnamese message. The view shows ``form.messages()`` beside the fields
+with a 422 and renders what was posted again, so nothing typed is lost. Yes/no values go
+through ``YesNoField`` (the domain's one yes/no rule). Forms whose fields follow the
+procedure (the papers, Form 02's rows) are made per request by ``checks_form`` and
+``supplement_form``; the answers are read by intake's own dynamic form (``answers_from``).
+CSRF: CSRFProtect guards every POST, and each form checks its token again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+import re
+from typing import Any, Callable, Mapping
 
 from flask_babel import gettext
+from wtforms import StringField, ValidationError
 
 from ..domain import reception
 from ..domain.completeness import form_fields
 from ..domain.text import nfc
 from ..domain.validators import validate_date
+from ..forms import Form, YesNoField
 from ..i18n import render_message
-from ..intake import forms as intake_forms
-from ..intake.services import MAX_ANSWER_LENGTH
+from ..intake import services as intake
 from ..timeutil import TZ
-from . import formsets, services
+from . import services
 
 REASON_MAX = 2000
 ITEMS_MAX = 30
-
-
-def text(form: Mapping[str, Any], name: str, limit: int = 500) -> str:
-    """One posted text, NFC, without surrounding spaces, cut at *limit*."""
-    value = form.get(name, "")
-    return _clean(value if isinstance(value, str) else "").strip()[:limit]
 
 
 def _clean(value: str) -> str:
@@ -38,221 +39,307 @@ def _clean(value: str) -> str:
     return nfc(value).replace("\x00", "")
 
 
-@dataclass
-class Read:
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def cleaned(limit: int) -> Callable[[Any], str]:
+    """A filter: the posted text, NFC, without surrounding spaces, cut at *limit*."""
+    return lambda value: _clean(value if isinstance(value, str) else "").strip()[:limit]
 
 
-def read_answers(spec, dossier, form) -> dict[str, str]:
-    """The dossier's answers with every field of the form as posted (the desk edits all)."""
-    bound = intake_forms.bind(spec, formdata=form)
-    posted = intake_forms.posted_answers(bound)
+def text(limit: int = 500, name: str | None = None) -> StringField:
+    """A text field read with ``cleaned(limit)``."""
+    return StringField(filters=[cleaned(limit)], name=name)
+
+
+class DeskForm(Form):
+    """The desk's base: the first message of each wrong field, by the field's posted name."""
+
+    def messages(self) -> dict[str, str]:
+        return {field.name: field.errors[0] for field in self if field.errors}
+
+    def fail(self, name: str, message: str) -> None:
+        """Put *message* beside the field posted as *name* (checks across fields)."""
+        next(f for f in self if f.name == name).errors.append(message)
+
+
+def answers_from(form, spec, dossier) -> dict[str, str]:
+    """The dossier's answers with every field of the form as posted (the desk edits all);
+    *form* is intake's form of the procedure, bound to the request (``intake.bind``)."""
+    posted = intake.posted_answers(form)
     answers = dict(dossier.answers or {})
-    for form_field in form_fields(spec):
-        answers[form_field.name] = _clean(posted.get(form_field.name, ""))[:MAX_ANSWER_LENGTH]
+    for name in (f.name for f in form_fields(spec)):
+        answers[name] = _clean(posted.get(name, ""))[:intake.MAX_ANSWER_LENGTH]
     return answers
 
 
-def read_walk_in(form, versions: Mapping[str, Any]) -> Read:
-    read = Read()
-    version = versions.get(text(form, "thu_tuc", 63))
-    if version is None:
-        read.errors["thu_tuc"] = gettext("Chọn thủ tục công dân yêu cầu.")
-    read.values["version"] = version
-    read.values.update(read_channel(form, read.errors))
-    return read
+class OpenForm(DeskForm):
+    """The code typed or scanned to open a dossier."""
+
+    ma = text(500)
+
+    def validate_ma(self, field):
+        if not field.data:
+            raise ValidationError(gettext("Nhập hoặc quét mã nộp trước (ví dụ: ABCD-2345) hoặc "
+                                          "mã hồ sơ."))
 
 
-def read_channel(form, errors: dict[str, str]) -> dict[str, Any]:
-    channel = text(form, "kenh", 2)
-    portal = text(form, "ma_dvc", 60)
-    if channel not in ("1", "2", "3"):
-        errors["kenh"] = gettext("Chọn cách nộp hồ sơ.")
-        return {"channel": None, "portal_code": portal}
-    if portal and any(ch.isspace() for ch in portal):
-        errors["ma_dvc"] = gettext("Mã hồ sơ trên Cổng Dịch vụ công quốc gia không có dấu cách. "
-                                   "Ví dụ: G22.99.21-250707-0003")
-    return {"channel": int(channel), "portal_code": portal if channel == "2" else ""}
+class LiveCheckForm(DeskForm):
+    """What the page shows, posted back with each live check of the answers (page_state)."""
+
+    shown_msgs = text(4000, name="_msgs")
+    shown_hidden = text(4000, name="_hidden")
+    panel = text(100, name="_panel")
 
 
-def read_checks(form, spec) -> Read:
-    """The verdict, note and number of copies of each paper of the procedure."""
-    read = Read()
-    checks: dict[str, reception.PaperCheck] = {}
+class ChannelForm(DeskForm):
+    """How the dossier came: at the counter, online (assisted; the portal's code), by post."""
+
+    kenh = text(2)
+    ma_dvc = text(60)
+
+    def validate_kenh(self, field):
+        if field.data not in ("1", "2", "3"):
+            raise ValidationError(gettext("Chọn cách nộp hồ sơ."))
+
+    def validate_ma_dvc(self, field):
+        if field.data and any(ch.isspace() for ch in field.data):
+            raise ValidationError(gettext("Mã hồ sơ trên Cổng Dịch vụ công quốc gia không có dấu "
+                                          "cách. Ví dụ: G22.99.21-250707-0003"))
+
+    @property
+    def channel(self) -> int:
+        return int(self.kenh.data)
+
+    @property
+    def portal_code(self) -> str:
+        return self.ma_dvc.data if self.kenh.data == "2" else ""
+
+
+class WalkInForm(ChannelForm):
+    """A walk-in or assisted dossier: the procedure, and how it came."""
+
+    thu_tuc = text(63)
+
+    def __init__(self, versions: Mapping[str, Any], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = versions
+
+    def validate_thu_tuc(self, field):
+        if field.data not in self.versions:
+            raise ValidationError(gettext("Chọn thủ tục công dân yêu cầu."))
+
+    @property
+    def version(self):
+        return self.versions[self.thu_tuc.data]
+
+
+class ProcedureForm(DeskForm):
+    """The right procedure for a dossier filed under the wrong one."""
+
+    thu_tuc = text(63)
+
+    def __init__(self, versions: Mapping[str, Any], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = versions
+
+    def validate_thu_tuc(self, field):
+        if field.data not in self.versions:
+            raise ValidationError(gettext("Chọn thủ tục đúng với yêu cầu của công dân."))
+
+    @property
+    def version(self):
+        return self.versions[self.thu_tuc.data]
+
+
+class ChecksForm(DeskForm):
+    """The verdict, note and number of copies of each paper (fields made by checks_form)."""
+
+    papers: tuple = ()
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        self.checks: dict[str, reception.PaperCheck] = {}
+        for paper in self.papers:
+            verdict = self[f"kt-{paper.key}"].data
+            note = self[f"ghi-chu-{paper.key}"].data
+            raw = self[f"so-luong-{paper.key}"].data
+            quantity = paper.quantity
+            if raw:
+                if re.fullmatch(r"[0-9]{1,3}", raw) and 1 <= int(raw) <= reception.QUANTITY_MAX:
+                    quantity = int(raw)
+                else:
+                    self.fail(f"so-luong-{paper.key}", gettext(
+                        "Nhập số bản từ 1 đến %(n)d.", n=reception.QUANTITY_MAX))
+            if verdict in reception.VERDICTS:
+                self.checks[paper.key] = reception.PaperCheck(verdict, note, quantity)
+            elif note:
+                self.fail(f"kt-{paper.key}", gettext(
+                    "Chọn kết quả kiểm tra giấy tờ này (đã ghi chú nhưng chưa chọn)."))
+        return not self.messages()
+
+
+def checks_form(spec) -> ChecksForm:
+    """The papers' form of *spec*'s procedure, bound to the request."""
+    fields: dict[str, Any] = {"papers": tuple(spec.papers)}
     for paper in spec.papers:
-        verdict = text(form, f"kt-{paper.key}", 10)
-        note = text(form, f"ghi-chu-{paper.key}", reception.NOTE_MAX)
-        raw_quantity = text(form, f"so-luong-{paper.key}", 5)
-        quantity = paper.quantity
-        if raw_quantity:
-            if raw_quantity.isdigit() and 1 <= int(raw_quantity) <= reception.QUANTITY_MAX:
-                quantity = int(raw_quantity)
-            else:
-                read.errors[f"so-luong-{paper.key}"] = gettext(
-                    "Nhập số bản từ 1 đến %(n)d.", n=reception.QUANTITY_MAX)
-        if verdict in reception.VERDICTS:
-            checks[paper.key] = reception.PaperCheck(verdict, note, quantity)
-        elif note:
-            read.errors[f"kt-{paper.key}"] = gettext(
-                "Chọn kết quả kiểm tra giấy tờ này (đã ghi chú nhưng chưa chọn).")
-    read.values["checks"] = checks
-    return read
+        fields[f"kt-{paper.key}"] = text(10)
+        fields[f"ghi-chu-{paper.key}"] = text(reception.NOTE_MAX)
+        fields[f"so-luong-{paper.key}"] = text(5)
+    return type("ChecksForm", (ChecksForm,), fields)()
 
 
-def read_supplement(form, spec) -> Read:
-    """Form 02's rows: proposed ones (ticked) and ones the officer added."""
-    read = Read()
-    targets = {t: vi for t, vi, _ in reception.supplement_targets(spec)}
-    rows = form.get("so_muc", "0")
-    count = min(int(rows), ITEMS_MAX) if isinstance(rows, str) and rows.isdigit() else 0
-    items: list[services.PostedItem] = []
-    seen: set[str] = set()
-    for i in range(count):
-        target = text(form, f"muc-{i}", 100)
-        reason = text(form, f"ly-do-{i}", 500)
-        proposed = form.get(f"de-xuat-{i}") == "1"
-        if proposed and form.get(f"chon-{i}") != "1":
-            continue  # the officer unticked a proposed item
-        if not reason:
-            if proposed:
-                read.errors[f"ly-do-{i}"] = gettext(
-                    "Ghi nội dung cần bổ sung, hoặc bỏ chọn mục này.")
-            continue
-        if target and target not in targets:
-            target = ""
-        if target and target in seen:
-            read.errors[f"ly-do-{i}"] = gettext("Mục này đã có ở trên: gộp nội dung vào một dòng.")
-            continue
-        seen.add(target)
-        items.append(services.PostedItem(target, targets.get(target, ""), reason))
-    read.values["items"] = items
-    read.values["reason"] = text(form, "ly_do_chung", 500)
-    if not items and not read.errors:
-        read.errors["items"] = gettext("Ghi ít nhất một nội dung cần bổ sung.")
-    return read
+class ReceiveForm(DeskForm):
+    """The reception's choices: a slip asked for, the same-day promise kept after the cut-off."""
+
+    in_phieu = YesNoField()
+    giu_hen = YesNoField()
 
 
-def read_refusal(form) -> Read:
-    return _read_reason(form, "ly_do", gettext(
-        "Ghi rõ lý do cụ thể không tiếp nhận hồ sơ (ít nhất 10 ký tự). Ví dụ: Việc chứng thực "
-        "chữ ký người dịch không thuộc thẩm quyền của UBND cấp xã."))
+def _row_count(value: Any) -> int:
+    return min(int(value), ITEMS_MAX) if isinstance(value, str) \
+        and re.fullmatch(r"[0-9]{1,3}", value) else 0
 
 
-def read_stop(form) -> Read:
-    return _read_reason(form, "ly_do_dung", gettext(
-        "Ghi rõ lý do dừng giải quyết hồ sơ (ít nhất 10 ký tự). Ví dụ: Công dân có văn bản đề "
-        "nghị dừng giải quyết."))
+class SupplementForm(DeskForm):
+    """Form 02's rows: proposed ones (ticked) and ones the officer added (supplement_form)."""
+
+    so_muc = StringField(filters=[_row_count])
+    ly_do_chung = text(500)
+    # Where "write at least one item" goes: no control of its own, shown above the rows.
+    items = StringField()
+    targets: Mapping[str, str] = {}
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        self.chosen: list = []
+        seen: set[str] = set()
+        for i in range(self.so_muc.data):
+            target, reason = self[f"muc-{i}"].data, self[f"ly-do-{i}"].data
+            proposed = self[f"de-xuat-{i}"].data
+            if proposed and not self[f"chon-{i}"].data:
+                continue  # the officer unticked a proposed item
+            if not reason:
+                if proposed:
+                    self.fail(f"ly-do-{i}", gettext(
+                        "Ghi nội dung cần bổ sung, hoặc bỏ chọn mục này."))
+                continue
+            if target and target not in self.targets:
+                target = ""
+            if target and target in seen:
+                self.fail(f"ly-do-{i}", gettext(
+                    "Mục này đã có ở trên: gộp nội dung vào một dòng."))
+                continue
+            seen.add(target)
+            self.chosen.append(services.reception.PostedItem(
+                target, self.targets.get(target, ""), reason))
+        if not self.chosen and not self.messages():
+            self.fail("items", gettext("Ghi ít nhất một nội dung cần bổ sung."))
+        return not self.messages()
 
 
-def _read_reason(form, name: str, message: str) -> Read:
-    """A specific reason, as the refusal and the stop notice print it: 10 characters at least."""
-    read = Read()
-    reason = text(form, name, REASON_MAX)
-    if len(reason) < 10:
-        read.errors[name] = message
-    read.values["reason"] = reason
-    return read
+def supplement_form(spec) -> SupplementForm:
+    """Form 02's form for *spec*'s procedure, bound to the request."""
+    fields: dict[str, Any] = {
+        "targets": {t: vi for t, vi, _ in reception.supplement_targets(spec)}}
+    for i in range(ITEMS_MAX):
+        fields[f"muc-{i}"] = text(100)
+        fields[f"ly-do-{i}"] = text(500)
+        fields[f"de-xuat-{i}"] = YesNoField()
+        fields[f"chon-{i}"] = YesNoField()
+    return type("SupplementForm", (SupplementForm,), fields)()
 
 
-def read_handover(form, colleagues) -> Read:
-    read = Read()
-    by_id = {str(s.id): s for s in colleagues}
-    to = by_id.get(text(form, "can_bo", 12))
-    if to is None:
-        read.errors["can_bo"] = gettext("Chọn cán bộ nhận hồ sơ.")
-    read.values.update(to=to, note=text(form, "ghi_chu", 300))
-    return read
+class RefusalForm(DeskForm):
+    """Form 03's specific reason, as the refusal prints it: 10 characters at least."""
+
+    ly_do = text(REASON_MAX)
+
+    def validate_ly_do(self, field):
+        if len(field.data) < 10:
+            raise ValidationError(gettext(
+                "Ghi rõ lý do cụ thể không tiếp nhận hồ sơ (ít nhất 10 ký tự). Ví dụ: Việc chứng "
+                "thực chữ ký người dịch không thuộc thẩm quyền của UBND cấp xã."))
 
 
-def read_return(form) -> Read:
-    read = Read()
-    channel = text(form, "kenh_tra", 10)
-    address = text(form, "dia_chi", 300)
-    receiver = text(form, "nguoi_nhan", 200)
-    if channel not in services.RETURN_CHANNELS:
-        read.errors["kenh_tra"] = gettext("Chọn cách trả kết quả.")
-    elif channel == "post" and len(address) < 5:
-        read.errors["dia_chi"] = gettext("Nhập địa chỉ nhận kết quả qua bưu chính: số nhà, "
-                                         "đường phố, phường (xã), tỉnh (thành phố).")
-    elif channel == "desk" and not receiver:
-        read.errors["nguoi_nhan"] = gettext("Nhập họ tên người nhận kết quả tại quầy.")
-    read.values.update(channel=channel, address=address, receiver=receiver)
-    return read
+class StopForm(DeskForm):
+    """Why processing stops, as the notice prints it: 10 characters at least."""
+
+    ly_do_dung = text(REASON_MAX)
+
+    def validate_ly_do_dung(self, field):
+        if len(field.data) < 10:
+            raise ValidationError(gettext(
+                "Ghi rõ lý do dừng giải quyết hồ sơ (ít nhất 10 ký tự). Ví dụ: Công dân có văn "
+                "bản đề nghị dừng giải quyết."))
 
 
-def read_reschedule(form, hours) -> Read:
-    read = Read()
-    result = validate_date(text(form, "ngay", 20))
-    hour = services.parse_hhmm(text(form, "gio", 5)) if text(form, "gio", 5) else hours.close
-    reason = text(form, "ly_do_tre", REASON_MAX)
-    if result.errors:
-        read.errors["ngay"] = render_message(result.errors[0])
-    elif result.value is None:
-        read.errors["ngay"] = gettext("Nhập ngày hẹn mới, ví dụ: 25/03/2026")
-    if hour is None:
-        read.errors["gio"] = gettext("Nhập giờ theo dạng giờ:phút, ví dụ: 16:30")
-    if len(reason) < 5:
-        read.errors["ly_do_tre"] = gettext("Ghi rõ lý do chậm trả kết quả.")
-    if read.ok:
-        read.values["new_due"] = dt.datetime.combine(result.value, hour, tzinfo=TZ)
-    read.values["reason"] = reason
-    return read
+class HandoverForm(DeskForm):
+    """The colleague who takes the dossier over, and a note."""
+
+    can_bo = text(12)
+    ghi_chu = text(300)
+
+    def __init__(self, colleagues, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_id = {str(s.id): s for s in colleagues}
+
+    def validate_can_bo(self, field):
+        if field.data not in self.by_id:
+            raise ValidationError(gettext("Chọn cán bộ nhận hồ sơ."))
+
+    @property
+    def to(self):
+        return self.by_id[self.can_bo.data]
 
 
-def read_period(args, default: dt.date) -> Read:
-    """The ledger's dates (?tu=…&den=…, dd/mm/yyyy): no personal data in that URL."""
-    read = Read()
-    for name, key in (("start", "tu"), ("end", "den")):
-        raw = text(args, key, 20)
-        result = validate_date(raw) if raw else None
-        if result is None:
-            read.values[name] = default
-        elif result.errors or result.value is None:
-            read.errors[key] = render_message(result.errors[0]) if result.errors else ""
-            read.values[name] = default
-        else:
-            read.values[name] = result.value
-    if read.ok:
-        if read.values["end"] < read.values["start"]:
-            read.errors["den"] = gettext("Ngày kết thúc phải từ ngày bắt đầu trở đi.")
-        elif (read.values["end"] - read.values["start"]).days > 366:
-            read.errors["den"] = gettext("Xem tối đa một năm mỗi lần.")
-    return read
+class ReturnForm(DeskForm):
+    """How the result is handed over: at the desk (to whom), by post (where), online."""
+
+    kenh_tra = text(10)
+    dia_chi = text(300)
+    nguoi_nhan = text(200)
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        channel = self.kenh_tra.data
+        if channel not in services.RETURN_CHANNELS:
+            self.fail("kenh_tra", gettext("Chọn cách trả kết quả."))
+        elif channel == "post" and len(self.dia_chi.data) < 5:
+            self.fail("dia_chi", gettext("Nhập địa chỉ nhận kết quả qua bưu chính: số nhà, "
+                                         "đường phố, phường (xã), tỉnh (thành phố)."))
+        elif channel == "desk" and not self.nguoi_nhan.data:
+            self.fail("nguoi_nhan", gettext("Nhập họ tên người nhận kết quả tại quầy."))
+        return not self.messages()
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {"channel": self.kenh_tra.data, "address": self.dia_chi.data,
+                "receiver": self.nguoi_nhan.data}
 
 
-def read_settings(form, current_form_set: str = "") -> Read:
-    read = Read()
-    values = {"cutoff": text(form, "gio_chot", 5), "close": text(form, "gio_dong", 5),
-              "open": text(form, "gio_mo", 5), "pattern": text(form, "mau_ma", 60)}
-    names = {"cutoff": "gio_chot", "close": "gio_dong", "open": "gio_mo"}
-    for key, name in names.items():
-        if services.parse_hhmm(values[key]) is None:
-            read.errors[name] = gettext("Nhập giờ theo dạng giờ:phút, ví dụ: 15:00")
-    if read.ok:
-        hours = [services.parse_hhmm(values[k]) for k in ("open", "cutoff", "close")]
-        if not hours[0] < hours[1] <= hours[2]:
-            read.errors["gio_chot"] = gettext("Giờ chốt phải sau giờ mở cửa và không muộn hơn "
-                                              "giờ đóng cửa.")
-        values.update({k: services.parse_hhmm(values[k]).strftime("%H:%M")
-                       for k in ("open", "cutoff", "close")})
-    problem = reception.dossier_pattern_problem(values["pattern"])
-    if problem is not None:
-        read.errors["mau_ma"] = render_message(problem)
-    # The set of official forms; a page from before the choice existed keeps the current one.
-    values["form_set"] = text(form, "bo_mau", 40) if "bo_mau" in form else current_form_set
-    problem = formsets.all_sets().choice_problem(values["form_set"], services.today())
-    if problem == "unknown":
-        read.errors["bo_mau"] = gettext("Chọn một bộ biểu mẫu trong danh sách.")
-    elif problem:
-        read.errors["bo_mau"] = gettext("Bộ biểu mẫu này chưa có hiệu lực: chưa chọn được.")
-    unit = text(form, "ma_don_vi", 40)
-    if not unit or any(ch.isspace() for ch in unit):
-        read.errors["ma_don_vi"] = gettext("Nhập mã định danh của cơ quan (QCVN 102:2016), không "
-                                           "có dấu cách. Ví dụ: 000.00.21.H26")
-    read.values.update(values=values, unit_code=unit)
-    return read
+class RescheduleForm(DeskForm):
+    """Form 04: the new date and hour (the office's closing hour by default), and why."""
+
+    ngay = text(20)
+    gio = text(5)
+    ly_do_tre = text(REASON_MAX)
+
+    def __init__(self, hours, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hours = hours
+        self.new_due: dt.datetime | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        result = validate_date(self.ngay.data)
+        hour = services.parse_hhmm(self.gio.data) if self.gio.data else self.hours.close
+        if result.errors:
+            self.fail("ngay", render_message(result.errors[0]))
+        elif result.value is None:
+            self.fail("ngay", gettext("Nhập ngày hẹn mới, ví dụ: 25/03/2026"))
+        if hour is None:
+            self.fail("gio", gettext("Nhập giờ theo dạng giờ:phút, ví dụ: 16:30"))
+        if len(self.ly_do_tre.data) < 5:
+            self.fail("ly_do_tre", gettext("Ghi rõ lý do chậm trả kết quả."))
+        if self.messages():
+            return False
+        self.new_due = dt.datetime.combine(result.value, hour, tzinfo=TZ)
+        return True

@@ -10,17 +10,19 @@ from flask_login import current_user
 from ..auth import log_access, staff_required
 from ..extensions import db
 from ..models import Office
-from . import bp, formsets, forms, services, slips
+from . import bp, formsets, office_forms, services, slips
 
 LEDGER = ("reception", "leader")
 
 
-def _period():
-    return forms.read_period(request.args, services.today())
+def _period() -> office_forms.PeriodForm:
+    form = office_forms.PeriodForm(services.today(), formdata=request.args)
+    form.validate()
+    return form
 
 
-def _rows(read):
-    dossiers = services.ledger(current_user.office_id, read.values["start"], read.values["end"])
+def _rows(period: office_forms.PeriodForm):
+    dossiers = services.returns.ledger(current_user.office_id, period.start, period.end)
     return dossiers, slips.ledger_rows(dossiers, services.staff_names(current_user.office_id))
 
 
@@ -35,31 +37,32 @@ def _log_rows(dossiers, action: str) -> None:
 @staff_required(*LEDGER)
 def ledger():
     """The ledger for a period (received dates, ?tu=dd/mm/yyyy&den=…), printable on A4."""
-    read = _period()
-    dossiers, rows = _rows(read) if read.ok else ([], [])
+    period = _period()
+    ok = not period.messages()
+    dossiers, rows = _rows(period) if ok else ([], [])
     _log_rows(dossiers, "list")
     form_set, form = slips.ledger_form(current_user.office_id)
     return render_template("desk/ledger.html", rows=rows, headers=slips.ledger_headers(),
-                           errors=read.errors, args=request.args, start=read.values["start"],
-                           end=read.values["end"], form_set=form_set, ledger_form=form,
+                           errors=period.messages(), args=request.args, start=period.start,
+                           end=period.end, form_set=form_set, ledger_form=form,
                            office=db.session.get(Office, current_user.office_id)), \
-        200 if read.ok else 422
+        200 if ok else 422
 
 
 @bp.get("/can-bo/so-theo-doi.xlsx")
 @staff_required(*LEDGER)
 def ledger_xlsx():
     """The same ledger as an .xlsx file."""
-    read = _period()
-    if not read.ok:
+    period = _period()
+    if period.messages():
         return ledger()
-    dossiers, rows = _rows(read)
+    dossiers, rows = _rows(period)
     _log_rows(dossiers, "export")
     office = db.session.get(Office, current_user.office_id)
-    data = slips.ledger_xlsx(office, read.values["start"], read.values["end"], rows)
+    data = slips.ledger_xlsx(office, period.start, period.end, rows)
     response = make_response(data)
     response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    name = f"so-theo-doi-{read.values['start']:%Y%m%d}-{read.values['end']:%Y%m%d}.xlsx"
+    name = f"so-theo-doi-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
 
@@ -76,12 +79,12 @@ def settings():
     if request.method == "GET":
         return render_template("desk/settings.html", values=values, unit=office.unit_code,
                                errors={}, sets=sets.sets, today=today)
-    read = forms.read_settings(request.form, values["form_set"])
-    if not read.ok:
-        return render_template("desk/settings.html", values=read.values["values"],
-                               unit=read.values["unit_code"], errors=read.errors,
+    form = office_forms.SettingsForm(values["form_set"], today)
+    if not form.validate():
+        return render_template("desk/settings.html", values=form.values,
+                               unit=form.ma_don_vi.data, errors=form.messages(),
                                sets=sets.sets, today=today), 422
-    changes = services.save_settings(office, read.values["values"], read.values["unit_code"])
+    changes = services.save_settings(office, form.values, form.ma_don_vi.data)
     if changes:
         log_access(None, "settings", "; ".join(changes), commit=True)
     flash(gettext("Đã lưu cài đặt tiếp nhận."), "info")

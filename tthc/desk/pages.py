@@ -20,12 +20,10 @@ from ..errors import render_error
 from ..extensions import db
 from ..htmx import is_fragment_request, page_state, read_page_state
 from ..i18n import render_message
-from ..intake import forms as intake_forms
-from ..intake import present as intake_present
-from ..intake.pages import panel_state
+from ..intake import services as intake
 from ..models import AccessLog, Dossier
 from ..models.dossier import utcnow
-from . import bp, present, services, slips
+from . import bp, forms, present, services, slips
 
 #: The access log's words for a live check of the answers: a read, never the values.
 CHECK_DETAIL = "kiểm tra thông tin đang nhập"
@@ -94,20 +92,21 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
     report = context["desk"].completeness
     answers_report = report if typed is None else \
         services.desk_report(dossier, spec, typed).completeness
-    form = form or intake_forms.bind(spec, dossier.answers)
+    form = form or intake.bind(spec, dossier.answers)
     names = services.staff_names(dossier.office_id)
     context.update(answers_context(dossier, spec, form, answers_report, typed))
     context.update(
-        rows_read=intake_present.declaration_rows(report),
+        rows_read=intake.declaration_rows(report),
         history=present.history(dossier, names), names=names,
         correctable=Status(dossier.status) in CORRECTABLE,
         at_intake=Status(dossier.status) in AT_INTAKE,
         processing=Status(dossier.status) in services.PROCESSING,
         versions=sorted(catalogue_services.versions_in_force(), key=lambda v: v.name_vi),
-        colleagues=[s for s in services.colleagues(dossier.office_id) if s.id != current_user.id],
+        colleagues=[s for s in services.processing.colleagues(dossier.office_id)
+                    if s.id != current_user.id],
         slips=slips.available(dossier), error=error, is_overdue=services.overdue(dossier),
         stop_form=slips.stop_form(dossier),
-        measured=services.measured(dossier, spec),
+        measured=services.returns.measured(dossier, spec),
     )
     return render_template("desk/dossier.html", **context), status
 
@@ -122,7 +121,7 @@ def refused(dossier: Dossier, text: str, status: int = 409):
     alone (in the page's message area)."""
     if is_fragment_request():
         return render_error(status, text, gettext("Tải lại trang để xem hồ sơ như hiện tại."))
-    return show_page(dossier, status=status, error=text, log=False)
+    return show_page(dossier, status=status, error=text, posted=request.form, log=False)
 
 
 # --- the answers form and its live check ----------------------------------------------------
@@ -141,9 +140,9 @@ def answers_context(dossier: Dossier, spec, form, report: CompletenessReport,
 
     *report* judges the answers shown: the stored ones, or *typed* ones not saved yet.
     """
-    sections = intake_present.sections(form, form_fields(spec), report)
+    sections = intake.sections(form, form_fields(spec), report)
     fields = [f for section in sections for f in section.fields]
-    unsaved = typed is not None and bool(services.changed_fields(dossier, typed))
+    unsaved = typed is not None and bool(services.reception.changed_fields(dossier, typed))
     return {"sections": sections, **answers_panel(report, unsaved),
             "answers_msgs": page_state(f.name for f in fields if f.has_messages),
             "answers_hidden": page_state(f.name for f in fields if f.hidden)}
@@ -153,41 +152,39 @@ def answers_panel(report: CompletenessReport, unsaved: bool) -> dict:
     """What the answers' panel shows: the fields still missing or wrong, with links to them
     (grouped as on the citizen's panel), and whether the answers shown are saved."""
     gaps = tuple(g for g in report.gaps if g.kind in FIELD_GAPS)
-    return {"answers_gaps": intake_present.gap_groups(replace(report, gaps=gaps)),
+    return {"answers_gaps": intake.gap_groups(replace(report, gaps=gaps)),
             "answers_gap_count": len(gaps), "unsaved": unsaved,
-            "answers_state": f"{panel_state(report)}-{int(unsaved)}"}
+            "answers_state": f"{intake.panel_state(report)}-{int(unsaved)}"}
 
 
-def answers_page(dossier: Dossier, typed: Mapping[str, str]):
+def answers_page(dossier: Dossier, spec, form, typed: Mapping[str, str]):
     """The dossier page with the answers as typed (not saved) and their messages; 422 with
     the error summary when some are wrong."""
-    spec = services.spec_of(dossier)
     errors = answer_errors(services.desk_report(dossier, spec, typed).completeness)
     return show_page(dossier, status=422 if errors else 200, errors=errors or None,
-                     form=intake_forms.bind(spec, formdata=request.form), typed=typed, log=False)
+                     form=form, typed=typed, log=False)
 
 
-def answers_fragment(dossier: Dossier, typed: Mapping[str, str]):
+def answers_fragment(dossier: Dossier, spec, form, typed: Mapping[str, str]):
     """The answers' panel for the live check, plus out-of-band updates of just the field
     messages and conditional fields whose state changed since the page last showed them
     (the page posts that state back); 204, nothing at all, when nothing shown has changed.
     """
-    spec = services.spec_of(dossier)
     report = services.desk_report(dossier, spec, typed).completeness
-    panel = answers_panel(report, bool(services.changed_fields(dossier, typed)))
+    panel = answers_panel(report, bool(services.reception.changed_fields(dossier, typed)))
     shown = form_fields(spec)
     names = {f.name for f in shown}
     applicable = {f.name for f in report.fields}
     msgs = (set(report.field_errors) | set(report.field_warnings)) & applicable
     hidden = names - applicable
-    toggled = hidden ^ (read_page_state(request.form.get("_hidden")) & names)
-    shown_msgs = read_page_state(request.form.get("_msgs")) & names
-    if not toggled and shown_msgs == msgs and request.form.get("_panel") == panel["answers_state"]:
+    state = forms.LiveCheckForm()
+    toggled = hidden ^ (read_page_state(state.shown_hidden.data) & names)
+    shown_msgs = read_page_state(state.shown_msgs.data) & names
+    if not toggled and shown_msgs == msgs and state.panel.data == panel["answers_state"]:
         return "", 204
     wanted = toggled | msgs | shown_msgs
     redo = [f for f in shown if f.name in wanted]
-    form = intake_forms.bind(spec, formdata=request.form)
-    fields = [f for section in intake_present.sections(form, redo, report)
+    fields = [f for section in intake.sections(form, redo, report)
               for f in section.fields] if redo else []
     return render_template("desk/_answers_check.html", **panel,
                            answers_msgs=page_state(msgs), answers_hidden=page_state(hidden),

@@ -91,7 +91,7 @@ def history(dossier: Dossier, names: dict[int, str]) -> list[HistoryLine]:
 
 def event_note(event: DossierEvent, names: dict[int, str]) -> str:
     if event.action == "handover":
-        data = services.handover_of(event)
+        data = services.processing.handover_of(event)
         text = gettext("Từ %(a)s đến %(b)s", a=names.get(data.get("from"), "?"),
                        b=names.get(data.get("to"), "?"))
         return f"{text}. {data['note']}" if data.get("note") else text

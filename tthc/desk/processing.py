@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
@@ -18,12 +18,12 @@ from .views import DESK, DOSSIER, decision, invalid, to_dossier
 def handover(dossier_id: int):
     """Hand the dossier to another officer; logged with the time (Form 05)."""
     dossier = dossier_or_404(dossier_id)
-    read = forms.read_handover(request.form, services.colleagues(current_user.office_id))
-    if not read.ok:
-        return invalid(dossier, read)
-    services.hand_over(dossier.id, current_user, read.values["to"], read.values["note"])
-    logged(dossier, "update", f"chuyển xử lý cho cán bộ #{read.values['to'].id}")
-    flash(gettext("Đã chuyển hồ sơ cho %(name)s.", name=read.values["to"].full_name), "info")
+    form = forms.HandoverForm(services.processing.colleagues(current_user.office_id))
+    if not form.validate():
+        return invalid(dossier, form)
+    services.processing.hand_over(dossier.id, current_user, form.to, form.ghi_chu.data)
+    logged(dossier, "update", f"chuyển xử lý cho cán bộ #{form.to.id}")
+    flash(gettext("Đã chuyển hồ sơ cho %(name)s.", name=form.to.full_name), "info")
     return to_dossier(dossier.id, "giai-quyet")
 
 
@@ -33,7 +33,7 @@ def handover(dossier_id: int):
 def resolve(dossier_id: int):
     """The result is ready (status 9)."""
     dossier = dossier_or_404(dossier_id)
-    services.resolve(dossier.id, current_user)
+    services.processing.resolve(dossier.id, current_user)
     logged(dossier, "update", "đã xử lý xong")
     flash(gettext("Hồ sơ đã có kết quả."), "info")
     return to_dossier(dossier.id, "tra-ket-qua")
@@ -45,11 +45,11 @@ def resolve(dossier_id: int):
 def return_result(dossier_id: int):
     """Hand the result over: at the counter, by public post (address), or electronically."""
     dossier = dossier_or_404(dossier_id)
-    read = forms.read_return(request.form)
-    if not read.ok:
-        return invalid(dossier, read)
-    services.return_result(dossier.id, current_user, **read.values)
-    logged(dossier, "update", f"trả kết quả ({read.values['channel']})")
+    form = forms.ReturnForm()
+    if not form.validate():
+        return invalid(dossier, form)
+    services.returns.return_result(dossier.id, current_user, **form.values)
+    logged(dossier, "update", f"trả kết quả ({form.kenh_tra.data})")
     flash(gettext("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code or ""), "info")
     return to_dossier(dossier.id)
 
@@ -60,10 +60,10 @@ def return_result(dossier_id: int):
 def reschedule(dossier_id: int):
     """Form 04: apologise and give a new date, once, at least one day before the due date."""
     dossier = dossier_or_404(dossier_id)
-    read = forms.read_reschedule(request.form, services.office_hours(dossier.office_id))
-    if not read.ok:
-        return invalid(dossier, read)
-    services.reschedule(dossier.id, current_user, read.values["new_due"], read.values["reason"])
+    form = forms.RescheduleForm(services.office_hours(dossier.office_id))
+    if not form.validate():
+        return invalid(dossier, form)
+    services.processing.reschedule(dossier.id, current_user, form.new_due, form.ly_do_tre.data)
     logged(dossier, "update", "hẹn lại ngày trả kết quả")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
                             form=slips.number(dossier, slips.APOLOGY)), 303)
@@ -75,10 +75,10 @@ def reschedule(dossier_id: int):
 def stop(dossier_id: int):
     """Stop processing (status 8) and print the notice (TT 03/2025 Form 05)."""
     dossier = dossier_or_404(dossier_id)
-    read = forms.read_stop(request.form)
-    if not read.ok:
-        return invalid(dossier, read)
-    services.stop(dossier.id, current_user, read.values["reason"])
+    form = forms.StopForm()
+    if not form.validate():
+        return invalid(dossier, form)
+    services.processing.stop(dossier.id, current_user, form.ly_do_dung.data)
     logged(dossier, "update", "dừng giải quyết hồ sơ")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
                             form=slips.number(dossier, slips.STOP)), 303)

@@ -156,7 +156,7 @@ def context(dossier: Dossier, slip: OfficialForm) -> dict:
                           due=present.hour_and_date(dossier.due_at),
                           return_to=present.return_label(dossier.return_channel or "desk"),
                           book=services.local(dossier.received_at).year,
-                          line=services.ledger_number(dossier),
+                          line=services.returns.ledger_number(dossier),
                           receiver=names.get(dossier.received_by_id, ""),
                           signed_at=services.local(dossier.received_at))
         elif kind == SUPPLEMENT:
@@ -214,7 +214,7 @@ def control_rows(dossier: Dossier, names: dict[int, str]) -> list[ControlRow]:
                        f"{desk_name}: {names.get(dossier.received_by_id, '')}", "")]
     for event in dossier.events:
         if event.action == "handover":
-            data = services.handover_of(event)
+            data = services.processing.handover_of(event)
             rows.append(ControlRow(gettext("Giao, nhận hồ sơ"), present.hour_and_date(event.at),
                                    names.get(data.get("from"), ""), names.get(data.get("to"), ""),
                                    judged(event.at), data.get("note", "")))
@@ -265,7 +265,7 @@ def ledger_rows(dossiers: list[Dossier], names: dict[int, str]) -> list[LedgerRo
     for dossier in dossiers:
         received = services.local(dossier.received_at)
         if received.year != year:  # one book a year, lines numbered from 1
-            number, year = (services.ledger_number(dossier) or 1) - 1, received.year
+            number, year = (services.returns.ledger_number(dossier) or 1) - 1, received.year
         number += 1
         person = applicant(dossier)
         started = next((e.at for e in dossier.events if e.action in ("start", "handover")), None)
@@ -285,7 +285,7 @@ def ledger_note(dossier: Dossier) -> str:
         notes.append(gettext("trả trong ngày, không giấy hẹn"))
     if services.overdue(dossier):
         notes.append(gettext("quá hạn"))
-    judged = services.measured(dossier)
+    judged = services.returns.measured(dossier)
     if judged is not None:
         notes.append(gettext(judged.label).lower())
     if dossier.rescheduled:

@@ -16,14 +16,14 @@ from flask_login import current_user
 
 from ..auth import log_access, staff_required
 from ..catalogue import services as catalogue_services
+from ..domain.reception import supplement_targets
 from ..domain.status import AT_INTAKE, CORRECTABLE, IllegalTransition, Status
 from ..extensions import db
 from ..htmx import is_fragment_request
 from ..i18n import render_message
-from ..intake import forms as intake_forms
 from ..intake import services as intake
-from ..intake import uploads
 from ..models import Office
+from ..transactions import Busy
 from . import bp, forms, services, slips
 from .pages import (answer_errors, answers_fragment, answers_page, check_fragment,
                     dossier_or_404, logged, logged_check, refused, show_page)
@@ -38,31 +38,35 @@ def to_dossier(dossier_id: int, anchor: str | None = None):
 
 
 def decision(view):
-    """Turn the service's refusals into the officer's message on the page, never a 500."""
+    """Turn the service's refusals into the officer's message on the page, never a 500.
+
+    A message beside a field comes with the page and what was typed; one about the dossier
+    as a whole comes alone for htmx (in the page's message area), see ``refused``.
+    """
 
     @functools.wraps(view)
     def wrapper(dossier_id: int, *args, **kwargs):
         try:
             return view(dossier_id, *args, **kwargs)
         except services.DeskRefusal as refusal:
-            errors = {refusal.field: refusal.text} if refusal.field else None
-            return show_page(dossier_or_404(dossier_id), status=refusal.status,
-                             error=None if errors else refusal.text, errors=errors,
-                             posted=request.form, log=False)
+            if refusal.field:
+                return show_page(dossier_or_404(dossier_id), status=refusal.status,
+                                 errors={refusal.field: refusal.text}, posted=request.form,
+                                 log=False)
+            return refused(dossier_or_404(dossier_id), refusal.text, refusal.status)
         except IllegalTransition as illegal:
-            return show_page(dossier_or_404(dossier_id), status=409,
-                             error=render_message(illegal.message), log=False)
-        except services.DeskBusy:
-            return show_page(dossier_or_404(dossier_id), status=503, log=False,
-                             error=gettext("Hệ thống đang bận, vui lòng bấm lại."))
+            return refused(dossier_or_404(dossier_id), render_message(illegal.message))
+        except Busy:
+            return refused(dossier_or_404(dossier_id),
+                           gettext("Hệ thống đang bận, vui lòng bấm lại."), 503)
 
     return wrapper
 
 
-def invalid(dossier, read):
+def invalid(dossier, form):
     """The dossier page again with the form's messages beside its fields (422); what the
     officer typed stays in the form."""
-    return show_page(dossier, status=422, log=False, errors=read.errors, posted=request.form)
+    return show_page(dossier, status=422, log=False, errors=form.messages(), posted=request.form)
 
 
 def require_status(dossier, allowed, message: str) -> None:
@@ -91,13 +95,12 @@ def home():
 @staff_required(*DESK)
 def open_dossier():
     """Open the dossier whose code (or scanned link) was given; the page again if none."""
-    raw = forms.text(request.form, "ma", 500)
-    if not raw:
-        return home_page(error=gettext("Nhập hoặc quét mã nộp trước (ví dụ: ABCD-2345) hoặc mã "
-                                       "hồ sơ."), status=422)
-    dossier = services.find(raw, current_user.office_id)
+    form = forms.OpenForm()
+    if not form.validate():
+        return home_page(error=" ".join(form.messages().values()), status=422)
+    dossier = services.find(form.ma.data, current_user.office_id)
     if dossier is None:
-        return home_page(code=raw, status=422, error=gettext(
+        return home_page(code=form.ma.data, status=422, error=gettext(
             "Không tìm thấy hồ sơ có mã này ở cơ quan. Kiểm tra lại mã nộp trước (8 ký tự, ví "
             "dụ: ABCD-2345) hoặc mã hồ sơ ghi trên giấy tiếp nhận."))
     if current_user.has_role("reception"):
@@ -129,13 +132,13 @@ def new():
 @staff_required("reception")
 def create():
     """Create the walk-in (or assisted) dossier, sent at once, and open it for the check."""
-    read = forms.read_walk_in(request.form, _versions())
-    if not read.ok:
-        return new_page(errors=read.errors, posted=request.form, status=422)
+    form = forms.WalkInForm(_versions())
+    if not form.validate():
+        return new_page(errors=form.messages(), posted=request.form, status=422)
     office = db.session.get(Office, current_user.office_id)
-    dossier = services.start_walk_in(read.values["version"], office, current_user,
-                                     channel=read.values["channel"],
-                                     portal_code=read.values["portal_code"])
+    dossier = services.reception.start_walk_in(form.version, office, current_user,
+                                               channel=form.channel,
+                                               portal_code=form.portal_code)
     logged(dossier, "create", f"kênh {dossier.channel}")
     return to_dossier(dossier.id, "thong-tin")
 
@@ -157,7 +160,7 @@ def accept_draft(dossier_id: int):
     """Take a pre-filed draft the citizen did not send: sent now, at the counter (0 → 1)."""
     dossier = dossier_or_404(dossier_id)
     require_status(dossier, {Status.DRAFT}, gettext("Hồ sơ đã được gửi; không cần nhận lại."))
-    services.submit_for_citizen(dossier, current_user)
+    services.reception.submit_for_citizen(dossier.id, current_user)
     logged(dossier, "update", "nhận hồ sơ nháp tại quầy")
     return to_dossier(dossier.id, "kiem-tra")
 
@@ -171,8 +174,8 @@ def answers(dossier_id: int):
     require_status(dossier, CORRECTABLE, gettext(
         "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
     spec = services.spec_of(dossier)
-    form = intake_forms.bind(spec, formdata=request.form)
-    changed = services.save_answers(dossier, forms.read_answers(spec, dossier, request.form))
+    form = intake.bind(spec, formdata=request.form)
+    changed = services.reception.save_answers(dossier, forms.answers_from(form, spec, dossier))
     if changed:
         logged(dossier, "update", "sửa: " + ", ".join(changed)[:900])
     report = services.desk_report(dossier, spec).completeness
@@ -196,11 +199,13 @@ def check_answers(dossier_id: int):
     if Status(dossier.status) not in CORRECTABLE:
         return refused(dossier, gettext(
             "Hồ sơ đã có kết quả hoặc đã kết thúc: không sửa thông tin được nữa."))
-    typed = forms.read_answers(services.spec_of(dossier), dossier, request.form)
+    spec = services.spec_of(dossier)
+    form = intake.bind(spec, formdata=request.form)
+    typed = forms.answers_from(form, spec, dossier)
     logged_check(dossier)
     if is_fragment_request():
-        return answers_fragment(dossier, typed)
-    return answers_page(dossier, typed)
+        return answers_fragment(dossier, spec, form, typed)
+    return answers_page(dossier, spec, form, typed)
 
 
 @bp.post(DOSSIER + "/thu-tuc")
@@ -209,14 +214,14 @@ def check_answers(dossier_id: int):
 def procedure(dossier_id: int):
     """Correct a mis-chosen procedure; the answers stay, the change is logged."""
     dossier = dossier_or_404(dossier_id)
-    version = _versions().get(forms.text(request.form, "thu_tuc", 63))
-    if version is None:
-        return show_page(dossier, status=422, log=False, errors={
-            "thu_tuc": gettext("Chọn thủ tục đúng với yêu cầu của công dân.")}, posted=request.form)
+    form = forms.ProcedureForm(_versions())
+    if not form.validate():
+        return invalid(dossier, form)
+    version = form.version
     require_status(dossier, CORRECTABLE, gettext(
         "Hồ sơ đã có kết quả hoặc đã kết thúc: không đổi thủ tục được nữa."))
     if version.id != dossier.procedure_version_id:
-        old, new_code = services.change_procedure(dossier, version)
+        old, new_code = services.reception.change_procedure(dossier, version)
         logged(dossier, "update", f"thủ tục: {old} → {new_code}")
         flash(gettext("Đã đổi thủ tục. Kiểm tra lại giấy tờ; in lại giấy tiếp nhận nếu đã in."),
               "info")
@@ -229,12 +234,11 @@ def procedure(dossier_id: int):
 def channel(dossier_id: int):
     """Record how the dossier came: at the counter, online (assisted, portal code), by post."""
     dossier = dossier_or_404(dossier_id)
-    errors: dict[str, str] = {}
-    values = forms.read_channel(request.form, errors)
-    if errors:
-        return show_page(dossier, status=422, log=False, errors=errors, posted=request.form)
-    services.set_channel(dossier, values["channel"], values["portal_code"], current_user)
-    logged(dossier, "update", f"kênh {values['channel']}")
+    form = forms.ChannelForm()
+    if not form.validate():
+        return invalid(dossier, form)
+    services.reception.set_channel(dossier, form.channel, form.portal_code, current_user)
+    logged(dossier, "update", f"kênh {form.channel}")
     return to_dossier(dossier.id, "thong-tin")
 
 
@@ -246,15 +250,16 @@ def papers(dossier_id: int):
     dossier = dossier_or_404(dossier_id)
     require_status(dossier, AT_INTAKE, gettext(
         "Hồ sơ đã được xử lý ở bước tiếp nhận; không kiểm tra lại giấy tờ được."))
-    read = forms.read_checks(request.form, services.spec_of(dossier))
-    if read.ok:
-        services.save_checks(dossier, read.values["checks"], current_user)
+    form = forms.checks_form(services.spec_of(dossier))
+    ok = form.validate()
+    if ok:
+        services.reception.save_checks(dossier, form.checks, current_user)
         logged(dossier, "update", "kiểm tra giấy tờ")
     if is_fragment_request():
-        return check_fragment(dossier, errors=read.errors, posted=request.form,
-                              status=200 if read.ok else 422)
-    if not read.ok:
-        return invalid(dossier, read)
+        return check_fragment(dossier, errors=form.messages(), posted=request.form,
+                              status=200 if ok else 422)
+    if not ok:
+        return invalid(dossier, form)
     return to_dossier(dossier.id, "quyet-dinh")
 
 
@@ -263,10 +268,13 @@ def papers(dossier_id: int):
 @decision
 def receive(dossier_id: int):
     """Receive the dossier: official code; same day without a slip, or Form 01."""
-    dossier_or_404(dossier_id)
-    dossier = services.receive(dossier_id, current_user,
-                               slip_requested=request.form.get("in_phieu") == "1",
-                               keep_promise=request.form.get("giu_hen") == "1")
+    dossier = dossier_or_404(dossier_id)
+    form = forms.ReceiveForm()
+    if not form.validate():
+        return invalid(dossier, form)
+    dossier = services.reception.receive(dossier_id, current_user,
+                                         slip_requested=form.in_phieu.data,
+                                         keep_promise=form.giu_hen.data)
     logged(dossier, "update", f"tiếp nhận, mã {dossier.code}")
     if dossier.slip_requested:
         return redirect(url_for("desk.slip", dossier_id=dossier.id,
@@ -277,11 +285,9 @@ def receive(dossier_id: int):
 
 
 def supplement_page(dossier, *, items, errors=None, posted=None, status: int = 200):
-    from ..domain import reception
-
     spec = services.spec_of(dossier)
     return render_template("desk/supplement.html", dossier=dossier, p=spec, items=items,
-                           targets=reception.supplement_targets(spec), errors=errors or {},
+                           targets=supplement_targets(spec), errors=errors or {},
                            posted=posted), status
 
 
@@ -293,14 +299,14 @@ def supplement(dossier_id: int):
     dossier = dossier_or_404(dossier_id)
     if request.method == "GET":
         logged(dossier, "view", "yêu cầu bổ sung")
-        return supplement_page(dossier, items=services.proposed_items(dossier))
-    read = forms.read_supplement(request.form, services.spec_of(dossier))
-    if not read.ok:
-        return supplement_page(dossier, items=services.proposed_items(dossier),
-                               errors=read.errors, posted=request.form, status=422)
-    services.request_supplement(dossier.id, current_user, read.values["items"],
-                                read.values["reason"])
-    logged(dossier, "update", f"yêu cầu bổ sung {len(read.values['items'])} mục")
+        return supplement_page(dossier, items=services.reception.proposed_items(dossier))
+    form = forms.supplement_form(services.spec_of(dossier))
+    if not form.validate():
+        return supplement_page(dossier, items=services.reception.proposed_items(dossier),
+                               errors=form.messages(), posted=request.form, status=422)
+    services.reception.request_supplement(dossier.id, current_user, form.chosen,
+                                          form.ly_do_chung.data)
+    logged(dossier, "update", f"yêu cầu bổ sung {len(form.chosen)} mục")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
                             form=slips.number(dossier, slips.SUPPLEMENT)), 303)
 
@@ -311,10 +317,10 @@ def supplement(dossier_id: int):
 def refuse(dossier_id: int):
     """Form 03: refuse the dossier with its specific reason."""
     dossier = dossier_or_404(dossier_id)
-    read = forms.read_refusal(request.form)
-    if not read.ok:
-        return invalid(dossier, read)
-    services.refuse(dossier.id, current_user, read.values["reason"])
+    form = forms.RefusalForm()
+    if not form.validate():
+        return invalid(dossier, form)
+    services.reception.refuse(dossier.id, current_user, form.ly_do.data)
     logged(dossier, "update", "từ chối")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
                             form=slips.number(dossier, slips.REFUSAL)), 303)
@@ -326,7 +332,7 @@ def refuse(dossier_id: int):
 def withdraw(dossier_id: int):
     """Record the citizen's withdrawal, asked for at the counter."""
     dossier = dossier_or_404(dossier_id)
-    services.withdraw(dossier.id, current_user)
+    services.reception.withdraw(dossier.id, current_user)
     logged(dossier, "update", "rút hồ sơ")
     flash(gettext("Đã ghi nhận công dân rút hồ sơ."), "info")
     return to_dossier(dossier.id)
@@ -341,13 +347,13 @@ def upload_file(dossier_id: int, upload_id: int):
     if found is None or not intake.can_read_upload(dossier, token_ok=False, staff=current_user):
         abort(404)
     try:
-        path = uploads.path_of(found.stored_name)
+        path = intake.path_of(found.stored_name)
     except ValueError:
         abort(404)
     if not path.exists():
         abort(404)
     log_access(dossier.id, "download", f"tệp {found.id}", commit=True)
-    pdf = found.content_type == uploads.PDF
+    pdf = found.content_type == intake.PDF
     response = send_file(path, mimetype=found.content_type, as_attachment=pdf,
                          download_name=f"giay-to-{found.id}.{'pdf' if pdf else 'jpg'}",
                          conditional=False, etag=False, max_age=0)

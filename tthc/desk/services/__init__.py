@@ -1,0 +1,316 @@
+"""The desk's work on a dossier, as plain functions; what every part of it reads is here.
+
+Views parse the request and call one function; the rules are in ``tthc.domain``
+(completeness and the officer's verdicts in ``reception``, deadlines in ``deadlines``,
+codes in ``codes``, the state machine in ``status``). The functions are split by concern:
+
+- this module: the office's settings and hours, the desk's clock, finding a dossier, the
+  work lists, the check as the desk sees it, and the refusal every part raises;
+- ``services.reception``: walk-ins and drafts taken at the counter, answers, the check of
+  papers and the decisions at reception (receive, ask to supplement, refuse, withdraw);
+- ``services.processing``: hand-overs, the result, stopping, the one new date;
+- ``services.returns``: handing the result over, the 766 measure and the ledger's lines.
+
+Every status change goes through ``tthc.intake.services.change_status``, so the citizen's
+timeline shows it, inside ``tthc.transactions.serialised()`` with the dossier read again by
+``locked`` (the one way to run a serialised write). These functions take the acting officer
+as *staff* and commit; the views record each read and change in the access log
+(``tthc.auth.log_access``). Nothing here logs answers: they are personal data (domain.md §7).
+
+The other modules call ``services.now()`` and ``services.today()`` through this module, so
+that the desk has one clock (tests set it here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Mapping
+from urllib.parse import parse_qs, urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...domain.codes import DEFAULT_DOSSIER_PATTERN, normalise_prefiling_code
+from ...domain.deadlines import IntakeDecision, decide
+from ...domain.i18n import N_, Message
+from ...domain.reception import DeskReport, check, read_checks
+from ...domain.status import Status, is_overdue
+from ...domain.text import nfc
+from ...domain.workdays import Calendar, OfficeHours, load_calendar_file
+from ...extensions import db
+from ...i18n import render_message
+from ...intake import services as intake
+from ...models import Dossier, Office, Setting, Staff, Ticket
+from ...queue import services as queue
+from ...timeutil import TZ, now, today
+from .. import formsets
+
+CHANNELS = {1: N_("Trực tiếp"), 2: N_("Trực tuyến"), 3: N_("Qua bưu chính công ích")}
+RETURN_CHANNELS = ("desk", "post", "online")
+#: A received dossier being processed (status sets of the check are in tthc.domain.status).
+PROCESSING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
+SETTING_KEYS = {"cutoff": "desk.cutoff", "close": "desk.close", "open": "desk.open",
+                "pattern": "desk.code_pattern", "form_set": "desk.form_set"}
+
+
+class DeskRefusal(Exception):
+    """The desk cannot do this now; ``message`` says why (a Message or translated text)."""
+
+    def __init__(self, message: Message | str, status: int = 409, field: str = ""):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+        self.field = field
+
+    @property
+    def text(self) -> str:
+        return render_message(self.message) if isinstance(self.message, Message) \
+            else self.message
+
+
+# --- times ----------------------------------------------------------------------------------
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.timezone.utc)
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """Stored times are UTC; SQLite hands them back without a time zone."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def local(value: dt.datetime | None) -> dt.datetime | None:
+    value = aware(value)
+    return value.astimezone(TZ) if value is not None else None
+
+
+# --- office configuration -------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def calendar() -> Calendar:
+    """The holiday table (tthc/data/holidays.toml), read once per process."""
+    return load_calendar_file()
+
+
+def settings(office_id: int) -> dict[str, str]:
+    """The desk's settings of an office: Setting rows over the app's configuration."""
+    config = current_app.config
+    values = {
+        "cutoff": config.get("TTHC_DESK_CUTOFF", "15:00"),
+        "close": config.get("TTHC_DESK_CLOSE", "17:00"),
+        "open": config.get("TTHC_DESK_OPEN", "07:30"),
+        "pattern": config.get("TTHC_DOSSIER_CODE_PATTERN", DEFAULT_DOSSIER_PATTERN),
+        "form_set": config.get("TTHC_DESK_FORM_SET") or formsets.all_sets().default,
+    }
+    keys = {v: k for k, v in SETTING_KEYS.items()}
+    for key, value in db.session.execute(
+            select(Setting.key, Setting.value).where(Setting.office_id == office_id,
+                                                     Setting.key.in_(list(keys)))):
+        if isinstance(value, str) and value:
+            values[keys[key]] = value
+    return values
+
+
+def parse_hhmm(value: str) -> dt.time | None:
+    match = re.fullmatch(r"([01]?\d|2[0-3])[:hg.]([0-5]\d)", (value or "").strip())
+    return dt.time(int(match[1]), int(match[2])) if match else None
+
+
+def hours_from(values: Mapping[str, str]) -> OfficeHours:
+    """Office hours from settings; the defaults where a value is unreadable."""
+    try:
+        return OfficeHours(cutoff=parse_hhmm(values["cutoff"]) or dt.time(15),
+                           close=parse_hhmm(values["close"]) or dt.time(17),
+                           open=parse_hhmm(values["open"]) or dt.time(7, 30), tz=TZ)
+    except ValueError:
+        return OfficeHours(tz=TZ)
+
+
+def office_hours(office_id: int) -> OfficeHours:
+    return hours_from(settings(office_id))
+
+
+def save_settings(office: Office, values: Mapping[str, str], unit_code: str) -> list[str]:
+    """Store the desk's settings (already checked by the form) and the unit code; what
+    changed, as "key: old → new" (office configuration, no personal data) for the log."""
+    before = settings(office.id)
+    changes = [f"{key}: {before[name]} → {values[name]}" for name, key in SETTING_KEYS.items()
+               if before[name] != values[name]]
+    if (office.unit_code or "") != unit_code:
+        changes.append(f"office.unit_code: {office.unit_code or ''} → {unit_code}")
+    for name, key in SETTING_KEYS.items():
+        row = db.session.scalar(select(Setting).filter_by(office_id=office.id, key=key))
+        if row is None:
+            db.session.add(Setting(office_id=office.id, key=key, value=values[name]))
+        else:
+            row.value = values[name]
+    office.unit_code = unit_code
+    db.session.commit()
+    return changes
+
+
+def office_form_set(office_id: int) -> formsets.FormSet:
+    """The set of official forms the office uses today (its setting, else the default)."""
+    return formsets.for_office(settings(office_id)["form_set"], today())
+
+
+def pin_form_set(dossier: Dossier) -> None:
+    """Record the office's set of official forms on a dossier at the first decision."""
+    formsets.pin(dossier, settings(dossier.office_id)["form_set"], today())
+
+
+# --- finding a dossier ----------------------------------------------------------------------
+
+_TOKEN_IN_URL = re.compile(r"/ho-so/([A-Za-z0-9_-]{20,64})")
+_TICKET_IN_URL = re.compile(r"/so/([A-Za-z0-9_-]{20,64})")
+
+
+def find(raw: str, office_id: int) -> Dossier | None:
+    """The office's dossier for what was typed or scanned, or None.
+
+    A QR scanner is a keyboard typing the code or the URL it holds, so this accepts the
+    pre-filing code in any spacing, the official code, the draft's link (/ho-so/<token>),
+    a look-up link (/tra-cuu?ma=…) and the link of a queue ticket given for the dossier.
+    Another office's dossier is "not found", like a mistyped code.
+    """
+    raw = nfc(raw or "").strip()[:500]
+    if not raw:
+        return None
+    dossier = None
+    if "/" in raw:
+        token = _TOKEN_IN_URL.search(raw)
+        ticket = _TICKET_IN_URL.search(raw)
+        code = parse_qs(urlsplit(raw).query).get("ma", [""])[0]
+        if token:
+            dossier = intake.find_by_token(token[1])
+        elif ticket:
+            found = queue.ticket_by_token(ticket[1])
+            if found is not None and found.dossier_id:
+                dossier = db.session.get(Dossier, found.dossier_id)
+        elif code:
+            return find(code, office_id)
+    else:
+        dossier = _by_code(raw, office_id)
+    return dossier if dossier is not None and dossier.office_id == office_id else None
+
+
+def _by_code(raw: str, office_id: int) -> Dossier | None:
+    prefiling = normalise_prefiling_code(raw)
+    if prefiling:
+        found = db.session.scalar(select(Dossier).filter_by(prefiling_code=prefiling,
+                                                            office_id=office_id))
+        if found is not None:
+            return found
+    official = " ".join(raw.split()).upper()
+    if len(official) > 40:
+        return None
+    return db.session.scalar(select(Dossier).where(Dossier.office_id == office_id,
+                                                   func.upper(Dossier.code) == official))
+
+
+def counter_tickets(staff: Staff) -> list[Ticket]:
+    """The tickets called to this officer's counter and not finished (the queue's own list)."""
+    return queue.at_counter(staff)
+
+
+def link_ticket(dossier: Dossier, staff: Staff) -> Ticket | None:
+    """Record that the citizen at this officer's counter came for *dossier*.
+
+    Only when exactly one ticket is at the counter and it has no dossier yet: the link is
+    then certain. The ticket keeps it for the day's figures and for the next look-up.
+    """
+    tickets = counter_tickets(staff)
+    if len(tickets) != 1 or tickets[0].dossier_id not in (None, dossier.id):
+        return None
+    ticket = tickets[0]
+    if ticket.dossier_id is None:
+        ticket.dossier_id = dossier.id
+        db.session.commit()
+    return ticket
+
+
+@dataclass(frozen=True)
+class Worklists:
+    waiting: list[Dossier]  # pre-filed and sent, not yet received
+    mine: list[Dossier]  # being processed by this officer
+    ready: list[Dossier]  # resolved, result to hand over
+    received_today: int
+
+
+def worklists(staff: Staff, limit: int = 30) -> Worklists:
+    office = staff.office_id
+
+    def rows(*conditions, order):
+        return list(db.session.scalars(select(Dossier).where(Dossier.office_id == office,
+                                                            *conditions)
+                                       .order_by(order).limit(limit)))
+
+    start = dt.datetime.combine(today(), dt.time(0), tzinfo=TZ)
+    received = db.session.scalar(select(func.count(Dossier.id)).where(
+        Dossier.office_id == office, Dossier.received_at >= as_utc(start))) or 0
+    return Worklists(
+        waiting=rows(Dossier.status.in_([int(Status.NEW), int(Status.SUPPLEMENT)]),
+                     order=Dossier.updated_at.desc()),
+        mine=rows(Dossier.handler_id == staff.id,
+                  Dossier.status.in_([int(s) for s in PROCESSING]), order=Dossier.due_at),
+        ready=rows(Dossier.status == int(Status.RESOLVED), order=Dossier.resolved_at),
+        received_today=received,
+    )
+
+
+def overdue(dossier: Dossier, at: dt.datetime | None = None) -> bool:
+    """Quá hạn, derived from the due date and the status; never stored."""
+    return is_overdue(Status(dossier.status), aware(dossier.due_at), at or now())
+
+
+# --- the check ------------------------------------------------------------------------------
+
+
+def spec_of(dossier: Dossier):
+    return intake.spec_of(dossier)
+
+
+def desk_report(dossier: Dossier, spec=None,
+                answers: Mapping[str, str] | None = None) -> DeskReport:
+    """The dossier as the desk sees it: the domain's rules with the officer's verdicts.
+
+    With *answers* (typed at the desk, not saved yet) they are judged instead of the stored
+    ones, by the same rules: the live check and the reception see the same gaps.
+    """
+    return check(spec or spec_of(dossier), dossier.answers or {} if answers is None else answers,
+                 read_checks(dossier.paper_checks), today=today())
+
+
+def preview(dossier: Dossier, spec=None, *, keep_promise: bool = False,
+            at: dt.datetime | None = None) -> IntakeDecision:
+    """What receiving the dossier now would promise: same day, or a due date and hour."""
+    spec = spec or spec_of(dossier)
+    return decide(at or now(), spec.statutory_days, calendar(), office_hours(dossier.office_id),
+                  monday_same_day=spec.monday_same_day, keep_same_day_promise=keep_promise)
+
+
+def locked(session: Session, dossier_id: int) -> Dossier:
+    """The dossier read again inside ``transactions.serialised()``, its row locked.
+
+    PostgreSQL locks the row (FOR UPDATE) until the transaction ends; SQLite already holds
+    the write lock. What the session had loaded before is replaced by what is stored now.
+    """
+    return session.scalars(select(Dossier).where(Dossier.id == dossier_id).with_for_update()
+                           .execution_options(populate_existing=True)).one()
+
+
+def staff_names(office_id: int) -> dict[int, str]:
+    return dict(db.session.execute(select(Staff.id, Staff.full_name)
+                                   .where(Staff.office_id == office_id)).all())
+
+
+# The concerns, reachable as services.reception… from the views; they read the above.
+from . import processing, reception, returns  # noqa: E402,F401

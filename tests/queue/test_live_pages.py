@@ -153,7 +153,7 @@ def test_unknown_ticket_is_a_404_page(client, token):
 def test_kiosk_ticket_page_returns_to_the_kiosk(client, demo, issue):
     _, _, token = issue(demo["groups"][0])
     html = client.get(f"/so/{token}?kiosk=1").get_data(as_text=True)
-    assert 'content="45;url=/lay-so"' in html
+    assert 'content="45; url=/lay-so"' in html
     assert "Xong, trở về màn hình lấy số" in html
 
 

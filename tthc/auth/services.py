@@ -17,15 +17,8 @@ from . import passwords
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.toml"
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value
-
-
 def is_locked(staff: Staff, now: dt.datetime | None = None) -> bool:
-    until = _aware(staff.locked_until)
+    until = staff.locked_until
     return until is not None and until > (now or utcnow())
 
 

@@ -57,7 +57,7 @@ def logged_check(dossier: Dossier) -> None:
         AccessLog.dossier_id == dossier.id, AccessLog.staff_id == current_user.id)
         .order_by(AccessLog.id.desc()).limit(1))
     if last is not None and (last.action, last.detail) == ("view", CHECK_DETAIL) \
-            and services.aware(last.at) > utcnow() - CHECK_LOG_WINDOW:
+            and last.at > utcnow() - CHECK_LOG_WINDOW:
         return
     logged(dossier, "view", CHECK_DETAIL)
 

@@ -203,11 +203,11 @@ class ControlRow:
 
 def control_rows(dossier: Dossier, names: dict[int, str]) -> list[ControlRow]:
     """Form 05's rows: reception, each hand-over, the result, its return, with times."""
-    due = services.aware(dossier.due_at)
+    due = dossier.due_at
     desk_name = gettext("Bộ phận Một cửa")
 
     def judged(at) -> str:
-        return gettext(timeliness(services.aware(at), due).label) if due and at else ""
+        return gettext(timeliness(at, due).label) if due and at else ""
 
     rows = [ControlRow(gettext("Tiếp nhận hồ sơ"), present.hour_and_date(dossier.received_at),
                        gettext("Người nộp hồ sơ"),

@@ -29,7 +29,7 @@ AUTOCOMPLETE = {
     "applicant_sex": "sex",
     "applicant_phone": "tel",
     "applicant_email": "email",
-    "applicant_address": "street-address",
+    "applicant_address": "address-line1",  # street-address is for a textarea only
 }
 # Formats the domain knows, checked by the browser as the citizen types (HTML pattern and
 # maxlength, no round trip): each pattern lets through every character the domain's

@@ -22,7 +22,6 @@ from ..models import Dossier
 from . import bp, lookups, present, uploads
 from .drafts import Checked, assess_dossier, profile_for, spec_of, supplement_notes
 from .forms import DossierForm
-from .present import panel_state  # noqa: F401  (the desk's old import; goes once it uses services)
 from .sending import citizen_actions, next_monday
 
 #: Gaps shown in the error summary after a refused submit: all of them.

@@ -75,19 +75,7 @@ class DeskRefusal(Exception):
 # --- times ----------------------------------------------------------------------------------
 
 
-def as_utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.timezone.utc)
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """Stored times are UTC; SQLite hands them back without a time zone."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value
-
-
 def local(value: dt.datetime | None) -> dt.datetime | None:
-    value = aware(value)
     return value.astimezone(TZ) if value is not None else None
 
 
@@ -255,7 +243,7 @@ def worklists(staff: Staff, limit: int = 30) -> Worklists:
 
     start = dt.datetime.combine(today(), dt.time(0), tzinfo=TZ)
     received = db.session.scalar(select(func.count(Dossier.id)).where(
-        Dossier.office_id == office, Dossier.received_at >= as_utc(start))) or 0
+        Dossier.office_id == office, Dossier.received_at >= start)) or 0
     return Worklists(
         waiting=rows(Dossier.status.in_([int(Status.NEW), int(Status.SUPPLEMENT)]),
                      order=Dossier.updated_at.desc()),
@@ -268,7 +256,7 @@ def worklists(staff: Staff, limit: int = 30) -> Worklists:
 
 def overdue(dossier: Dossier, at: dt.datetime | None = None) -> bool:
     """Quá hạn, derived from the due date and the status; never stored."""
-    return is_overdue(Status(dossier.status), aware(dossier.due_at), at or now())
+    return is_overdue(Status(dossier.status), dossier.due_at, at or now())
 
 
 # --- the check ------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def resolve(dossier_id: int, staff: Staff) -> Dossier:
     with serialised() as session:
         dossier = locked(session, dossier_id)
         intake.change_status(dossier, "resolve", STAFF, staff=staff)
-        dossier.resolved_at = services.as_utc(services.now())
+        dossier.resolved_at = services.now()
         if dossier.handler_id is None:
             dossier.handler_id = staff.id
     return dossier
@@ -99,14 +99,14 @@ def reschedule(dossier_id: int, staff: Staff, new_due: dt.datetime, reason: str)
         dossier = locked(session, dossier_id)
         if Status(dossier.status) not in services.PROCESSING or dossier.due_at is None:
             raise DeskRefusal(msg(N_("Chỉ hẹn lại được hồ sơ đang giải quyết.")))
-        due = services.aware(dossier.due_at)
+        due = dossier.due_at
         try:
             check_reschedule(due, new_due, services.now(),
                              already_rescheduled=dossier.rescheduled)
         except RescheduleRefused as refused:
             raise DeskRefusal(refused.message, 409) from None
         dossier.original_due_at = dossier.due_at
-        dossier.due_at = services.as_utc(new_due)
+        dossier.due_at = new_due
         dossier.rescheduled = True
         status = int(dossier.status)
         dossier.events.append(DossierEvent(actor=STAFF, action="reschedule", source=status,

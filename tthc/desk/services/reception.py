@@ -98,11 +98,11 @@ def change_procedure(dossier: Dossier, version: ProcedureVersion) -> tuple[str, 
     if Status(dossier.status) in services.PROCESSING and dossier.received_at \
             and not dossier.rescheduled:
         spec = catalogue_services.spec_of(version)
-        decision = decide(services.aware(dossier.received_at), spec.statutory_days,
+        decision = decide(dossier.received_at, spec.statutory_days,
                           services.calendar(), services.office_hours(dossier.office_id),
                           monday_same_day=spec.monday_same_day,
                           keep_same_day_promise=dossier.same_day)
-        dossier.due_at = services.as_utc(decision.due)
+        dossier.due_at = decision.due
         dossier.same_day = decision.same_day
     db.session.commit()
     return old, version.procedure.code
@@ -121,7 +121,7 @@ def set_channel(dossier: Dossier, channel: int, portal_code: str, staff: Staff) 
 def save_checks(dossier: Dossier, checks: Mapping[str, reception.PaperCheck], staff: Staff
                 ) -> None:
     """Store the officer's verdict on each paper (a paper without one is left unchecked)."""
-    at = services.as_utc(services.now()).isoformat(timespec="seconds")
+    at = services.now().isoformat(timespec="seconds")
     dossier.paper_checks = {key: {"verdict": c.verdict, "note": c.note, "quantity": c.quantity,
                                   "by": staff.id, "at": at} for key, c in checks.items()}
     db.session.commit()
@@ -158,13 +158,13 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
         if dossier.code is None:
             dossier.code = _new_code(dossier.office_id, at)
         if first:
-            dossier.received_at = services.as_utc(at)
+            dossier.received_at = at
             dossier.received_by_id = staff.id
         elif dossier.supplement_requested_at is not None:
-            waited = at - services.aware(dossier.supplement_requested_at)
+            waited = at - dossier.supplement_requested_at
             dossier.supplement_wait_seconds += max(int(waited.total_seconds()), 0)
             dossier.supplement_requested_at = None
-        dossier.due_at = services.as_utc(decision.due)
+        dossier.due_at = decision.due
         dossier.same_day = decision.same_day
         dossier.slip_requested = bool(slip_requested) or not decision.same_day
     return dossier
@@ -227,7 +227,7 @@ def request_supplement(dossier_id: int, staff: Staff, items: list[PostedItem],
         dossier.papers_confirmed = [k for k in dossier.papers_confirmed or [] if k not in papers]
         dossier.paper_checks = {k: v for k, v in (dossier.paper_checks or {}).items()
                                 if k not in papers}
-        dossier.supplement_requested_at = services.as_utc(services.now())
+        dossier.supplement_requested_at = services.now()
         if source in services.PROCESSING:
             dossier.supplement_count += 1
     return dossier

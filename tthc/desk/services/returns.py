@@ -32,7 +32,7 @@ def return_result(dossier_id: int, staff: Staff, *, channel: str, address: str =
         dossier.return_channel = channel
         dossier.return_address = address if channel == "post" else ""
         dossier.returned_to = receiver
-        dossier.returned_at = services.as_utc(services.now())
+        dossier.returned_at = services.now()
     return dossier
 
 
@@ -42,12 +42,12 @@ def return_result(dossier_id: int, staff: Staff, *, channel: str, address: str =
 def ledger_number(dossier: Dossier) -> int | None:
     """The dossier's line in the year's ledger (one book a year, lines from 1: TT 01/2018
     Art 10), derived from the order of reception."""
-    received = services.aware(dossier.received_at)
+    received = dossier.received_at
     if received is None:
         return None
     start = dt.datetime(received.astimezone(TZ).year, 1, 1, tzinfo=TZ)
     return db.session.scalar(select(func.count(Dossier.id)).where(
-        Dossier.office_id == dossier.office_id, Dossier.received_at >= services.as_utc(start),
+        Dossier.office_id == dossier.office_id, Dossier.received_at >= start,
         (Dossier.received_at < dossier.received_at)
         | ((Dossier.received_at == dossier.received_at) & (Dossier.id <= dossier.id))))
 
@@ -58,27 +58,27 @@ def ledger(office_id: int, start: dt.date, end: dt.date) -> list[Dossier]:
     after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
     return list(db.session.scalars(
         select(Dossier).where(Dossier.office_id == office_id,
-                              Dossier.received_at >= services.as_utc(first),
-                              Dossier.received_at < services.as_utc(after))
+                              Dossier.received_at >= first,
+                              Dossier.received_at < after)
         .options(selectinload(Dossier.procedure_version), selectinload(Dossier.events))
         .order_by(Dossier.received_at, Dossier.id)))
 
 
 def first_due(dossier: Dossier, spec=None) -> dt.datetime | None:
     """The due date of the first reception, which the 766 measure keeps."""
-    received = services.aware(dossier.received_at)
+    received = dossier.received_at
     if received is None:
         return None
     spec = spec or services.spec_of(dossier)
     if dossier.same_day and not dossier.supplement_count:
-        return services.aware(dossier.due_at)
+        return dossier.due_at
     return due_at(received, spec.statutory_days, services.calendar(),
                   services.office_hours(dossier.office_id))
 
 
 def measured(dossier: Dossier, spec=None) -> Timeliness | None:
     """Early, on time or late as Decision 766 counts it, once the result is ready."""
-    finished = services.aware(dossier.resolved_at) or services.aware(dossier.returned_at)
+    finished = dossier.resolved_at or dossier.returned_at
     due = first_due(dossier, spec)
     if finished is None or due is None:
         return None

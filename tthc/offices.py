@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.formsets import FORMS_FILE, FormSet, FormSets, load_formsets_file
+from .domain.workdays import Calendar, load_calendar_file
 from .extensions import db
 from .models import Office, Setting
 from .timeutil import today
@@ -55,3 +56,10 @@ def form_set(office_id: int, on: dt.date | None = None) -> FormSet:
     if not isinstance(chosen, str) or not chosen:
         chosen = current_app.config.get("TTHC_DESK_FORM_SET")
     return form_sets().for_office(chosen, on or today())
+
+
+@functools.cache
+def calendar() -> Calendar:
+    """The holiday table (tthc/data/holidays.toml), shipped with the code: read once per
+    process; a new table comes with a deploy and restart."""
+    return load_calendar_file()

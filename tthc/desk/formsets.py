@@ -12,23 +12,16 @@ TT 01/2018.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-
 from flask import current_app
 
-from ..domain.formsets import (FORMS_FILE, STOP, FormSet, FormSets, OfficialForm,
-                               load_formsets_file)
+from ..domain.formsets import STOP, FormSet, FormSets, OfficialForm
 from ..models import Dossier
-
-
-@functools.lru_cache(maxsize=4)
-def _load(path: str) -> FormSets:
-    return load_formsets_file(path)
+from ..offices import form_sets
 
 
 def all_sets() -> FormSets:
-    """Every set of the file (``TTHC_FORMS_FILE``, default ``tthc/data/forms.toml``), read once."""
-    return _load(str(current_app.config.get("TTHC_FORMS_FILE") or FORMS_FILE))
+    """Every set of the file (``TTHC_FORMS_FILE``, default ``tthc/data/forms.toml``)."""
+    return form_sets()
 
 
 def for_office(chosen: str | None, today: dt.date) -> FormSet:

@@ -8,7 +8,6 @@ citizen's click and an officer's decision never both apply.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from ..catalogue import services as catalogue_services
 from ..domain.completeness import CompletenessReport
@@ -16,7 +15,8 @@ from ..domain.catalogue import Procedure
 from ..domain.i18n import N_, msg
 from ..domain.status import (CITIZEN, WITHDRAWABLE_ONLINE, IllegalTransition, Status,
                              allowed_actions, transition)
-from ..domain.workdays import Calendar, load_calendar_file
+from .. import offices
+from ..domain.workdays import Calendar
 from ..extensions import db
 from ..models import Dossier, DossierEvent
 from ..models.dossier import utcnow
@@ -116,10 +116,6 @@ def refresh_version(dossier: Dossier) -> None:
 # --- what to tell the citizen ---------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def _calendar() -> Calendar:
-    # The holiday calendar ships with the code (tthc/data): read once per process.
-    return load_calendar_file()
 
 
 def next_monday(procedure: Procedure, at: dt.datetime | None = None) -> dt.date | None:
@@ -135,7 +131,7 @@ def next_monday(procedure: Procedure, at: dt.datetime | None = None) -> dt.date 
     if day.weekday() == 0 and at.time() >= dt.time(hour, minute):
         day += dt.timedelta(days=1)
     try:
-        calendar = _calendar()
+        calendar = offices.calendar()
     except (OSError, ValueError):
         calendar = Calendar()
     for _ in range(60):

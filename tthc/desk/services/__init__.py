@@ -24,7 +24,6 @@ that the desk has one clock (tests set it here).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass
 from typing import Mapping
@@ -40,7 +39,8 @@ from ...domain.i18n import N_, Message
 from ...domain.reception import DeskReport, check, read_checks
 from ...domain.status import Status, is_overdue
 from ...domain.text import nfc
-from ...domain.workdays import Calendar, OfficeHours, load_calendar_file
+from ...domain.workdays import Calendar, OfficeHours
+from ... import offices
 from ...extensions import db
 from ...i18n import render_message
 from ...intake import services as intake
@@ -82,10 +82,7 @@ def local(value: dt.datetime | None) -> dt.datetime | None:
 # --- office configuration -------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def calendar() -> Calendar:
-    """The holiday table (tthc/data/holidays.toml), read once per process."""
-    return load_calendar_file()
+calendar = offices.calendar  # the holiday table, one loader for every blueprint
 
 
 def settings(office_id: int) -> dict[str, str]:

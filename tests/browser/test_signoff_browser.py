@@ -53,7 +53,7 @@ def test_a_result_handed_over_for_signature_and_approved(app, browser, live_serv
     context, page = sign_in(browser, live_server, "chuyenmon", javascript)
     expect(page.locator("h1")).to_have_text("Việc của tôi")
     page.click(f"#dang-giai-quyet-title ~ table >> text={code}")
-    page.select_option("#lanh_dao", label="Lê Văn Đạo")
+    page.select_option("#lanh_dao", label="Lê Văn Đạo (lãnh đạo UBND phường, minh họa)")
     page.get_by_role("button", name="Trình ký").click()
     expect(page.locator("#ky-duyet")).to_contain_text("Đang chờ lãnh đạo ký")
     context.close()

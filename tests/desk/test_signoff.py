@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -72,7 +73,9 @@ def test_handing_over_for_signature_puts_it_in_the_leaders_tray(app, demo, speci
     # Form 05 has the hand-over for signature as a row; the history names both.
     sheet = specialist.get(f"/can-bo/ho-so/{dossier_id}/phieu/05").get_data(as_text=True)
     assert sheet.count("Lê Văn Đạo") >= 1
-    assert "Trình lãnh đạo ký" in mine and "Từ Trần Văn Chuyên đến Lê Văn Đạo" in mine
+    history = section(mine, "lich-su-title")
+    assert "Trình lãnh đạo ký" in history
+    assert re.search(r"Từ Trần Văn Chuyên[^<]* đến Lê Văn Đạo[^<]*\. Xin ký trong ngày", history)
 
 
 def test_the_officer_cannot_resolve_what_the_leader_holds(app, demo, specialist):

@@ -55,11 +55,17 @@ def test_demo_reception_account_signs_in_to_the_counter_screen(client):
     assert client.get("/can-bo/quay").status_code == 200
 
 
-@pytest.mark.parametrize("username", ["chuyenmon", "lanhdao", "quantri"])
-def test_other_demo_accounts_land_on_the_staff_home(client, username):
+@pytest.mark.parametrize("username, start, title", [
+    ("chuyenmon", "/can-bo/viec-cua-toi", "Hồ sơ tôi đang giải quyết"),
+    ("lanhdao", "/can-bo/viec-cua-toi", "Chờ ký"),
+    ("quantri", "/can-bo", "Trang cán bộ"),
+])
+def test_other_demo_accounts_land_on_their_start_page(client, username, start, title):
+    """Specialists and leaders start on their own work; the admin on the staff home."""
     response = sign_in(client, username, "tthc-demo")
-    assert response.location == "/can-bo"
-    assert "Trang cán bộ" in client.get("/can-bo").get_data(as_text=True)
+    assert response.location == start
+    page = client.get(start)
+    assert page.status_code == 200 and title in page.get_data(as_text=True)
 
 
 def test_username_is_case_and_space_insensitive(client, account):

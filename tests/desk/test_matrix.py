@@ -55,6 +55,12 @@ ROUTES = [
      {"ngay": "{later}", "ly_do_tre": "Chờ kết quả xác minh của nơi cư trú trước đây."}, SL),
     ("desk.stop", "POST", "/can-bo/ho-so/{stoppable}/dung",
      {"ly_do_dung": "Công dân có văn bản đề nghị dừng giải quyết hồ sơ."}, SL),
+    ("desk.submit", "POST", "/can-bo/ho-so/{received}/trinh-ky", {"lanh_dao": "{leader}"}, RS),
+    ("desk.approve", "POST", "/can-bo/ho-so/{awaiting}/ky-duyet",
+     {"lan": "1", "so_ky_hieu": "15/GXN-UBND", "ngay_ky": "{today}"}, {"leader"}),
+    ("desk.send_back", "POST", "/can-bo/ho-so/{awaiting}/tra-lai",
+     {"lan": "1", "ly_do_tra_lai": "Dự thảo ghi sai năm sinh."}, {"leader"}),
+    ("desk.work", "GET", "/can-bo/viec-cua-toi", {}, DESK),
     ("desk.slip", "GET", "/can-bo/ho-so/{received}/phieu/01", {}, DESK),
     ("desk.declaration", "GET", "/can-bo/ho-so/{multi}/to-khai", {}, DESK),
     ("desk.ledger", "GET", "/can-bo/so-theo-doi", {}, RL),
@@ -107,6 +113,7 @@ def _build(app):
            for state in ("draft", "new", "checked", "received", "resolved")}
     ids["multi"] = make_dossier(app, SINGLE, state="received")
     ids["stoppable"] = make_dossier(app, state="progress")
+    ids["awaiting"] = make_dossier(app, state="progress")
     with app.app_context():
         # Under TT 03/2025, whose Form 05 is the notice that processing is stopped.
         db.session.get(Dossier, ids["stoppable"]).form_set = "tt03-2025"
@@ -126,6 +133,9 @@ def _build(app):
         demo = factories.demo_office()
         staff = {s.username: s.id for s in db.session.scalars(
             select(Staff).filter_by(office_id=demo.id))}
+        awaiting = db.session.get(Dossier, ids["awaiting"])  # handed to the leader to sign
+        awaiting.signoff_by_id, awaiting.signoff_round = staff["lanhdao"], 1
+        db.session.commit()
         other = factories.make_office("khac")
         theirs = {role: factories.make_staff(other, f"khac-{role}", (role,)).id
                   for role in factories.ROLES}
@@ -133,6 +143,7 @@ def _build(app):
             "leader": staff["lanhdao"], "admin": staff["quantri"]}
     return {**ids, "mine": mine, "theirs": theirs, "upload": upload_id,
             "code": load(app, ids["new"]).prefiling_code, "colleague": mine["specialist"],
+            "leader": mine["leader"], "today": MONDAY.strftime("%d/%m/%Y"),
             "later": working_day_from(MONDAY.date() + dt.timedelta(days=8)).strftime("%d/%m/%Y")}
 
 
@@ -218,7 +229,8 @@ def test_another_office_cannot_open_our_dossier_by_its_code(app, scene):
 
 
 def test_another_offices_lists_and_ledger_show_none_of_ours(app, scene):
-    for role, path in (("reception", "/can-bo/tiep-nhan"), ("leader", "/can-bo/so-theo-doi")):
+    for role, path in (("reception", "/can-bo/tiep-nhan"), ("leader", "/can-bo/so-theo-doi"),
+                       ("leader", "/can-bo/viec-cua-toi")):
         html = _request(app, scene["theirs"][role], "GET", path, {}, scene).get_data(
             as_text=True)
         assert "000.00.21.H26" not in html and scene["code"] not in html

@@ -19,13 +19,17 @@ from tthc.domain.status import (
     WITHDRAWABLE_ONLINE,
     CORRECTABLE,
     NOT_OVERDUE,
+    PROCESSING,
+    SIGNOFF_ONLY,
     TERMINAL,
     TRANSITIONS,
     IllegalTransition,
     Status,
     Transition,
     allowed_actions,
+    awaiting_signature,
     is_overdue,
+    signoff_transition,
     transition,
 )
 from tthc.domain.workdays import VN_TZ
@@ -75,6 +79,9 @@ def test_table_matches_the_brief() -> None:
         (S.IN_PROGRESS, S.RESOLVED, "resolve"),
         (S.IN_PROGRESS, S.REJECTED, "reject"),
         (S.IN_PROGRESS, S.WITHDRAWN, "withdraw"),
+        (S.IN_PROGRESS, S.IN_PROGRESS, "submit_for_signature"),
+        (S.IN_PROGRESS, S.RESOLVED, "approve"),
+        (S.IN_PROGRESS, S.IN_PROGRESS, "send_back"),
         (S.AWAITING_FEE, S.IN_PROGRESS, "fee_paid"),
         (S.RESOLVED, S.RETURNED, "return_result"),
     }
@@ -87,7 +94,8 @@ def test_table_is_consistent() -> None:
     for t in TRANSITIONS:
         assert targets.setdefault((t.source, t.action), t.target) == t.target
         assert t.actor in ACTORS
-        assert t.source != t.target
+        # Only the sign-off's steps inside 4 keep the status (its history still records them).
+        assert t.source != t.target or t.action in ("submit_for_signature", "send_back"), t
     assert set(ACTION_LABELS) == set(ACTIONS)
     citizen_only = {"submit", "reopen", "complete_supplement"}
     for t in TRANSITIONS:
@@ -246,3 +254,47 @@ def test_each_correctable_status_allows_the_step_a_correction_calls_for(status: 
         assert "request_supplement" in staff
     assert "withdraw" in staff  # the citizen may still withdraw, at the counter
 
+
+
+# ------------------------------------------------------------------ the leader's sign-off
+
+
+def test_processing_is_received_or_in_progress() -> None:
+    assert PROCESSING == {S.RECEIVED, S.IN_PROGRESS} and PROCESSING < CORRECTABLE
+
+
+def test_awaiting_a_signature_needs_a_signer_and_a_dossier_in_progress() -> None:
+    assert awaiting_signature(S.IN_PROGRESS, 7) is True
+    assert awaiting_signature(S.IN_PROGRESS, None) is False
+    for status in set(Status) - {S.IN_PROGRESS}:  # a stale signer elsewhere means nothing
+        assert awaiting_signature(status, 7) is False
+
+
+def test_the_leader_answers_only_while_a_signature_is_awaited() -> None:
+    assert SIGNOFF_ONLY == {"approve", "send_back"}
+    assert signoff_transition(S.IN_PROGRESS, "approve", awaiting=True) == S.RESOLVED
+    assert signoff_transition(S.IN_PROGRESS, "send_back", awaiting=True) == S.IN_PROGRESS
+    for action in SIGNOFF_ONLY:
+        with pytest.raises(IllegalTransition) as info:
+            signoff_transition(S.IN_PROGRESS, action, awaiting=False)
+        assert "không còn chờ ký" in str(info.value.message)
+
+
+def test_the_officer_hands_over_again_but_does_not_resolve_what_the_leader_holds() -> None:
+    for awaiting in (False, True):
+        assert signoff_transition(S.IN_PROGRESS, "submit_for_signature",
+                                  awaiting=awaiting) == S.IN_PROGRESS
+    assert signoff_transition(S.IN_PROGRESS, "resolve", awaiting=False) == S.RESOLVED
+    with pytest.raises(IllegalTransition) as info:
+        signoff_transition(S.IN_PROGRESS, "resolve", awaiting=True)
+    assert "đang chờ lãnh đạo ký" in str(info.value.message)
+
+
+@pytest.mark.parametrize("status", sorted(set(Status) - {S.IN_PROGRESS}), ids=lambda s: s.name)
+def test_the_sign_off_happens_only_in_progress(status: Status) -> None:
+    for action in ("submit_for_signature", "approve", "send_back"):
+        with pytest.raises(IllegalTransition):
+            signoff_transition(status, action, awaiting=True)
+        assert action not in allowed_actions(status, STAFF)
+    assert not ({"approve", "send_back", "submit_for_signature"}
+                & set(allowed_actions(S.IN_PROGRESS, CITIZEN)))

@@ -30,9 +30,12 @@ def safe_next(target: str | None) -> str | None:
 
 
 def landing_url(staff) -> str:
-    """Where an officer starts: the counter screen for reception, the staff home otherwise."""
+    """Where an officer starts: the counter screen for reception; their own work (to sign,
+    in hand, due soon, overdue) for specialists and leaders; the staff home otherwise."""
     if staff.has_role("reception"):
         return url_for("queue.counter")
+    if staff.has_role("specialist", "leader"):
+        return url_for("desk.work")
     return url_for("auth.home")
 
 

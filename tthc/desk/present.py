@@ -90,7 +90,7 @@ def history(dossier: Dossier, names: dict[int, str]) -> list[HistoryLine]:
 
 
 def event_note(event: DossierEvent, names: dict[int, str]) -> str:
-    if event.action == "handover":
+    if event.action in services.processing.HANDOVERS:
         data = services.processing.handover_of(event)
         text = gettext("Từ %(a)s đến %(b)s", a=names.get(data.get("from"), "?"),
                        b=names.get(data.get("to"), "?"))

@@ -213,12 +213,12 @@ def control_rows(dossier: Dossier, names: dict[int, str]) -> list[ControlRow]:
                        gettext("Người nộp hồ sơ"),
                        f"{desk_name}: {names.get(dossier.received_by_id, '')}", "")]
     for event in dossier.events:
-        if event.action == "handover":
+        if event.action in services.processing.HANDOVERS:
             data = services.processing.handover_of(event)
             rows.append(ControlRow(gettext("Giao, nhận hồ sơ"), present.hour_and_date(event.at),
                                    names.get(data.get("from"), ""), names.get(data.get("to"), ""),
                                    judged(event.at), data.get("note", "")))
-        elif event.action == "resolve":
+        elif event.action in services.processing.RESULTS:
             rows.append(ControlRow(gettext("Có kết quả giải quyết"),
                                    present.hour_and_date(event.at), names.get(event.staff_id, ""),
                                    desk_name, judged(event.at)))
@@ -290,6 +290,10 @@ def ledger_note(dossier: Dossier) -> str:
         notes.append(gettext(judged.label).lower())
     if dossier.rescheduled:
         notes.append(gettext("đã hẹn lại"))
+    if dossier.result_number and dossier.result_date:
+        notes.append(gettext("văn bản kết quả số %(number)s ngày %(date)s",
+                             number=dossier.result_number,
+                             date=dossier.result_date.strftime("%d/%m/%Y")))
     return "; ".join(notes)
 
 

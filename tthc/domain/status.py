@@ -4,7 +4,12 @@ Codes 1–10 are the DVCQG sync codes (domain.md §1.3); 0 is our own draft stat
 citizen's unsent dossier and is never synced. The transitions are a data table,
 :data:`TRANSITIONS`, of exactly what the services do; :func:`transition` is the only way to
 move a dossier. The status sets that gate actions (``EDITABLE``, ``WITHDRAWABLE_ONLINE``,
-``AT_INTAKE``, ``CORRECTABLE``) are defined beside it, the first two read off the table.
+``AT_INTAKE``, ``CORRECTABLE``, ``PROCESSING``) are defined beside it, the first two read off
+the table.
+
+The leader's sign-off (trình ký) is a step inside 4, not a status of its own (the codes are
+DVCQG's): a dossier awaits a signature while it is in progress and a leader was asked to sign
+(:func:`awaiting_signature`); :func:`signoff_transition` adds that condition to the table's.
 
 "Quá hạn" (overdue) is not a status but a flag derived by :func:`is_overdue`.
 """
@@ -129,6 +134,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.IN_PROGRESS, S.RESOLVED, "resolve", STAFF),
     _t(S.IN_PROGRESS, S.REJECTED, "reject", STAFF),  # refusal after appraisal, Art 19(8)
     _t(S.IN_PROGRESS, S.WITHDRAWN, "withdraw", STAFF),
+    # Sign-off (trình ký), inside 4: the officer hands the result to a leader of the office,
+    # who approves it, the result document's number and date recorded (9), or sends it back
+    # with a reason (still 4). Approving and sending back need a signature to be awaited;
+    # "resolve" needs none (see signoff_transition).
+    _t(S.IN_PROGRESS, S.IN_PROGRESS, "submit_for_signature", STAFF),
+    _t(S.IN_PROGRESS, S.RESOLVED, "approve", STAFF),
+    _t(S.IN_PROGRESS, S.IN_PROGRESS, "send_back", STAFF),
     # 6 (fee awaited) is a DVCQG code the law needs; no service moves a dossier into or out
     # of it yet (the fee step is not built), so CORRECTABLE leaves it out.
     _t(S.AWAITING_FEE, S.IN_PROGRESS, "fee_paid", STAFF),
@@ -153,6 +165,9 @@ ACTION_LABELS = {
     "stop": N_("Dừng xử lý"),
     "request_fee": N_("Yêu cầu nộp phí, lệ phí"),
     "fee_paid": N_("Đã nộp phí, lệ phí"),
+    "submit_for_signature": N_("Trình lãnh đạo ký"),
+    "approve": N_("Lãnh đạo ký duyệt kết quả"),
+    "send_back": N_("Lãnh đạo trả lại để xử lý tiếp"),
 }
 """Vietnamese button labels (msgids) for the actions."""
 
@@ -182,6 +197,15 @@ CORRECTABLE: frozenset[Status] = AT_INTAKE | {Status.RECEIVED, Status.IN_PROGRES
 from reception (Art 17) through processing (Art 19), as long as a result is still owed.
 Once the result is ready (9, Art 20) or the dossier has ended (3, 7, 8, 10) the record
 stands; 6 (fee awaited) is not reached at the desk yet and is left out."""
+
+PROCESSING: frozenset[Status] = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
+"""A received dossier being processed: hand-overs, sign-off, the result, a new date (Form 04)."""
+
+SIGNOFF_ONLY: frozenset[str] = frozenset({"approve", "send_back"})
+"""The leader's answers: only while a signature is awaited."""
+
+NOT_WHILE_SIGNING: frozenset[str] = frozenset({"resolve"})
+"""What the officer cannot do while the leader holds the result for signature."""
 
 _BY_KEY: dict[tuple[Status, str, str], Transition] = {}
 for _tr in TRANSITIONS:
@@ -229,6 +253,27 @@ def allowed_actions(current: Status, actor: str) -> tuple[str, ...]:
     """Actions *actor* may perform in *current*, in table order."""
     current = Status(current)
     return tuple(t.action for t in TRANSITIONS if t.source == current and t.actor == actor)
+
+
+def awaiting_signature(current: Status, signer_id: int | None) -> bool:
+    """True while a leader (*signer_id*) was asked to sign a dossier still in progress."""
+    return Status(current) == Status.IN_PROGRESS and signer_id is not None
+
+
+def signoff_transition(current: Status, action: str, *, awaiting: bool) -> Status:
+    """:func:`transition` for staff, with the sign-off's condition: approving and sending
+    back need a signature to be awaited, resolving needs none; IllegalTransition otherwise."""
+    target = transition(current, action, STAFF)
+    if action in SIGNOFF_ONLY and not awaiting:
+        raise IllegalTransition(
+            msg(N_("Hồ sơ không còn chờ ký: đã được ký duyệt, trả lại hoặc chuyển cho cán bộ "
+                   "khác. Tình trạng hiện tại của hồ sơ ở dưới đây.")),
+            current=Status(current), action=action, actor=STAFF)
+    if action in NOT_WHILE_SIGNING and awaiting:
+        raise IllegalTransition(
+            msg(N_("Hồ sơ đang chờ lãnh đạo ký: chờ lãnh đạo ký duyệt hoặc trả lại.")),
+            current=Status(current), action=action, actor=STAFF)
+    return target
 
 
 NOT_OVERDUE: frozenset[Status] = frozenset(

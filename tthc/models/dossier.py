@@ -69,6 +69,16 @@ class Dossier(db.Model):
     # The set of official forms (tthc/data/forms.toml) in force at the desk's first decision;
     # None: not decided yet, or decided before sets were recorded (TT 01/2018). See 0004f.
     form_set: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The leader's sign-off (0006s): the leader asked to sign (None: no signature awaited),
+    # the number of hand-overs for signature (what the leader's page posts back), and the
+    # signed result document: "số, ký hiệu", its date, who approved it and when.
+    signoff_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None,
+                                                      index=True)
+    signoff_round: Mapped[int] = mapped_column(default=0)
+    result_number: Mapped[str] = mapped_column(String(60), default="")
+    result_date: Mapped[dt.date | None] = mapped_column(default=None)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    signed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     # Times (UTC); "overdue" is derived from due_at and status, never stored.
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -37,7 +37,7 @@ from ...domain.codes import DEFAULT_DOSSIER_PATTERN, normalise_prefiling_code
 from ...domain.deadlines import IntakeDecision, decide
 from ...domain.i18n import N_, Message
 from ...domain.reception import DeskReport, check, read_checks
-from ...domain.status import Status, is_overdue
+from ...domain.status import PROCESSING, Status, is_overdue
 from ...domain.text import nfc
 from ...domain.workdays import Calendar, OfficeHours
 from ... import offices
@@ -51,8 +51,6 @@ from .. import formsets
 
 CHANNELS = {1: N_("Trực tiếp"), 2: N_("Trực tuyến"), 3: N_("Qua bưu chính công ích")}
 RETURN_CHANNELS = ("desk", "post", "online")
-#: A received dossier being processed (status sets of the check are in tthc.domain.status).
-PROCESSING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 SETTING_KEYS = {"cutoff": "desk.cutoff", "close": "desk.close", "open": "desk.open",
                 "pattern": "desk.code_pattern", "form_set": "desk.form_set"}
 

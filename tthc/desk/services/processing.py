@@ -1,5 +1,6 @@
 """Processing after reception: hand-overs between officers, the result, stopping, and the
-one new date (tthc.desk.services says how the modules share the work)."""
+one new date (tthc.desk.services says how the modules share the work; the leader's sign-off
+is ``services.signoff``)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,19 @@ from sqlalchemy import select
 from ...domain import reception
 from ...domain.deadlines import RescheduleRefused, check_reschedule
 from ...domain.i18n import N_, msg
-from ...domain.status import STAFF, Status
+from ...domain.status import STAFF, Status, awaiting_signature, signoff_transition
 from ...extensions import db
 from ...intake import services as intake
 from ...models import Dossier, DossierEvent, Staff
 from ...transactions import serialised
 from .. import formsets, services
 from ..services import DeskRefusal, locked
+
+#: Events that move a dossier between officers, each a row of Form 05 (the note says from
+#: whom, to whom: ``handover_of``): hand-overs, and the sign-off's hand-over and send-back.
+HANDOVERS = ("handover", "submit_for_signature", "send_back")
+#: Events that make the result ready (status 9): resolved by the officer, approved by a leader.
+RESULTS = ("resolve", "approve")
 
 
 def colleagues(office_id: int) -> list[Staff]:
@@ -32,7 +39,8 @@ def colleagues(office_id: int) -> list[Staff]:
 def hand_over(dossier_id: int, staff: Staff, to: Staff, note: str = "") -> Dossier:
     """Give the dossier to another officer (Form 05's rows: who, to whom, when).
 
-    The first hand-over of a received dossier starts its processing (status 2 → 4).
+    The first hand-over of a received dossier starts its processing (status 2 → 4). A
+    dossier awaiting a leader's signature leaves the leader's tray: the request ends.
     """
     if to.office_id != staff.office_id or not to.active:
         raise DeskRefusal(msg(N_("Chọn một cán bộ của cơ quan.")), 422, "can_bo")
@@ -49,6 +57,7 @@ def hand_over(dossier_id: int, staff: Staff, to: Staff, note: str = "") -> Dossi
             target=int(Status.IN_PROGRESS), staff_id=staff.id,
             note=json.dumps({"from": giver, "to": to.id, "note": note[:300]})))
         dossier.handler_id = to.id
+        dossier.signoff_by_id = None
     return dossier
 
 
@@ -62,9 +71,14 @@ def handover_of(event: DossierEvent) -> dict[str, Any]:
 
 
 def resolve(dossier_id: int, staff: Staff) -> Dossier:
-    """The result is ready (status 9); on the same day at the counter, or after processing."""
+    """The result is ready (status 9); on the same day at the counter, or after processing.
+
+    Not while a leader holds the result for signature (the leader approves it then).
+    """
     with serialised() as session:
         dossier = locked(session, dossier_id)
+        signoff_transition(Status(dossier.status), "resolve",
+                           awaiting=awaiting_signature(dossier.status, dossier.signoff_by_id))
         intake.change_status(dossier, "resolve", STAFF, staff=staff)
         dossier.resolved_at = services.now()
         if dossier.handler_id is None:

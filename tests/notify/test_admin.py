@@ -14,32 +14,41 @@ from tthc.models.notify import NotifyGateway, NotifyTemplate
 from tthc.notify import messages
 
 ROUTES = [
-    ("GET", "/can-bo/thong-bao", {}),
-    ("POST", "/can-bo/thong-bao/dia-chi", {"dia_chi": "https://motcua.example.vn"}),
-    ("GET", "/can-bo/thong-bao/cong-gui/sms", {}),
-    ("POST", "/can-bo/thong-bao/cong-gui/sms", {"bat": "1", "url": "https://sms.example.vn"}),
-    ("GET", "/can-bo/thong-bao/mau", {}),
-    ("GET", "/can-bo/thong-bao/mau/received/sms", {}),
-    ("POST", "/can-bo/thong-bao/mau/received/sms", {"body": "Hồ sơ {ma_ho_so}"}),
+    ("notify.index", "GET", "/can-bo/thong-bao", {}),
+    ("notify.public_url", "POST", "/can-bo/thong-bao/dia-chi",
+     {"dia_chi": "https://motcua.example.vn"}),
+    ("notify.gateway", "GET", "/can-bo/thong-bao/cong-gui/sms", {}),
+    ("notify.gateway", "POST", "/can-bo/thong-bao/cong-gui/sms",
+     {"bat": "1", "url": "https://sms.example.vn"}),
+    ("notify.wordings", "GET", "/can-bo/thong-bao/mau", {}),
+    ("notify.wording", "GET", "/can-bo/thong-bao/mau/received/sms", {}),
+    ("notify.wording", "POST", "/can-bo/thong-bao/mau/received/sms", {"body": "Hồ sơ {ma_ho_so}"}),
 ]
 
 
-def test_every_notify_staff_route_is_listed_and_guarded(app):
-    listed = {(method, path.split("/cong-gui")[0].split("/mau")[0])
-              for method, path, _ in ROUTES}
+def test_every_notify_staff_route_is_listed_and_for_admins(app):
+    found = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("notify.") and rule.rule.startswith("/can-bo"):
-            view = app.view_functions[rule.endpoint]
-            assert view.staff_roles == ("admin",), rule.endpoint
-    assert listed
+            assert app.view_functions[rule.endpoint].staff_roles == ("admin",), rule.endpoint
+            found |= {(rule.endpoint, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert found == {(endpoint, method) for endpoint, method, _, _ in ROUTES}
 
 
-@pytest.mark.parametrize("method,path,data", ROUTES)
+@pytest.mark.parametrize("endpoint,method,path,data", ROUTES)
 @pytest.mark.parametrize("role", ["tiepnhan", "chuyenmon", "lanhdao"])
-def test_only_admins(app, demo, role, method, path, data):
+def test_only_admins(app, demo, role, endpoint, method, path, data):
     officer = Officer(app, demo["staff"][role])
     response = officer.get(path) if method == "GET" else officer.post(path, data)
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("endpoint,method,path,data", ROUTES)
+def test_admins_of_any_office_reach_only_their_own(app, other_office, endpoint, method, path,
+                                                    data):
+    officer = Officer(app, other_office["staff"]["admin"])
+    response = officer.get(path) if method == "GET" else officer.post(path, data)
+    assert response.status_code in (200, 303)
 
 
 def test_anonymous_goes_to_sign_in(client):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
 from sqlalchemy import select, update
 
 from tests.notify.conftest import agree, configure, outbox
@@ -211,13 +212,24 @@ def test_consent_withdrawn_after_the_event_is_respected(app, demo, dossier, http
     assert http_gateway.requests == [] and outbox(app)[0].reason == "consent_withdrawn"
 
 
-def test_two_senders_claim_each_row_once(app, demo, dossier, http_gateway, demo_office_id):
-    configure(app, demo_office_id, "sms", url=http_gateway.url, token="t")
-    for _ in range(3):
-        _received(app, demo, dossier, "sms")
-    http_gateway.delay = 0.2  # both senders read the rows before either has finished
+def _senders_race(app, gateway, senders: int, rows: int) -> None:
+    from tests.auth import factories
+    from tests.desk.conftest import make_dossier
+
+    with app.app_context():
+        office_id = factories.demo_office().id
+        staff_id = db.session.scalar(select(Staff.id).filter_by(username="tiepnhan"))
+    configure(app, office_id, "sms", url=gateway.url, token="t")
+    for _ in range(rows):
+        dossier_id = make_dossier(app, state="checked")
+        agree(app, dossier_id, "sms")
+        with app.app_context():
+            from tthc.desk import services
+
+            services.reception.receive(dossier_id, db.session.get(Staff, staff_id))
+    gateway.delay = 0.1  # every sender reads the rows before any has finished
     results = []
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(senders)
 
     def run():
         with app.app_context():
@@ -225,15 +237,35 @@ def test_two_senders_claim_each_row_once(app, demo, dossier, http_gateway, demo_
             results.append(sender.run_once())
             db.session.remove()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    threads = [threading.Thread(target=run) for _ in range(senders)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
-    sent = [r["json"]["id"] for r in http_gateway.requests]
+        t.join(60)
+    sent = [r["json"]["id"] for r in gateway.requests]
     assert sorted(sent) == sorted(str(r.id) for r in outbox(app))  # each exactly once
-    assert sum(r.counts.get("sent", 0) for r in results) == 3
+    assert sum(r.counts.get("sent", 0) for r in results) == rows
     assert all(r.status == "sent" and r.attempts == 1 for r in outbox(app))
+
+
+def test_two_senders_claim_each_row_once(app, http_gateway):
+    _senders_race(app, http_gateway, senders=2, rows=3)
+
+
+@pytest.fixture
+def pg_app(postgres_url, tmp_path):
+    from tests.conftest import make_app, migrate_and_seed
+
+    app = make_app(postgres_url, tmp_path)
+    migrate_and_seed(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_four_senders_claim_each_row_once(pg_app, http_gateway):
+    _senders_race(pg_app, http_gateway, senders=4, rows=6)
 
 
 def test_a_row_left_sending_by_a_dead_sender_is_taken_again_after_the_lease(

@@ -25,3 +25,15 @@ from .gateways import masked as _masked  # noqa: E402
 # The consent boxes (templates/notify/_consent*.html) are included in intake's pages.
 bp.add_app_template_global(_consent_state, "notify_consent")
 bp.add_app_template_global(_masked, "notify_masked")
+
+
+def _labels() -> dict:
+    """The Vietnamese labels (msgids) of channels, events, placeholders, statuses, reasons."""
+    from . import messages, sender
+
+    return {"channels": messages.CHANNEL_LABELS, "events": messages.EVENT_LABELS,
+            "placeholders": messages.PLACEHOLDER_LABELS, "statuses": sender.STATUS_LABELS,
+            "reasons": sender.REASON_LABELS}
+
+
+bp.add_app_template_global(_labels, "notify_labels")

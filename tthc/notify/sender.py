@@ -26,6 +26,7 @@ from urllib.parse import quote
 from sqlalchemy import or_, select, update
 
 from ..domain.codes import format_prefiling_code
+from ..domain.i18n import N_
 from ..domain.queue import WAITING
 from ..extensions import db
 from ..models import Dossier, Office, Setting, Ticket
@@ -47,6 +48,16 @@ PUBLIC_URL_KEY = "notify.public_url"  # Setting: the site's address for the look
 # Why a row was skipped or failed (the admin page explains each code).
 NO_GATEWAY, WITHDRAWN, NO_ZNS_TEMPLATE, STALE, GATEWAY = (
     "no_gateway", "consent_withdrawn", "no_zns_template", "stale", "gateway")
+
+STATUS_LABELS = {PENDING: N_("Chờ gửi lại"), SENDING: N_("Đang gửi"), SENT: N_("Đã gửi"),
+                 FAILED: N_("Gửi không được"), SKIPPED: N_("Không gửi")}
+REASON_LABELS = {
+    NO_GATEWAY: N_("Cơ quan chưa cấu hình hoặc đã tắt cổng gửi của kênh này."),
+    WITHDRAWN: N_("Công dân đã thôi nhận thông báo qua kênh này."),
+    NO_ZNS_TEMPLATE: N_("Chưa khai báo mã mẫu ZNS cho loại thông báo này."),
+    STALE: N_("Số thứ tự đã được gọi hoặc đã hết ngày."),
+    GATEWAY: N_("Cổng gửi báo lỗi."),
+}
 
 M = NotifyMessage.__table__.c
 

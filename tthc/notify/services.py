@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import func, select
 
+from ..domain.codes import format_prefiling_code
 from ..extensions import db
 from ..models import Dossier, Setting
 from ..models.dossier import utcnow
@@ -28,7 +29,10 @@ def save_gateway(office_id: int, channel: str, enabled: bool,
     row = db.session.scalar(select(NotifyGateway).filter_by(office_id=office_id,
                                                             channel=channel))
     before: dict[str, Any] = dict(row.config or {}) if row is not None else {}
-    changed = [k for k in gateways.FIELDS[channel] if before.get(k) != config.get(k)]
+    def value(settings: Mapping[str, Any], key: str) -> Any:
+        return settings.get(key, False if key in gateways.FLAGS else "")
+
+    changed = [k for k in gateways.FIELDS[channel] if value(before, k) != value(config, k)]
     if row is None:
         row = NotifyGateway(office_id=office_id, channel=channel)
         db.session.add(row)
@@ -143,7 +147,7 @@ def problems(office_id: int, limit: int = 50) -> list[Row]:
             .order_by(NotifyMessage.created_at.desc(), NotifyMessage.id.desc()).limit(limit))
     return [Row(m.id, m.created_at, m.event, m.channel, mask_recipient(m.channel, m.recipient),
                 m.status, m.attempts, m.next_attempt_at, m.reason, m.last_error,
-                code or (prefiling or ""))
+                code or (format_prefiling_code(prefiling) if prefiling else ""))
             for m, code, prefiling in db.session.execute(stmt)]
 
 

@@ -37,7 +37,9 @@ class Gateway:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with gateway.lock:
-                    gateway.requests.append({"path": self.path, "headers": dict(self.headers),
+                    gateway.requests.append({"path": self.path,
+                                             "headers": {k.lower(): v
+                                                         for k, v in self.headers.items()},
                                              "json": body})
                     status, answer = gateway.script.pop(0) if gateway.script \
                         else gateway.default

@@ -70,7 +70,7 @@ def test_a_box_without_an_address_records_nothing(app, demo_office_id):
               sender="motcua@example.vn")
     citizen = Citizen(app, app.test_client())
     path = citizen.start(COPY)
-    citizen.fill_complete(path, COPY, tb_shown="email", tb_email="1")  # no email typed
+    citizen.fill_complete(path, COPY, tb_shown="email", tb_email="1", applicant_email="")
     assert _consents(app, citizen.dossier(path).id) == []
 
 

@@ -91,7 +91,7 @@ def test_every_event_of_a_dossiers_life(app, demo, dossier, clock):
         staff = _staff(app, demo)
         services.reception.receive(dossier_id, staff)
         services.reception.request_supplement(
-            dossier_id, staff, [PostedItem("field:applicant_address", "Nơi cư trú",
+            dossier_id, staff, [PostedItem("applicant_address", "Nơi cư trú",
                                            "Ghi rõ số nhà.")], "Thiếu số nhà")
     assert [r.event for r in outbox(app)] == ["received", "supplement"]
     with app.app_context():

@@ -50,7 +50,7 @@ def test_sms_is_posted_as_json_with_the_token_and_no_secret_link(app, demo, doss
     assert report.counts == {"sent": 1}
     [request] = http_gateway.requests
     assert request["path"] == "/sms"
-    assert request["headers"]["Authorization"] == "Bearer tok-123456789"
+    assert request["headers"]["authorization"] == "Bearer tok-123456789"
     body = request["json"]
     code = _code(app, dossier_id)
     assert body["to"] == "0912345678" and body["sender"] == "UBND"
@@ -132,7 +132,7 @@ def test_the_offices_own_wording_is_used_and_folded_when_asked(app, demo, dossie
     text = http_gateway.requests[0]["json"]["text"]
     assert text.startswith(f"Da tiep nhan ho so {_code(app, dossier_id)}, hen ")
     assert text.isascii() and "{" not in text
-    assert "Authorization" not in http_gateway.requests[0]["headers"]
+    assert "authorization" not in http_gateway.requests[0]["headers"]
 
 
 def test_a_temporary_failure_is_retried_with_backoff_then_sent(app, demo, dossier,
@@ -290,3 +290,14 @@ def test_the_cli_once(app, demo, dossier, http_gateway, demo_office_id):
     assert "sent: 1" in result.output
     with app.app_context():
         assert db.session.scalar(select(NotifyMessage.status)) == "sent"
+
+
+def test_a_gateway_echoing_the_number_does_not_put_it_on_the_row(app, demo, dossier,
+                                                                 http_gateway, demo_office_id):
+    configure(app, demo_office_id, "sms", url=http_gateway.url, token="t")
+    _received(app, demo, dossier, "sms")
+    http_gateway.script = [(400, {"error": "invalid number 0912345678 / 84912345678"})]
+    assert _run(app).counts == {"failed": 1}
+    [row] = outbox(app)
+    assert "HTTP 400" in row.last_error and "invalid number" in row.last_error
+    assert "912345678" not in row.last_error

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -135,16 +136,28 @@ def _deliver(message_id: int, attempt: int, now: dt.datetime) -> str:
     try:
         send()
     except GatewayError as error:
+        detail = scrubbed(error.detail, message.recipient)
         if error.permanent or attempt >= MAX_ATTEMPTS:
-            _finish(message_id, attempt, status=FAILED, reason=GATEWAY,
-                    last_error=error.detail, body=body)
+            _finish(message_id, attempt, status=FAILED, reason=GATEWAY, last_error=detail,
+                    body=body)
             return FAILED
-        _finish(message_id, attempt, status=PENDING, reason=GATEWAY, last_error=error.detail,
+        _finish(message_id, attempt, status=PENDING, reason=GATEWAY, last_error=detail,
                 body=body, next_attempt_at=now + backoff(attempt))
         return PENDING
     _finish(message_id, attempt, status=SENT, reason="", last_error="", body=body,
             sent_at=utcnow())
     return SENT
+
+
+_LONG_NUMBER = re.compile(r"\+?\d[\d .-]{7,}\d")
+
+
+def scrubbed(detail: str, recipient: str) -> str:
+    """A gateway's error without the recipient or anything like a phone number in it: the
+    admin page shows it, and a provider may echo the number back."""
+    if recipient:
+        detail = detail.replace(recipient, "•••")
+    return _LONG_NUMBER.sub("•••", detail)
 
 
 class _Skip(Exception):

@@ -88,9 +88,11 @@ def record_posted(dossier: Dossier, source: str = "draft") -> bool:
     Intake calls this once when it saves the draft's form; the status page's own form
     comes here too. Returns True if something changed (and was committed).
     """
+    if not request.form.get(SHOWN_FIELD):
+        # Not a page with the boxes (a bare button, a supplement's form), or an office that
+        # offers no channel: nothing to read, and the live check costs no query here.
+        return False
     form = ConsentForm(request.form, meta={"csrf": False})  # CSRFProtect checked the POST
-    if SHOWN_FIELD not in request.form:
-        return False  # not a page with the boxes (a supplement's form, a bare button)
     changed = apply(db.session, dossier, form.shown(), form.chosen(), source)
     if changed:
         db.session.commit()

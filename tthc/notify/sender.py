@@ -132,11 +132,12 @@ def _deliver(message_id: int, attempt: int, now: dt.datetime) -> str:
     except _Skip as skipped:
         _finish(message_id, attempt, status=SKIPPED, reason=skipped.reason, last_error="")
         return SKIPPED
+    recipient = message.recipient
     db.session.commit()  # no transaction stays open during the network exchange
     try:
         send()
     except GatewayError as error:
-        detail = scrubbed(error.detail, message.recipient)
+        detail = scrubbed(error.detail, recipient)
         if error.permanent or attempt >= MAX_ATTEMPTS:
             _finish(message_id, attempt, status=FAILED, reason=GATEWAY, last_error=detail,
                     body=body)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..domain.i18n import N_
+from ..domain.status import Status
 
 SMS, ZALO, EMAIL = "sms", "zalo", "email"
 CHANNELS: tuple[str, ...] = (SMS, ZALO, EMAIL)
@@ -42,22 +43,35 @@ EVENT_LABELS = {
     NEAR_TURN: N_("Sắp đến lượt (còn 3 số)"),
 }
 
-#: The history's action that each dossier event answers (tthc.domain.status, and the
-#: desk's "reschedule" event, which keeps the status).
-ACTION_EVENTS = {
-    "receive": RECEIVED,
-    "request_supplement": SUPPLEMENT,
-    "resolve": RESOLVED,
-    "return_result": RETURNED,
-    "reschedule": RESCHEDULED,
+#: The status a change moves a dossier into, and the event the citizen is told of. Keyed
+#: by the target, not the action, so that a new way into a status (a leader's approval that
+#: resolves the dossier) is told without a change here.
+STATUS_EVENTS = {
+    int(Status.RECEIVED): RECEIVED,
+    int(Status.SUPPLEMENT): SUPPLEMENT,
+    int(Status.RESOLVED): RESOLVED,
+    int(Status.RETURNED): RETURNED,
 }
+#: History actions that keep the status but are told: the desk's one new date (Form 04).
+ACTION_EVENTS = {"reschedule": RESCHEDULED}
+DOSSIER_EVENTS = (RECEIVED, SUPPLEMENT, RESOLVED, RETURNED, RESCHEDULED)
+
+
+def event_of(action: str, source: int | None, target: int) -> str | None:
+    """The event a history row tells the citizen of, if any."""
+    if action in ACTION_EVENTS:
+        return ACTION_EVENTS[action]
+    if source != target:
+        return STATUS_EVENTS.get(int(target))
+    return None
+
 
 #: How many tickets ahead a waiting citizen is told that the turn is near.
 NEAR_TURN_AHEAD = 3
 
 DOSSIER_PLACEHOLDERS = ("co_quan", "ma_ho_so", "thu_tuc", "ngay_hen", "tra_cuu")
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    **{event: DOSSIER_PLACEHOLDERS for event in ACTION_EVENTS.values()},
+    **{event: DOSSIER_PLACEHOLDERS for event in DOSSIER_EVENTS},
     NEAR_TURN: ("co_quan", "so_thu_tu", "so_nguoi_truoc"),
 }
 PLACEHOLDER_LABELS = {

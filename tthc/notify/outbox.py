@@ -3,7 +3,8 @@
 Dossiers: one hook, SQLAlchemy's documented ``before_flush`` session event. Every status
 change (the desk's and the citizen's alike) goes through ``intake.services.change_status``,
 which appends a ``DossierEvent``; the desk's new date (Form 04) appends one too. When a
-flush sees a new event whose action the citizen is told of (``messages.ACTION_EVENTS``),
+flush sees a new event the citizen is told of (``messages.event_of``: into status 2, 5, 9
+or 10, or the new date),
 one ``NotifyMessage`` per channel the citizen agreed to is added to the same flush: it is
 committed with the change, or rolled back with it. Nothing is rendered here: a flush may
 come in the middle of a service (an autoflush before the code or the due date is set), so
@@ -24,7 +25,7 @@ from ..domain import queue as queue_rules
 from ..models import Dossier, DossierEvent, Ticket
 from ..models.dossier import utcnow
 from ..models.notify import NotifyConsent, NotifyMessage
-from .messages import ACTION_EVENTS, NEAR_TURN, NEAR_TURN_AHEAD
+from .messages import NEAR_TURN, NEAR_TURN_AHEAD, event_of
 
 
 def active_consents(session: Session, dossier_id: int) -> list[NotifyConsent]:
@@ -38,7 +39,10 @@ def active_consents(session: Session, dossier_id: int) -> list[NotifyConsent]:
 def _on_before_flush(session: Session, _flush_context, _instances) -> None:
     """Add the outbox rows of the citizen's events in this flush (see the module)."""
     for obj in list(session.new):
-        if not isinstance(obj, DossierEvent) or obj.action not in ACTION_EVENTS:
+        if not isinstance(obj, DossierEvent):
+            continue
+        event_name = event_of(obj.action, obj.source, obj.target)
+        if event_name is None:
             continue
         dossier: Dossier | None = obj.dossier
         if dossier is None or dossier.id is None:
@@ -47,7 +51,7 @@ def _on_before_flush(session: Session, _flush_context, _instances) -> None:
         for consent in active_consents(session, dossier.id):
             session.add(NotifyMessage(
                 office_id=dossier.office_id, dossier=dossier, dossier_event=obj,
-                event=ACTION_EVENTS[obj.action], channel=consent.channel,
+                event=event_name, channel=consent.channel,
                 recipient=consent.address, created_at=now, next_attempt_at=now))
 
 

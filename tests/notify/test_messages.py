@@ -40,3 +40,15 @@ def test_fold_and_parts():
 
 def test_zalo_has_no_default_template_id():
     assert messages.default_wording("received", messages.ZALO).zns_template_id == ""
+
+
+@pytest.mark.parametrize("action,source,target,event", [
+    ("receive", 1, 2, "received"), ("receive", 5, 2, "received"),
+    ("request_supplement", 4, 5, "supplement"), ("resolve", 4, 9, "resolved"),
+    ("approve", 4, 9, "resolved"),  # any way into "resolved"
+    ("return_result", 9, 10, "returned"), ("reschedule", 4, 4, "rescheduled"),
+    ("reject", 1, 3, None), ("withdraw", 1, 7, None), ("stop", 4, 8, None),
+    ("submit", 0, 1, None), ("handover", 4, 4, None), ("start", 2, 4, None),
+])
+def test_which_history_rows_are_told(action, source, target, event):
+    assert messages.event_of(action, source, target) == event

@@ -19,8 +19,8 @@ def test_every_default_uses_only_its_events_placeholders(event, channel):
 
 @pytest.mark.parametrize("event", messages.EVENTS)
 def test_sms_defaults_fit_one_plain_sms_and_never_carry_a_secret_link(event):
-    text = messages.render(messages.default_wording(event, messages.SMS).body,
-                           messages.SAMPLE_VALUES)
+    text = messages.fold(messages.render(messages.default_wording(event, messages.SMS).body,
+                                         messages.SAMPLE_VALUES))
     assert text.isascii() and messages.sms_parts(text) <= 2
     assert "/ho-so/" not in text
 

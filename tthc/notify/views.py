@@ -65,6 +65,9 @@ def gateway(channel):
                            data={**{k: v for k, v in stored.config.items()
                                     if k not in gateways.SECRETS},
                                  "bat": stored.enabled,
+                                 # Folding is on until the admin says the provider takes
+                                 # Unicode: the office's name and the dates have diacritics.
+                                 "ascii": stored.config.get("ascii", True),
                                  "port": str(stored.config.get("port", 587))})
         return render_template("notify/gateway.html", form=form, channel=channel,
                                stored=stored, errors={})

@@ -132,8 +132,10 @@ def default_wording(event: str, channel: str) -> Wording:
     """The wording in the code, until the office writes its own.
 
     SMS defaults are written without diacritics: a brandname SMS with them is sent as
-    Unicode, 70 characters a part instead of 160, and some carriers refuse it. A Zalo
-    message is a template registered with Zalo: its id has no default.
+    Unicode, 70 characters a part instead of 160, and some carriers refuse it. The values
+    (the office's name, "ngày") have diacritics too, so an SMS gateway folds the whole text
+    unless its admin says the provider takes Unicode. A Zalo message is a template
+    registered with Zalo: its id has no default.
     """
     if channel == SMS:
         return Wording(body=_SMS_DEFAULTS[event])

@@ -23,6 +23,7 @@ ROUTES = [
     ("notify.wordings", "GET", "/can-bo/thong-bao/mau", {}),
     ("notify.wording", "GET", "/can-bo/thong-bao/mau/received/sms", {}),
     ("notify.wording", "POST", "/can-bo/thong-bao/mau/received/sms", {"body": "Hồ sơ {ma_ho_so}"}),
+    ("notify.retry", "POST", "/can-bo/thong-bao/tin/999/gui-lai", {}),
 ]
 
 
@@ -48,7 +49,7 @@ def test_admins_of_any_office_reach_only_their_own(app, other_office, endpoint, 
                                                     data):
     officer = Officer(app, other_office["staff"]["admin"])
     response = officer.get(path) if method == "GET" else officer.post(path, data)
-    assert response.status_code in (200, 303)
+    assert response.status_code in ((404,) if endpoint == "notify.retry" else (200, 303))
 
 
 def test_anonymous_goes_to_sign_in(client):

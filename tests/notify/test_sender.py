@@ -301,3 +301,27 @@ def test_a_gateway_echoing_the_number_does_not_put_it_on_the_row(app, demo, doss
     [row] = outbox(app)
     assert "HTTP 400" in row.last_error and "invalid number" in row.last_error
     assert "912345678" not in row.last_error
+
+
+def test_the_admin_sends_a_failed_message_again(app, demo, dossier, http_gateway,
+                                                demo_office_id, admin, other_office):
+    configure(app, demo_office_id, "sms", url=http_gateway.url, token="t")
+    dossier_id = _received(app, demo, dossier, "sms")
+    http_gateway.script = [(401, {"error": "bad token"})]
+    assert _run(app).counts == {"failed": 1}
+    [row] = outbox(app)
+    page = admin.get("/can-bo/thong-bao").get_data(as_text=True)
+    assert f"/can-bo/thong-bao/tin/{row.id}/gui-lai" in page
+    from tests.desk.conftest import Officer
+
+    theirs = Officer(app, other_office["staff"]["admin"])
+    assert theirs.post(f"/can-bo/thong-bao/tin/{row.id}/gui-lai").status_code == 404
+    assert outbox(app)[0].status == "failed"
+    assert admin.post(f"/can-bo/thong-bao/tin/{row.id}/gui-lai").status_code == 303
+    assert outbox(app)[0].status == "pending"
+    assert _run(app).counts == {"sent": 1}
+    with app.app_context():
+        from tthc.models import AccessLog
+
+        log = db.session.scalar(select(AccessLog).filter_by(action="notify_retry"))
+        assert (log.dossier_id, log.detail) == (dossier_id, f"message {row.id}")

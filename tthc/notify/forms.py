@@ -150,3 +150,7 @@ class WordingForm(Form):
             return messages.Wording(zns_template_id=self.zns.data or "")
         subject = self.subject.data or "" if self.channel == messages.EMAIL else ""
         return messages.Wording(subject=subject, body=self.body.data or "")
+
+
+class RetryForm(Form):
+    """The one-button form "Gửi lại" (CSRF only)."""

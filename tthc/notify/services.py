@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..domain.codes import format_prefiling_code
 from ..extensions import db
@@ -149,6 +149,24 @@ def problems(office_id: int, limit: int = 50) -> list[Row]:
                 m.status, m.attempts, m.next_attempt_at, m.reason, m.last_error,
                 code or (format_prefiling_code(prefiling) if prefiling else ""))
             for m, code, prefiling in db.session.execute(stmt)]
+
+
+def retry(office_id: int, message_id: int) -> int | None:
+    """Send a failed or skipped row again at the sender's next pass (compare-and-set on the
+    status: a row sent or pending meanwhile is left alone). None if the row is not this
+    office's; else its dossier id, or 0 without one (a ticket's)."""
+    row = db.session.scalar(select(NotifyMessage).where(
+        NotifyMessage.id == message_id, NotifyMessage.office_id == office_id))
+    if row is None:
+        return None
+    dossier_id = row.dossier_id or 0
+    c = NotifyMessage.__table__.c
+    db.session.execute(update(NotifyMessage.__table__)
+                       .where(c.id == message_id,
+                              c.status.in_((sender.FAILED, sender.SKIPPED)))
+                       .values(status=sender.PENDING, next_attempt_at=utcnow(), reason=""))
+    db.session.commit()
+    return dossier_id
 
 
 def since_days(days: int) -> dt.datetime:

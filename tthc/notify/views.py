@@ -14,7 +14,7 @@ from flask_login import current_user
 from ..auth import log_access, staff_required
 from ..extensions import db
 from . import bp, consent, gateways, messages, sender, services
-from .forms import GatewayForm, PublicUrlForm, WordingForm
+from .forms import GatewayForm, PublicUrlForm, RetryForm, WordingForm
 
 
 def _channel_or_404(channel: str) -> str:
@@ -50,6 +50,21 @@ def public_url():
     if services.save_public_url(current_user.office_id, form.dia_chi.data or ""):
         log_access(None, "notify_settings", "public_url", commit=True)
     flash(gettext("Đã lưu địa chỉ trang web."), "info")
+    return redirect(url_for("notify.index"), 303)
+
+
+@bp.post("/can-bo/thong-bao/tin/<int:message_id>/gui-lai")
+@staff_required("admin")
+def retry(message_id):
+    """Send a failed or skipped message again at the sender's next pass."""
+    form = RetryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    dossier_id = services.retry(current_user.office_id, message_id)
+    if dossier_id is None:
+        abort(404)  # another office's row answers like a missing one
+    log_access(dossier_id or None, "notify_retry", f"message {message_id}", commit=True)
+    flash(gettext("Tin sẽ được gửi lại ở lượt gửi tiếp theo."), "info")
     return redirect(url_for("notify.index"), 303)
 
 

@@ -125,7 +125,8 @@ def register_blueprints(app: Flask) -> None:
     from .catalogue import bp as catalogue_bp
     from .desk import bp as desk_bp
     from .intake import bp as intake_bp
+    from .notify import bp as notify_bp
     from .queue import bp as queue_bp
 
-    for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp):
+    for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp, notify_bp):
         app.register_blueprint(bp)

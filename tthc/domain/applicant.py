@@ -40,8 +40,10 @@ APPLICANT_FIELDS: tuple[FormField, ...] = (
            hint_vi="12 chữ số in trên thẻ căn cước (căn cước công dân).",
            hint_en="The 12 digits on your căn cước / CCCD card."),
     _field("applicant_phone", "Số điện thoại", "Phone number", "phone",
-           hint_vi="Để nhận thông báo về hồ sơ. Ví dụ: 0912 345 678",
-           hint_en="For notices about your dossier. For example: 0912 345 678"),
+           # No promise of messages here: the boxes after the email say which channels
+           # this office really sends on (tthc.notify), or that it sends none.
+           hint_vi="Để cán bộ liên hệ khi cần. Ví dụ: 0912 345 678",
+           hint_en="So that the office can reach you if needed. For example: 0912 345 678"),
     _field("applicant_address", "Nơi cư trú", "Place of residence", "text",
            hint_vi="Số nhà, đường phố, tổ dân phố, phường (xã), tỉnh (thành phố).",
            hint_en="House number, street, residential group, ward (commune), province (city).",

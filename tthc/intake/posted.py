@@ -11,6 +11,7 @@ from flask import abort, after_this_request, current_app, request
 from flask_babel import gettext
 
 from ..models import Dossier
+from ..notify import consent
 from . import forms, services, uploads
 
 
@@ -59,6 +60,7 @@ def save(dossier, *, files: bool = True, require_file: str | None = None):
     status for them)."""
     form, edit, new_secret = read(dossier)
     checked = services.check(dossier, edit)
+    consent.record_posted(dossier)  # the notification boxes beside the phone and email
     if new_secret and dossier.profile_id is not None:
         remember_device(new_secret)
     errors: dict[str, list[str]] = {}

@@ -2,6 +2,7 @@
 
 from .catalogue import Procedure, ProcedureVersion
 from .dossier import ApplicantProfile, Dossier, DossierEvent, Upload
+from . import notify  # noqa: F401  (its tables; import its models from tthc.models.notify)
 from .office import Office
 from .staff import ROLES, AccessLog, Counter, ServiceGroup, Setting, Staff, Ticket
 

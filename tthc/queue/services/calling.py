@@ -26,6 +26,7 @@ from ...domain import queue as rules
 from ...extensions import db
 from ...models import ServiceGroup, Ticket
 from ...models.dossier import utcnow
+from ...notify.outbox import near_turn
 from ...timeutil import today
 from ...transactions import serialised
 from .settings import call_policy
@@ -67,12 +68,15 @@ def call_next(staff: Any, groups: Sequence[int] | None = None,
             .where(T.office_id == office_id, T.day == day, T.staff_id == staff_id,
                    T.status.in_(sorted(rules.AT_COUNTER)))
             .values(status=rules.DONE, done_at=now, revision=T.revision + 1))
+        policy = call_policy(office_id, session)
         row = session.execute(
-            _take_next(session, office_id, day, groups, call_policy(office_id, session))
+            _take_next(session, office_id, day, groups, policy)
             .values(status=rules.CALLED, counter=counter, staff_id=staff_id, called_at=now,
                     served_at=None, revision=T.revision + 1)
             .returning(T.id, T.label)).one_or_none()
         next_value(session, office_id, REVISION, day)
+        if row is not None:  # in this transaction: the outbox row commits with the call
+            near_turn(session, office_id, day, policy)
     return Called(*row) if row is not None else None
 
 

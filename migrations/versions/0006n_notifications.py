@@ -6,7 +6,7 @@ reword the messages. Every status change that the citizen is told of writes its 
 in the same transaction; `flask notify run` sends them (tthc.notify).
 
 Revision ID: 0006n
-Revises: 0005t
+Revises: 0006s
 Create Date: 2026-12-04 21:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006n'
-down_revision = '0005t'
+down_revision = '0006s'
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,7 @@ from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..domain import ratings as rules
 from ..domain.codes import format_prefiling_code, ticket_label
@@ -253,8 +254,9 @@ class Inbox:
 
 def inbox(office_id: int, limit: int = 100) -> Inbox:
     """The office's feedback waiting for an answer, and the latest answered."""
-    base = select(Feedback, Dossier).join(Dossier, Dossier.id == Feedback.dossier_id).where(
-        Feedback.office_id == office_id)
+    base = (select(Feedback, Dossier).join(Dossier, Dossier.id == Feedback.dossier_id)
+            .where(Feedback.office_id == office_id)
+            .options(selectinload(Dossier.procedure_version)))  # its name, one query
     waiting = db.session.execute(base.where(Feedback.answered_at.is_(None))
                                  .order_by(Feedback.created_at, Feedback.id).limit(limit)).all()
     answered = db.session.execute(base.where(Feedback.answered_at.is_not(None))

@@ -124,9 +124,11 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
     from .desk import bp as desk_bp
+    from .feedback import bp as feedback_bp
     from .intake import bp as intake_bp
     from .notify import bp as notify_bp
     from .queue import bp as queue_bp
 
-    for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp, notify_bp):
+    for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp, notify_bp,
+               feedback_bp):
         app.register_blueprint(bp)

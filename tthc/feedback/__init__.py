@@ -1,0 +1,34 @@
+"""What citizens say: ratings after a result or a visit, feedback on a dossier, its answer.
+
+Citizens rate on their own phone (through the dossier's or the ticket's secret link) or at
+the tablet at the exit (/danh-gia); a leader answers feedback on /can-bo/phan-anh. The
+citizen's status page and the ticket page show the offer through the template global
+``feedback_panel`` and ``ticket_rating``, so that intake and the queue never import this
+package.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("feedback", __name__)
+
+#: Defaults an instance may override (instance/config.py or TTHC_* variables).
+DEFAULTS = {
+    "TTHC_RATING_CHANGE_DAYS": 7,  # a rating can be changed this long after it was given
+    "TTHC_RATING_RATE_LIMIT": "30 per minute",  # rating POSTs per address (phones, kiosk)
+    "TTHC_RATING_LOOKUP_RATE_LIMIT": "10 per minute",  # look-ups at the kiosk per address
+    "TTHC_RATING_KIOSK_SECONDS": 600,  # a look-up at the kiosk is good for this long
+    "TTHC_FEEDBACK_RATE_LIMIT": "10 per hour",  # feedback texts sent per address
+}
+
+
+@bp.record_once
+def _defaults(state) -> None:
+    for key, value in DEFAULTS.items():
+        state.app.config.setdefault(key, value)
+
+
+from . import staff, views  # noqa: E402,F401
+from .present import feedback_panel, ticket_rating  # noqa: E402
+
+bp.add_app_template_global(feedback_panel, "feedback_panel")
+bp.add_app_template_global(ticket_rating, "ticket_rating")

@@ -22,6 +22,9 @@ def make_app(database_uri: str, instance: Path, **extra):
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "WTF_CSRF_ENABLED": True,
+        # Tests take numbers whatever the hour they run at; tests/queue/test_hours_and_limits.py
+        # turns the opening hours on with the clock set.
+        "TTHC_QUEUE_OPENING_HOURS": False,
         **extra,
     }
     import os

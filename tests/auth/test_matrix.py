@@ -33,6 +33,8 @@ ROUTES = [
      RECEPTION),
     ("queue.settings", "GET", "/can-bo/hang-doi/cai-dat", {}, {"admin"}),
     ("queue.settings", "POST", "/can-bo/hang-doi/cai-dat", {"thu_tu": "arrival"}, {"admin"}),
+    ("queue.kiosk_device", "POST", "/can-bo/hang-doi/may-lay-so", {"may_lay_so": "1"},
+     {"admin"}),
 ]
 IDS = [f"{method} {endpoint}" for endpoint, method, *_ in ROUTES]
 PUBLIC_STAFF_ROUTES = {"auth.login", "auth.logout"}  # anyone may sign in, or out

@@ -143,3 +143,34 @@ def test_postgres_call_order_and_actions(pg_app):
         assert services.call_next(staff, [a]).id == urgent
         services.act(staff, urgent, "no_show")
         assert db.session.get(Ticket, urgent).status == "missed"
+
+
+def _scan_concurrently(app, count=10):
+    """*count* kiosks and phones ask for the same pre-filed dossier's number at once."""
+    from tests.queue.helpers import prefile
+
+    dossier_id, *_ = prefile(app)
+
+    def work(i):
+        with app.app_context():
+            office = factories.demo_office()
+            group = services.group_for_field(office.id, "chung-thuc")
+            ticket, new = services.ticket_for_dossier(office, group, dossier_id,
+                                                      source="kiosk" if i % 2 else "phone")
+            return ticket.id, new
+
+    results = _run_threads(count, work)
+    assert len({ticket_id for ticket_id, _ in results}) == 1, results
+    assert sum(new for _, new in results) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ticket)
+                                 .where(Ticket.dossier_id == dossier_id)) == 1
+
+
+def test_sqlite_one_number_per_dossier_when_scanned_at_once(app):
+    _scan_concurrently(app)
+
+
+@pytest.mark.postgres
+def test_postgres_one_number_per_dossier_when_scanned_at_once(pg_app):
+    _scan_concurrently(pg_app)

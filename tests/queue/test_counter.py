@@ -229,6 +229,19 @@ def test_staff_can_issue_a_ticket_at_the_counter(officer, app, demo):
         assert "Vui lòng chọn" in refused.get_data(as_text=True)
 
 
+def test_the_counter_offers_every_priority_reason_when_giving_a_number(officer, app, demo):
+    """«Phát số tại quầy» lists the reasons the kiosk offers, not only "Không"."""
+    from tthc.domain.queue import PRIORITY_REASONS
+
+    for html in (officer.get("/can-bo/quay").get_data(as_text=True),
+                 # a refusal renders the counter screen again (without JavaScript)
+                 post(officer, "/can-bo/quay/phat-so", {"nhom": "x"}).get_data(as_text=True)):
+        select = html[html.index('<select id="phat-uu-tien"'):]
+        select = select[:select.index("</select>")]
+        assert re.findall(r'<option value="(\w*)">', select) == ["", *PRIORITY_REASONS]
+        assert "Người cao tuổi" in select and "Phụ nữ mang thai" in select
+
+
 @pytest.fixture
 def impatient_app(seeded_sqlite, tmp_path):
     """The app on a database file, waiting only 50 ms for SQLite's write lock."""

@@ -31,13 +31,14 @@ def test_kiosk_has_a_big_button_per_group_and_the_priority_choices(client, demo)
 def test_taking_a_number_redirects_to_its_live_page(client, demo, app):
     response = post(client, "/lay-so", {"nhom": demo["groups"][0], "uu_tien": ""})
     assert response.status_code == 303
-    token = re.fullmatch(r"/so/([\w-]+)\?kiosk=1", response.location).group(1)
+    # A phone (any browser not marked as the hall's kiosk): its own live page, no ?kiosk=1.
+    token = re.fullmatch(r"/so/([\w-]+)", response.location).group(1)
     page = client.get(response.location)
     assert page.status_code == 200
     assert "A-001" in page.get_data(as_text=True)
     with app.app_context():
         t = db.session.query(Ticket).filter_by(token=token).one()
-        assert (t.label, t.source, t.status, t.priority) == ("A-001", "kiosk", "waiting", False)
+        assert (t.label, t.source, t.status, t.priority) == ("A-001", "phone", "waiting", False)
 
 
 def test_priority_ticket_records_its_reason(client, demo, app):

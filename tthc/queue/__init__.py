@@ -12,4 +12,4 @@ def _present():
     return {"queue_present": present}
 
 
-from . import views  # noqa: E402,F401
+from . import taking, views  # noqa: E402,F401

@@ -55,6 +55,25 @@ class TicketForm(Form):
             raise ValidationError(message) from None
 
 
+class CodeTicketForm(Form):
+    """Take the number of a pre-filed dossier: its code typed, or its QR read by a scanner
+    (which types the link the QR holds)."""
+
+    ma = StringField(default="")
+
+    def validate_ma(self, field):
+        field.data = (field.data or "").strip()[:500]
+        if not field.data:
+            raise ValidationError(lazy_gettext(
+                "Vui lòng quét mã QR hoặc nhập mã nộp trước, ví dụ YPD9-N7J6."))
+
+
+class KioskDeviceForm(Form):
+    """Make this browser the hall's kiosk (or a browser like any other again)."""
+
+    may_lay_so = YesNoField()
+
+
 class StaffTicketForm(TicketForm):
     """Give a number at the counter (a citizen without a phone, or a closed kiosk)."""
 

@@ -10,25 +10,18 @@ from htmx_flask import make_response as htmx_response
 
 from ..auth import staff_required
 from ..domain import queue as rules
-from ..extensions import db, limiter, unlimited
+from ..extensions import db, unlimited
 from ..htmx import is_fragment_request
 from ..i18n import language, render_message
 from ..models import Office
-from ..offices import current_office
 from ..transactions import Busy
 from ..web import static_url
 from . import bp, present, services
 from .forms import (CallNextForm, CounterForm, SettingsForm, StaffTicketForm, TicketActionForm,
-                    TicketForm, TransferForm)
+                    TransferForm)
+from .taking import is_kiosk_device, office_or_404
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _office_or_404():
-    office = g.office = current_office()  # web.office_context reuses it for the layout
-    if office is None:
-        abort(404)
-    return office
 
 
 def _etag(*parts: object) -> str:
@@ -54,37 +47,8 @@ def _assets(*files: str) -> str:
     return "-".join(static_url(f).rsplit("=", 1)[-1][:6] for f in files)
 
 
-def _ticket_limit() -> str:
-    return current_app.config["TTHC_TICKET_RATE_LIMIT"]
-
-
 # --------------------------------------------------------------------------- citizens
-
-
-@bp.get("/lay-so")
-def kiosk():
-    """Show one big button per service group, with the priority choices (tablet at the door)."""
-    office = _office_or_404()
-    return _kiosk_page(TicketForm(), services.groups_of(office.id))
-
-
-def _kiosk_page(form: TicketForm, groups: list, status: int = 200):
-    return render_template("queue/kiosk.html", form=form, groups=groups,
-                           reasons=rules.PRIORITY_REASONS), status
-
-
-@bp.post("/lay-so")
-@limiter.limit(_ticket_limit)
-def take():
-    """Give a queue number in the chosen group and show its live page."""
-    office = _office_or_404()
-    groups = services.groups_of(office.id)
-    form = TicketForm(group_ids=[group.id for group in groups])
-    if not form.validate_on_submit():
-        return _kiosk_page(form, groups, 422)
-    ticket = services.issue_ticket(office, form.nhom.data, source="kiosk",
-                                   priority_reason=form.uu_tien.data)
-    return redirect(url_for("queue.ticket", token=ticket.token, kiosk=1), 303)
+# Taking a number (the kiosk, a pre-filed dossier's QR) is in taking.py.
 
 
 @bp.get("/so/<token>")
@@ -123,7 +87,7 @@ BOARD_ASSETS = ("css/site.css", "js/site.js", "js/board.js", "vendor/htmx-2.0.11
 @bp.get("/man-hinh")
 def board():
     """The hall's display: who is at each counter, the last 5 called, how many wait."""
-    office = _office_or_404()
+    office = office_or_404()
     g.public_page = True  # ticket numbers and counters only: no personal data
     etag = _etag("b", office.id, services.queue_revision(office.id),
                  "" if is_fragment_request() else _assets(*BOARD_ASSETS))
@@ -162,7 +126,8 @@ def _current_context(error: str | None = None) -> dict:
     """What the ticket block (#current) shows: the ticket at this counter, its actions."""
     current = services.at_counter(current_user)
     return {"groups": services.groups_of(current_user.office_id), "error": error,
-            "current": current, "actions": {t.id: action_urls(t.id) for t in current}}
+            "current": current, "actions": {t.id: action_urls(t.id) for t in current},
+            "codes": services.prefiling_codes([t.dossier_id for t in current if t.dossier_id])}
 
 
 def action_urls(ticket_id: int) -> dict[str, str]:
@@ -176,7 +141,7 @@ def _desk_context(error: str | None = None, counter_error: str | None = None) ->
     context = _current_context(error)
     context.update(served=my_groups([g_.id for g_ in context["groups"]]), counter=my_counter(),
                    counters=db.session.get(Office, current_user.office_id).counters or 1,
-                   counter_error=counter_error)
+                   counter_error=counter_error, reasons=rules.PRIORITY_REASONS)
     return context
 
 
@@ -329,5 +294,7 @@ def settings():
         services.set_call_policy(office_id, form.thu_tu.data)
         flash(gettext("Đã lưu cách gọi số."), "info")
         return redirect(url_for("queue.settings"), 303)
+    office = db.session.get(Office, office_id)
     return render_template("queue/settings.html", form=form,
-                           policy=services.call_policy(office_id)), 422 if form.errors else 200
+                           policy=services.call_policy(office_id),
+                           kiosk_device=is_kiosk_device(office)), 422 if form.errors else 200

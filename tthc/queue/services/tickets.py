@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ...domain import queue as rules
 from ...domain.codes import new_token, ticket_label
 from ...extensions import db
-from ...models import Office, ServiceGroup, Ticket
+from ...models import Dossier, Office, ServiceGroup, Ticket
 from ...models.dossier import utcnow
 from ...timeutil import today
 from ...transactions import serialised
@@ -25,29 +25,75 @@ def issue_ticket(office: Office | int, group: ServiceGroup | int, *, source: str
     """Give a new queue number in *group* today: A-001, A-002… per office, day and group.
 
     *source* is "kiosk", "phone" or "staff"; *priority_reason* one of
-    ``tthc.domain.queue.PRIORITY_REASONS`` or "". Commits the request's session.
+    ``tthc.domain.queue.PRIORITY_REASONS`` or "". Commits the request's session. The kiosk
+    and phones check the opening hours first (``opening``); this function gives the number.
 
     :raise ValueError: an unknown source or reason, or a group that is not the office's
     :raise tthc.transactions.Busy: SQLite stayed locked by other writers
     """
+    office_id, group_obj, reason = _checked(office, group, source, priority_reason)
+    with serialised() as session:
+        return _insert(session, office_id, group_obj, source, reason, dossier_id)
+
+
+def ticket_for_dossier(office: Office | int, group: ServiceGroup | int, dossier_id: int, *,
+                       source: str = "kiosk") -> tuple[Ticket, bool]:
+    """The dossier's ticket of today, given now if it has none: (ticket, given now).
+
+    One number per dossier and day: a second scan of the pre-filing QR shows the same
+    ticket. The dossier's row is locked first (``FOR UPDATE`` on PostgreSQL; SQLite's
+    ``BEGIN IMMEDIATE``), so two scans at once still give one number.
+
+    :raise ValueError: as issue_ticket
+    :raise tthc.transactions.Busy: SQLite stayed locked by other writers
+    """
+    office_id, group_obj, reason = _checked(office, group, source, "")
+    with serialised() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(select(Dossier.id).where(Dossier.id == dossier_id).with_for_update())
+        found = dossier_ticket_today(dossier_id)
+        if found is not None:
+            return found, False
+        return _insert(session, office_id, group_obj, source, reason, dossier_id), True
+
+
+def dossier_ticket_today(dossier_id: int) -> Ticket | None:
+    """The number given today for this dossier, if any."""
+    return db.session.scalar(select(Ticket).where(
+        Ticket.dossier_id == dossier_id, Ticket.day == today()).order_by(Ticket.id).limit(1))
+
+
+def tickets_today(tokens: list[str]) -> list[Ticket]:
+    """Today's tickets among *tokens* (what one phone took), in the order taken."""
+    if not tokens:
+        return []
+    return list(db.session.scalars(select(Ticket).where(
+        Ticket.token.in_(tokens[:50]), Ticket.day == today()).order_by(Ticket.id)))
+
+
+def _checked(office, group, source: str, priority_reason: str):
     office_id = office if isinstance(office, int) else office.id
     group_obj = db.session.get(ServiceGroup, group) if isinstance(group, int) else group
     if group_obj is None or group_obj.office_id != office_id:
         raise ValueError("this service group is not the office's")
     if source not in ("kiosk", "phone", "staff"):
         raise ValueError(f"unknown ticket source {source!r}")
-    reason = rules.parse_priority_reason(priority_reason)
-    group_id, prefix = group_obj.id, group_obj.prefix
+    # Read before the transaction: serialised() commits first, which expires the objects.
+    return office_id, (group_obj.id, group_obj.prefix), rules.parse_priority_reason(priority_reason)
+
+
+def _insert(session, office_id: int, group: tuple[int, str], source: str, reason: str,
+            dossier_id: int | None) -> Ticket:
+    group_id, prefix = group
     day, now = today(), utcnow()
-    with serialised() as session:
-        number = next_value(session, office_id, f"ticket:{group_id}", day)
-        ticket = Ticket(office_id=office_id, group_id=group_id, queue_group_id=group_id,
-                        day=day, number=number, label=ticket_label(prefix, number),
-                        token=new_token(), priority=bool(reason), priority_reason=reason,
-                        source=source, status=rules.WAITING, dossier_id=dossier_id,
-                        created_at=now, queued_at=now)
-        session.add(ticket)
-        next_value(session, office_id, REVISION, day)
+    number = next_value(session, office_id, f"ticket:{group_id}", day)
+    ticket = Ticket(office_id=office_id, group_id=group_id, queue_group_id=group_id,
+                    day=day, number=number, label=ticket_label(prefix, number),
+                    token=new_token(), priority=bool(reason), priority_reason=reason,
+                    source=source, status=rules.WAITING, dossier_id=dossier_id,
+                    created_at=now, queued_at=now)
+    session.add(ticket)
+    next_value(session, office_id, REVISION, day)
     return ticket
 
 

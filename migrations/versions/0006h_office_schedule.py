@@ -6,7 +6,7 @@ ticket read. Existing rows stay NULL: an office without hours set gives numbers 
 as before.
 
 Revision ID: 0006h
-Revises: 0005t
+Revises: 0006r
 Create Date: 2026-12-04 20:45:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006h'
-down_revision = '0005t'
+down_revision = '0006r'
 branch_labels = None
 depends_on = None
 

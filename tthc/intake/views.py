@@ -25,9 +25,9 @@ from ..i18n import render_message
 from ..offices import current_office
 from . import bp, forms, services, uploads
 from .pages import check_fragment, form_page
-from .tracking import lookup_page, my_dossiers_page, status_page
 from .posted import device_secret as _device_secret
 from .posted import dossier_or_404, read, save as _save
+from .tracking import lookup_page, my_dossiers_page, status_page
 
 
 TOKEN_PAGE_REFERRER_POLICY = "same-origin"

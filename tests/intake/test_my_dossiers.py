@@ -49,7 +49,7 @@ def test_the_phone_lists_its_drafts_with_their_links(app, citizen, other_phone):
     for path in (first, second):
         assert f'href="{path}"' in page
         assert shown_code(citizen.dossier(path)) in page
-    assert "Đăng ký khai sinh" in page and "Trích lục hộ tịch" in page
+    assert "Đăng ký khai sinh" in page and "Cấp bản sao trích lục hộ tịch" in page
     assert page.count("Bản nháp") == 2
     # the last change first: the second draft, until the first one is saved again
     assert page.index(second) < page.index(first)

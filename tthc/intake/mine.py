@@ -41,7 +41,7 @@ _PURPOSE = b"tthc.intake.mine: dossier link"
 def _keys() -> list[bytes]:
     """The sealing key of SECRET_KEY, then those of its fallbacks (a key being rotated)."""
     config = current_app.config
-    secrets = [config["SECRET_KEY"], *config.get("SECRET_KEY_FALLBACKS", ())]
+    secrets = [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ())]
     return [hmac.new(s if isinstance(s, bytes) else str(s).encode(), _PURPOSE,
                      hashlib.sha256).digest() for s in secrets if s]
 

@@ -4,6 +4,7 @@ code and due date once the desk has received the dossier, and what to supplement
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -22,6 +23,21 @@ def any_phone(request, browser):
     context.close()
 
 
+def settle(page) -> None:
+    """With JavaScript, let the live check that took the tick in answer before going on.
+
+    A phone with no device cookie yet gets one from the first save that remembers; a second
+    save sent before that answer arrives mints another (tthc.intake.posted.read), and the
+    draft may end up linked to the profile whose cookie the phone did not keep.
+    """
+    if not page.evaluate("typeof htmx !== 'undefined'"):
+        return
+    deadline = time.monotonic() + 15
+    while not any(c["name"] == "tthc_thiet_bi" for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the live check never remembered the phone"
+        page.wait_for_timeout(50)
+
+
 def one_column(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -34,6 +50,7 @@ def test_a_lost_link_is_found_again_from_the_home_page(any_phone, live_server):
     draft_url = page.url
     page.fill("#applicant_full_name", "Nguyễn Thị Hoà")
     page.check("#remember")
+    settle(page)
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator("#flash")).to_contain_text("Đã lưu hồ sơ.")
 

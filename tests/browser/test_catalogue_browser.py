@@ -13,6 +13,9 @@ def test_search_without_diacritics_then_open_a_procedure(phone, live_server):
     # htmx swaps the results in place, without a page load
     expect(page.locator("#results a").first).to_contain_text("Chứng thực bản sao từ bản chính")
     expect(page.locator("#results a[href='/thu-tuc/dang-ky-khai-sinh']")).to_have_count(0)
+    # same-day procedures say so, every working day (the Monday promise is the home page's)
+    expect(page.locator("#results li").first.locator(".badge")).to_have_text(
+        "Giải quyết trong ngày")
     # the address follows the search, so it can be shared or reloaded
     assert parse_qs(urlparse(page.url).query)["q"] == ["chung thuc ban sao"]
     page.locator("#results a", has_text="Chứng thực bản sao từ bản chính").click()

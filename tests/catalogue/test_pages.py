@@ -8,7 +8,7 @@ from tests.html import check_page
 
 PAGES = ["/", "/thu-tuc", "/thu-tuc?q=khai+sinh", "/thu-tuc/dang-ky-khai-sinh",
          "/thu-tuc/chung-thuc-ban-sao", "/thu-tuc/chung-thuc-ban-sao/giay-to",
-         "/nop-truoc", "/lay-so", "/tra-cuu"]
+         "/nop-truoc", "/lay-so", "/tra-cuu", "/ho-so-cua-toi"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -110,7 +110,7 @@ def test_detail_shows_papers_fee_time_and_basis(client):
     assert "Giấy tờ cần nộp" in text
     assert "2.000\xa0₫" in text and "200.000\xa0₫" in text
     assert "Trong ngày" in text
-    assert "Giải quyết trong ngày thứ Hai" in text
+    assert '<p class="badge badge-large">Giải quyết trong ngày</p>' in text
     assert "Căn cứ pháp lý" in text and "23/2015" in text
     assert 'href="/nop-truoc?thu_tuc=chung-thuc-ban-sao"' in text
 
@@ -118,7 +118,7 @@ def test_detail_shows_papers_fee_time_and_basis(client):
 def test_detail_of_a_multi_day_procedure_says_working_days(client):
     text = client.get("/thu-tuc/xac-nhan-tinh-trang-hon-nhan").get_data(as_text=True)
     assert "3 ngày làm việc" in text
-    assert "Giải quyết trong ngày thứ Hai" not in text
+    assert "Giải quyết trong ngày" not in text
     english = client.get("/thu-tuc/xac-nhan-tinh-trang-hon-nhan?lang=en").get_data(as_text=True)
     assert "3 working days" in english
 
@@ -134,6 +134,6 @@ def test_an_unknown_code_gives_the_404_page(client):
 def test_home_lists_popular_procedures_and_next_steps(client):
     text = client.get("/").get_data(as_text=True)
     assert "Thứ Hai – ngày không giấy hẹn" in text
-    for target in ("/thu-tuc", "/nop-truoc", "/lay-so", "/tra-cuu"):
+    for target in ("/thu-tuc", "/nop-truoc", "/lay-so", "/tra-cuu", "/ho-so-cua-toi"):
         assert f'href="{target}"' in text
     assert "/thu-tuc/chung-thuc-ban-sao" in text

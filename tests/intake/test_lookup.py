@@ -2,14 +2,17 @@
 status; guessing is rate-limited."""
 
 import re
+from html import unescape
 
 import pytest
+from markupsafe import escape
 
 from tests.html import check_page
 from tthc.extensions import db
 from tthc.models import Dossier
 
 from .conftest import APPLICANT
+from .desk_steps import BAD_PAPER, MISSING_FIELD, OFFICIAL_CODE, ask_supplement, receive
 
 
 @pytest.fixture
@@ -117,3 +120,73 @@ def test_the_token_link_shows_the_timeline_directly(citizen, sent):
     # the QR carries /ho-so/<token>: no code or digits to type
     page = citizen.client.get("/ho-so/" + "x" * 32).get_data(as_text=True)
     assert "Quá trình xử lý" not in page
+
+
+# --- after reception, a supplement, one way of writing codes (issue 12) ---------------------
+
+
+def test_the_code_alone_does_not_name_the_procedure(citizen, sent):
+    response = citizen.action("/tra-cuu", data={"code": sent.prefiling_code})
+    page = response.get_data(as_text=True)
+    assert "Mới đăng ký" in page
+    assert "Đăng ký khai sinh" not in page
+
+
+def test_a_received_dossier_shows_its_official_code_and_due_date(app, citizen, sent):
+    receive(app, sent.id)
+    for data in ({"code": sent.prefiling_code}, {"code": OFFICIAL_CODE, "last4": "5678"}):
+        response = citizen.action("/tra-cuu", data=data)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        check_page(page)
+        assert f"Hồ sơ {OFFICIAL_CODE}" in page
+        assert "Ngày hẹn trả kết quả" in page and "14/12/2026" in page
+        assert "Được tiếp nhận" in page
+        _no_personal_data(page)
+
+
+def test_a_same_day_dossier_says_so(app, citizen, sent):
+    receive(app, sent.id, same_day=True)
+    page = citizen.action("/tra-cuu", data={"code": sent.prefiling_code}).get_data(as_text=True)
+    assert "Trả kết quả trong ngày 14/12/2026" in page
+
+
+def test_a_supplement_is_listed_with_the_digits_only(app, citizen, sent):
+    ask_supplement(app, sent.id)
+    code_only = citizen.action("/tra-cuu", data={"code": sent.prefiling_code})
+    page = code_only.get_data(as_text=True)
+    assert "Yêu cầu bổ sung giấy tờ" in page
+    assert "Nội dung cần bổ sung" not in page and BAD_PAPER["reason"] not in page
+    page = citizen.action("/tra-cuu", data={"code": sent.prefiling_code, "last4": "5678"}
+                          ).get_data(as_text=True)
+    check_page(page)
+    items = re.search(r'<ol class="supplement-items">(.*?)</ol>', page, re.S)[1]
+    assert re.findall(r"<li>(.*?)</li>", items) == [
+        escape(BAD_PAPER["reason"]), escape(MISSING_FIELD["reason"])]
+    _no_personal_data(page)
+
+
+def test_the_phone_that_keeps_the_draft_gets_the_supplement_link(app, citizen, other_phone):
+    path = citizen.start()
+    citizen.fill_complete(path, remember="1", _remember_shown="1")
+    citizen.action(path + "/nop")
+    dossier = citizen.dossier(path)
+    ask_supplement(app, dossier.id)
+    data = {"code": dossier.prefiling_code, "last4": "5678"}
+    page = citizen.action("/tra-cuu", data=data).get_data(as_text=True)
+    assert re.search(rf'<a class="button" href="{path}">Nộp bổ sung</a>', page)
+    # the same code and digits on another phone: the items, but not the link
+    page = other_phone.action("/tra-cuu", data=data).get_data(as_text=True)
+    assert BAD_PAPER["reason"] in unescape(page)
+    assert path not in page and "Nộp bổ sung</a>" not in page
+    assert "Mở hồ sơ bằng đường dẫn hoặc mã QR đã lưu" in page
+
+
+def test_the_qr_code_fills_the_code_in_as_printed(citizen, sent):
+    code = sent.prefiling_code
+    printed = f"{code[:4]}-{code[4:]}"
+    for typed in (code.lower(), f"{code[:4]} {code[4:]}", printed):
+        page = citizen.client.get("/tra-cuu", query_string={"ma": typed}).get_data(as_text=True)
+        assert f'value="{printed}"' in page, typed
+    page = citizen.action("/tra-cuu", data={"code": code.lower()}).get_data(as_text=True)
+    assert f'value="{printed}"' in page and f"Hồ sơ {printed}" in page

@@ -9,7 +9,11 @@ from tthc.catalogue import services as catalogue_services
 from tthc.extensions import db
 from tthc.models import Dossier
 
+from tthc.domain.status import STAFF
+from tthc.intake import services
+
 from .conftest import APPLICANT, BIRTH, complete_answers, papers_to_bring, procedure
+from .desk_steps import OFFICIAL_CODE, ask_supplement, receive
 
 CODES = ["chung-thuc-ban-sao", "chung-thuc-chu-ky", "chung-thuc-hop-dong", "cap-ban-sao-so-goc",
          "dang-ky-khai-sinh", "dang-ky-ket-hon", "dang-ky-khai-tu", "trich-luc-ho-tich",
@@ -95,20 +99,61 @@ def test_the_confirmation_has_code_qr_originals_hours_and_monday(app, citizen):
     assert re.search(r'<svg[^>]*class="qr"', page)
     assert "Giấy chứng sinh" in page  # an original to bring
     assert "07:30 – 11:30, 13:30 – 17:00" in page  # the office's opening hours
-    assert "Giải quyết trong ngày thứ Hai" in page and "Thứ Hai gần nhất" in page
+    assert "Giải quyết trong ngày" in page and "trước 15:00 vào bất kỳ ngày làm việc" in page
+    assert "thứ Hai" not in page.lower()  # the Monday promise is the home page's to explain
+    assert "Đọc mã này cho cán bộ tiếp nhận" in page
     assert "/to-khai" in page
     # the QR's link is the dossier's own page: opening it shows the status directly
     status_page = citizen.client.get(path).get_data(as_text=True)
     assert "Mới đăng ký" in status_page and "Quá trình xử lý" in status_page
 
 
-def test_a_multi_day_procedure_is_not_promised_monday(app, citizen):
+def test_a_multi_day_procedure_is_not_promised_the_same_day(app, citizen):
     code = "xac-nhan-tinh-trang-hon-nhan"
     path = citizen.start(code)
     citizen.fill_complete(path, code)
     citizen.action(path + "/nop")
     page = citizen.client.get(path + "/da-nop").get_data(as_text=True)
-    assert "Thứ Hai gần nhất" not in page and "ngày làm việc" in page
+    assert "Giải quyết trong ngày" not in page and "3 ngày làm việc" in page
+
+
+@pytest.mark.parametrize("same_day, due_text", [
+    (False, "14/12/2026"), (True, "Trả kết quả trong ngày 14/12/2026")])
+def test_after_reception_the_citizen_pages_show_the_official_code_and_due_date(
+        app, citizen, same_day, due_text):
+    path = citizen.start()
+    citizen.fill_complete(path)
+    citizen.action(path + "/nop")
+    dossier = citizen.dossier(path)
+    receive(app, dossier.id, same_day=same_day)
+    for url in (path, path + "/da-nop"):  # the link's page and the confirmation's
+        response = citizen.client.get(url)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        check_page(page)
+        assert OFFICIAL_CODE in page and "Ngày hẹn trả kết quả" in page
+        assert due_text in page
+        assert "Đọc mã này cho cán bộ tiếp nhận" not in page
+        assert "Đã nộp trước hồ sơ" not in page and "Được tiếp nhận" in page
+        assert f"<title>Hồ sơ {OFFICIAL_CODE}" in page
+
+
+def test_the_due_date_goes_when_a_supplement_restarts_it(app, citizen):
+    path = citizen.start()
+    citizen.fill_complete(path)
+    citizen.action(path + "/nop")
+    dossier = citizen.dossier(path)
+    receive(app, dossier.id)
+    with app.app_context():  # received, then processed, then found to need a paper
+        stored = db.session.get(Dossier, dossier.id)
+        services.change_status(stored, "start", STAFF)
+        db.session.commit()
+    page = citizen.client.get(path).get_data(as_text=True)
+    assert OFFICIAL_CODE in page and "14/12/2026" in page
+    ask_supplement(app, dossier.id)  # the legal time restarts once the dossier is complete
+    page = citizen.action("/tra-cuu", data={"code": OFFICIAL_CODE}).get_data(as_text=True)
+    assert f"Hồ sơ {OFFICIAL_CODE}" in page and "Yêu cầu bổ sung giấy tờ" in page
+    assert "14/12/2026" not in page and "Ngày hẹn trả kết quả" not in page
 
 
 def test_a_draft_has_no_confirmation_page_yet(citizen):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext
 
 from ..domain.catalogue import FeeRule, Paper, Procedure
@@ -68,3 +70,11 @@ def fee_summary(procedure: Procedure) -> str:
 
 def condition_text(obj) -> str:
     return localized(obj, "when")
+
+
+def note_states_cutoff(procedure: Procedure) -> bool:
+    """Whether the procedure's time note already says what happens after the cut-off hour
+    ("sau 15 giờ", "after 15:00"): the page then states the rule once, in the note."""
+    hour = procedure.cutoff.split(":")[0].lstrip("0") or "0"
+    note = localized(procedure, "time_note")
+    return re.search(rf"(?<!\d){hour}(\s*giờ|:\d\d|h\b)", note) is not None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Mapping
 
 from sqlalchemy import func, select
 
 from ..domain import codes
+from ..domain.status import Status
 from ..domain.text import nfc
 from ..extensions import db
 from ..models import Dossier
@@ -46,3 +48,17 @@ def lookup(code: str, last4: str | None) -> LookupResult:
     # Compare in constant time: the four digits are the only secret here.
     matches = bool(dossier.phone_last4) and secrets.compare_digest(dossier.phone_last4, last4)
     return LookupResult(dossier, matches)
+
+
+def supplement_list(dossier: Dossier) -> list[str]:
+    """What the desk asked to supplement, item by item as Form 02 numbers them; [] unless
+    the dossier waits for a supplement."""
+    if Status(dossier.status) != Status.SUPPLEMENT:
+        return []
+    items = []
+    for item in dossier.supplement_items or ():
+        if isinstance(item, Mapping):
+            text = item.get("reason") or item.get("label") or ""
+            if isinstance(text, str) and text.strip():
+                items.append(text.strip())
+    return items

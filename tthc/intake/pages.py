@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-import segno
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request
 from flask_babel import gettext
-from werkzeug.datastructures import MultiDict
 
 from ..domain.applicant import PROFILE_KEYS
 from ..domain.codes import format_prefiling_code
@@ -19,10 +17,9 @@ from ..domain.status import ACTION_LABELS, Status
 from ..htmx import page_state, read_page_state
 from ..i18n import money, render_message
 from ..models import Dossier
-from . import bp, lookups, present, uploads
-from .drafts import Checked, assess_dossier, profile_for, spec_of, supplement_notes
+from . import bp, present, uploads
+from .drafts import Checked, profile_for, supplement_notes
 from .forms import DossierForm
-from .sending import citizen_actions, next_monday
 
 #: Gaps shown in the error summary after a refused submit: all of them.
 ALL_GAPS = ("invalid_field", "missing_field", "missing_paper")
@@ -138,74 +135,3 @@ def check_fragment(dossier: Dossier, token: str, checked: Checked, form: Dossier
         oob_messages=[f for f in fields if f.name not in toggled],
         oob_fields=[f for f in fields if f.name in toggled], oob_papers=papers,
         upload_errors={}, show_missing=False)
-
-
-# --- after submitting -----------------------------------------------------------------------
-
-
-def qr_svg(token: str) -> str:
-    """An inline SVG QR code of the dossier's link (it carries the token)."""
-    url = url_for("intake.draft", token=token, _external=True)
-    return segno.make(url, error="m").svg_inline(scale=4, svgclass="qr",
-                                                 title=gettext("Mã QR mở hồ sơ"))
-
-
-def status_page(dossier: Dossier, token: str, *, confirmation: bool = False,
-                error: str | None = None, status: int = 200):
-    """A sent dossier: code, QR, what to bring and when, its history, what can still be done."""
-    spec = spec_of(dossier)
-    report = assess_dossier(dossier, spec)
-    context = {
-        "dossier": dossier, "token": token, "p": spec, "report": report,
-        "code": format_prefiling_code(dossier.prefiling_code), "qr": qr_svg(token),
-        "status": Status(dossier.status), "events": list(dossier.events),
-        "actions": citizen_actions(dossier), "monday": next_monday(spec),
-        "confirmation": confirmation, "error": error,
-        "uploads_count": len(dossier.uploads),
-    }
-    return render_template("intake/dossier.html", **context), status
-
-
-# --- look-up --------------------------------------------------------------------------------
-
-
-def lookup_page(form: MultiDict | None = None, code: str = ""):
-    """The look-up form; with *form*, its result (422 with the errors beside the fields)."""
-    context = {"code_value": code[:60], "last4_value": "", "errors": {}, "result": None,
-               "summary": None}
-    if form is None:
-        return render_template("intake/lookup.html", **context)
-    code = (form.get("code") or "")[:60]
-    raw_last4 = (form.get("last4") or "")[:20]
-    errors: dict[str, str] = {}
-    last4 = None
-    if not code.strip():
-        errors["code"] = gettext("Nhập mã nộp trước (ví dụ: ABCD-2345) hoặc mã hồ sơ.")
-    if raw_last4.strip():
-        last4 = lookups.normalise_last4(raw_last4)
-        if last4 is None:
-            errors["last4"] = gettext("Nhập đúng 4 chữ số cuối của số điện thoại đã khai, "
-                                      "ví dụ: 5678.")
-    result = None
-    if not errors:
-        result = lookups.lookup(code, last4)
-        if result.dossier is None:
-            errors["code"] = gettext(
-                "Không tìm thấy hồ sơ có mã này. Kiểm tra lại mã nộp trước (8 ký tự, ví dụ: "
-                "ABCD-2345) hoặc mã hồ sơ ghi trên giấy tiếp nhận.")
-        elif result.phone_matches is False:
-            errors["last4"] = gettext(
-                "Bốn số cuối không khớp với số điện thoại của hồ sơ. Kiểm tra lại; hoặc để "
-                "trống để chỉ xem trạng thái.")
-    context.update(code_value=code, last4_value=raw_last4, errors=errors, result=result)
-    if errors:
-        context["summary"] = [("#" + name, text) for name, text in errors.items()]
-    if result is not None and result.dossier is not None:
-        dossier = result.dossier
-        context.update(
-            status=Status(dossier.status),
-            p=spec_of(dossier),
-            shown_code=format_prefiling_code(dossier.prefiling_code),
-            events=list(dossier.events) if result.phone_matches else None,
-        )
-    return render_template("intake/lookup.html", **context), 422 if errors else 200

@@ -24,9 +24,10 @@ from ..htmx import is_fragment_request
 from ..i18n import render_message
 from ..offices import current_office
 from . import bp, forms, services, uploads
-from .pages import check_fragment, form_page, lookup_page, status_page
+from .pages import check_fragment, form_page
 from .posted import device_secret as _device_secret
 from .posted import dossier_or_404, read, save as _save
+from .tracking import lookup_page, my_dossiers_page, status_page
 
 
 TOKEN_PAGE_REFERRER_POLICY = "same-origin"
@@ -238,7 +239,7 @@ def submit(token):
 
 @bp.get("/ho-so/<token>/da-nop")
 def submitted(token):
-    """Confirm the pre-filing: the code, the QR, what to bring, when to come."""
+    """Confirm the pre-filing (code, QR, what to bring); once received, show its status."""
     dossier = dossier_or_404(token)
     if services.editable(dossier):
         return _to_draft(token)
@@ -325,4 +326,22 @@ def lookup():
 @limiter.limit(lambda: current_app.config["TTHC_LOOKUP_RATE_LIMIT"])
 def lookup_result():
     """Show a dossier's status: its history with the phone's last digits, else only its status."""
-    return lookup_page(request.form)
+    return lookup_page(request.form, device_secret=_device_secret())
+
+
+# --- my dossiers on this phone --------------------------------------------------------------
+
+
+@bp.get("/ho-so-cua-toi")
+def my_dossiers():
+    """List the drafts and dossiers this phone keeps, each with its link."""
+    return my_dossiers_page(_device_secret())
+
+
+@bp.post("/ho-so-cua-toi/quen")
+def forget_phone():
+    """Forget this phone: its remembered details and its list of dossiers."""
+    _forget_device()
+    flash(gettext("Đã xóa thông tin người nộp và danh sách hồ sơ lưu trên điện thoại này. "
+                  "Các hồ sơ vẫn giữ nguyên; mở lại bằng đường dẫn hoặc mã QR đã lưu."))
+    return redirect(url_for("intake.my_dossiers"), 303)

@@ -96,6 +96,7 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
     names = services.staff_names(dossier.office_id)
     context.update(answers_context(dossier, spec, form, answers_report, typed))
     context.update(
+        answers_open=bool(errors) or typed is not None or context["answers_gap_count"] > 0,
         rows_read=intake.declaration_rows(report),
         history=present.history(dossier, names), names=names,
         correctable=Status(dossier.status) in CORRECTABLE,
@@ -111,9 +112,11 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
     return render_template("desk/dossier.html", **context), status
 
 
-def check_fragment(dossier: Dossier, *, errors=None, posted=None, status: int = 200):
-    return render_template("desk/_check.html", **check_context(dossier, errors=errors,
-                                                              posted=posted)), status
+def check_saved(dossier: Dossier, *, errors=None, status: int = 200):
+    """The check saved as it was ticked (htmx): the decision panel, and out of band the
+    decision bar's verdict and each paper's messages."""
+    return render_template("desk/_check_saved.html",
+                           **check_context(dossier, errors=errors)), status
 
 
 def refused(dossier: Dossier, text: str, status: int = 409):

@@ -62,6 +62,10 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_TICKET_POLL_SECONDS": 5,  # the live ticket page on a phone
     "TTHC_BOARD_POLL_SECONDS": 2,  # the hall's display board: a call shows within 3 s
     "TTHC_COUNTER_POLL_SECONDS": 5,  # the counter screen's waiting lists
+    # The kiosk and phones give numbers only while the desk is open (Office.schedule and the
+    # holiday table); off for a demo or test server that must give numbers at any hour.
+    "TTHC_QUEUE_OPENING_HOURS": True,
+    "TTHC_TICKETS_PER_PHONE_PER_DAY": 3,  # numbers one phone may take a day (0: no limit)
     # The desk (tthc/desk); each office can change them on /can-bo/tiep-nhan/cai-dat
     "TTHC_DESK_CUTOFF": "15:00",  # received later: counted from the next working day
     "TTHC_DESK_OPEN": "07:30",

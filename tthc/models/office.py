@@ -26,6 +26,9 @@ class Office(db.Model):
     phone: Mapped[str] = mapped_column(String(30), default="")
     # e.g. {"mon-fri": "07:30–11:30, 13:30–17:00"}: shown as given, in order.
     opening_hours: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The weekly hours a program reads (tthc.domain.hours): {"mon": ["07:30-11:30",
+    # "13:30-17:00"], …, "makeup": […]}; None: no hours set, the kiosk always gives numbers.
+    schedule: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     counters: Mapped[int] = mapped_column(default=1)
     is_default: Mapped[bool] = mapped_column(default=False)
 

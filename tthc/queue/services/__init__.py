@@ -1,8 +1,8 @@
 """The queue's services, by concern: ``tickets`` (numbers, the live ticket page), ``calling``
 ("Gọi tiếp" and the counter's actions, with the concurrency design), ``settings`` (service
 groups and call order, read from the database each time), ``counters`` (ticket numbers,
-the queue revision) and ``live`` (the counter's
-waiting lists and the hall's board).
+the queue revision), ``hours`` (is the desk open, when does it open next) and ``live``
+(the counter's waiting lists and the hall's board).
 
 This package is the queue's one entry for other blueprints (the intake engineer's "Lấy số"
 on a pre-filed dossier)::
@@ -18,13 +18,14 @@ locked raises ``tthc.transactions.Busy``.
 
 from .calling import Called, NotFound, act, at_counter, call_next, served_today
 from .counters import next_value, queue_revision
+from .hours import Opening, opening, schedule_of
 from .live import Board, GroupQueue, board, queues
 from .settings import call_policy, group_for_field, groups_of, set_call_policy
 from .tickets import TicketState, issue_ticket, ticket_by_token, ticket_state, wait_estimate
 
 __all__ = [
-    "Board", "Called", "GroupQueue", "NotFound", "TicketState", "act", "at_counter", "board",
-    "call_next", "call_policy", "group_for_field", "groups_of", "issue_ticket", "next_value",
-    "queue_revision", "queues", "served_today", "set_call_policy", "ticket_by_token",
+    "Board", "Called", "GroupQueue", "NotFound", "Opening", "TicketState", "act", "at_counter",
+    "board", "call_next", "call_policy", "group_for_field", "groups_of", "issue_ticket",
+    "next_value", "opening", "queue_revision", "schedule_of", "queues", "served_today", "set_call_policy", "ticket_by_token",
     "ticket_state", "wait_estimate",
 ]

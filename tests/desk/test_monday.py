@@ -4,16 +4,18 @@ codes, phones, photos, Form 02 and the timeline print one way."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html as htmllib
 import re
 
 import pytest
 from sqlalchemy import select
 
-from tests.desk.conftest import COPY, SINGLE, check_all, load
+from tests.desk.conftest import COPY, MONDAY, SINGLE, check_all, load
 from tests.html import check_page
 from tthc.extensions import db
 from tthc.models import AccessLog, Dossier, Ticket, Upload
+from tthc.timeutil import TZ
 
 BIRTH = "dang-ky-khai-sinh"
 
@@ -160,6 +162,44 @@ def test_a_walk_in_started_while_serving_a_ticket_is_tied_to_it(app, reception, 
         assert db.session.scalar(select(Ticket.dossier_id)) == dossier_id
     home = reception.get("/can-bo/tiep-nhan").get_data(as_text=True)
     assert f'href="/can-bo/ho-so/{dossier_id}">Mở hồ sơ của số này' in home
+
+
+# --- 4. outside working hours and on days off ------------------------------------------------
+
+
+def _day_off_after(day):
+    from tthc.desk.services import calendar
+
+    day += dt.timedelta(days=1)
+    while calendar().is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+@pytest.mark.parametrize("when", ["evening", "day off"])
+def test_outside_working_hours_the_desk_says_so(app, reception, dossier, clock, when):
+    at = MONDAY.replace(hour=19) if when == "evening" else \
+        dt.datetime.combine(_day_off_after(MONDAY.date()), dt.time(10), tzinfo=TZ)
+    clock(at)
+    dossier_id = dossier(state="checked")
+    page = reception.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
+    check_page(page)
+    assert "Đã quá 15:00" not in page and "ngay hôm nay nếu kịp" not in page
+    assert 'name="giu_hen"' not in page  # no "still today" promise at night
+    said = "Hôm nay là ngày nghỉ" if when == "day off" else "đang ngoài giờ làm việc"
+    assert said in page and "Mở cửa lại lúc 07 giờ 30 phút" in page
+    assert "Hồ sơ tiếp nhận lúc này được tính từ ngày làm việc tiếp theo" in page
+    home = reception.get("/can-bo/tiep-nhan").get_data(as_text=True)
+    assert said in home
+    # still received if the officer does, counted from the next working day
+    response = reception.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", {})
+    assert response.location.endswith("/phieu/01")
+    assert not load(app, dossier_id).same_day
+
+
+def test_during_opening_hours_nothing_is_said(app, reception, dossier):
+    page = reception.get(f"/can-bo/ho-so/{dossier(state='checked')}").get_data(as_text=True)
+    assert "ngoài giờ làm việc" not in page and "ngày nghỉ" not in page
 
 
 # --- 5. the decision in reach -----------------------------------------------------------------

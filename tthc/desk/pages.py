@@ -68,10 +68,13 @@ def check_context(dossier: Dossier, spec=None, *, errors: Mapping[str, str] | No
     spec = spec or services.spec_of(dossier)
     desk = services.desk_report(dossier, spec)
     decision = services.preview(dossier, spec)
-    keep = services.preview(dossier, spec, keep_promise=True) if decision.after_cutoff else None
+    hours = services.desk_state(dossier.office_id)
+    # Keeping the same-day promise after the cut-off is for a desk still open, not the night.
+    keep = services.preview(dossier, spec, keep_promise=True) \
+        if decision.after_cutoff and hours.open else None
     return {
         "dossier": dossier, "p": spec, "desk": desk, "rows": present.paper_rows(dossier, desk),
-        "problems": present.problems(desk), "decision": decision,
+        "problems": present.problems(desk), "decision": decision, "hours": hours,
         "can_keep": bool(keep and keep.same_day), "errors": errors or {}, "posted": posted or {},
         "status": Status(dossier.status),
     }

@@ -102,7 +102,8 @@ def keep_checks(dossier):
 def home_page(*, code: str = "", error: str | None = None, status: int = 200):
     return render_template("desk/home.html", code=code, error=error,
                            tickets=services.counter_tickets(current_user),
-                           lists=services.worklists(current_user)), status
+                           lists=services.worklists(current_user),
+                           hours=services.desk_state(current_user.office_id)), status
 
 
 @bp.get("/can-bo/tiep-nhan")

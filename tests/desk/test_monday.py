@@ -187,7 +187,7 @@ def test_outside_working_hours_the_desk_says_so(app, reception, dossier, clock, 
     assert "Đã quá 15:00" not in page and "ngay hôm nay nếu kịp" not in page
     assert 'name="giu_hen"' not in page  # no "still today" promise at night
     said = "Hôm nay là ngày nghỉ" if when == "day off" else "đang ngoài giờ làm việc"
-    assert said in page and "Mở cửa lại lúc 07 giờ 30 phút" in page
+    assert said in page and "Mở cửa lại lúc 07:30 " in page
     assert "Hồ sơ tiếp nhận lúc này được tính từ ngày làm việc tiếp theo" in page
     home = reception.get("/can-bo/tiep-nhan").get_data(as_text=True)
     assert said in home

@@ -160,6 +160,15 @@ class ProblemLine:
     text: str
 
 
+def paper_state(found: reception.PaperCheck | None) -> str:
+    """Why a paper stops reception, after its name: "thiếu", "không hợp lệ"…"""
+    if found is None:
+        return gettext("chưa kiểm tra")
+    if found.verdict == reception.INVALID:
+        return gettext("không hợp lệ")
+    return gettext("thiếu")
+
+
 def problems(desk: reception.DeskReport) -> list[ProblemLine]:
     """Why the dossier cannot be received yet, in the desk's words."""
     papers = {p.key: p for p in desk.completeness.papers}
@@ -169,15 +178,14 @@ def problems(desk: reception.DeskReport) -> list[ProblemLine]:
             key = gap.target.removeprefix("paper:")
             name = localized(papers[key], "name") if key in papers else key
             found = desk.checks.get(key)
-            state = verdict_label(found.verdict) if found else gettext("chưa kiểm tra")
-            lines.append(ProblemLine("kt-" + key, f"{name}: {state}"))
+            lines.append(ProblemLine("kt-" + key, f"{name}: {paper_state(found)}"))
         else:
             lines.append(ProblemLine(gap.target, render_message(gap.message)))
     listed = {line.anchor for line in lines}
     for paper in desk.invalid:  # an optional paper found invalid: not a gap, still a problem
         if "kt-" + paper.key not in listed:
             lines.append(ProblemLine("kt-" + paper.key, f"{localized(paper, 'name')}: "
-                                     f"{verdict_label(reception.INVALID)}"))
+                                     f"{paper_state(desk.checks[paper.key])}"))
     return lines
 
 
@@ -201,5 +209,6 @@ def helpers() -> dict:
             "verdict_label": verdict_label, "channel_label": channel_label,
             "return_label": return_label, "status_label": status_label,
             "masked_phone": masked_phone, "hour_and_date": hour_and_date,
-            "local_date": local_date, "upload_url": upload_url, "is_pdf": is_pdf, "summary": summary,
-            "overdue": services.overdue, "VERDICTS": reception.VERDICTS, "Status": Status}
+            "local_date": local_date, "upload_url": upload_url, "is_pdf": is_pdf,
+            "summary": summary, "overdue": services.overdue, "VERDICTS": reception.VERDICTS,
+            "Status": Status}

@@ -99,7 +99,8 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
     names = services.staff_names(dossier.office_id)
     context.update(answers_context(dossier, spec, form, answers_report, typed))
     context.update(
-        answers_open=bool(errors) or typed is not None or context["answers_gap_count"] > 0,
+        answers_open=typed is not None or context["answers_gap_count"] > 0
+        or bool(set(errors or ()) & {f.name for f in form_fields(spec)}),
         rows_read=intake.declaration_rows(report),
         history=present.history(dossier, names), names=names,
         correctable=Status(dossier.status) in CORRECTABLE,

@@ -327,3 +327,12 @@ def test_the_timelines_do_not_repeat_their_labels(app, reception, prefiled):
     timeline = section(phone, '<ol class="timeline">', "</ol>")
     assert timeline.count("Đã xử lý xong") == 1, timeline
     assert "(Tiếp nhận)" not in timeline and "(Gửi hồ sơ)" not in timeline
+
+
+@pytest.mark.parametrize("raw, printed", [
+    ("+84912345678", "0912 345 678"), ("0912.345.678", "0912 345 678"),
+    ("(024) 3825 0000", "024 3825 0000"), ("12345", "12345"), (None, "")])
+def test_one_printed_format_for_phones(raw, printed):
+    from tthc.domain.numbers import format_phone
+
+    assert format_phone(raw) == printed

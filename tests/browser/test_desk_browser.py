@@ -113,12 +113,12 @@ def test_a_monday_walk_in_resolved_the_same_day(phone, desktop, browser, live_se
     expect(desktop.locator("#trang-thai")).to_have_text("Mới đăng ký")
     no_horizontal_scroll(desktop)
 
-    # The check: both papers seen; the panel updates in place (htmx).
+    # The check: both papers seen; each tick is saved and the decision follows (htmx).
     desktop.evaluate("window.__samePage = true")
     check_paper(desktop, "ban_chinh", "original")
     check_paper(desktop, "ban_sao", "copy", note="02 bản")
-    desktop.get_by_role("button", name="Lưu kết quả kiểm tra").click()
     expect(desktop.locator("#quyet-dinh")).to_contain_text("Hồ sơ đủ điều kiện tiếp nhận")
+    expect(desktop.locator("#tom-tat")).to_contain_text("Đủ điều kiện tiếp nhận")
     assert desktop.evaluate("window.__samePage") is True
     expect(desktop.locator("#check")).to_contain_text("không lập giấy hẹn")
 
@@ -150,9 +150,8 @@ def test_a_supplement_requested_at_the_desk_is_completed_on_the_phone(phone, des
     # The photocopies miss a page: Form 02, generated from the check.
     check_paper(desktop, "ban_chinh", "original")
     check_paper(desktop, "ban_sao", "invalid", note="thiếu trang 2")
-    desktop.get_by_role("button", name="Lưu kết quả kiểm tra").click()
     expect(desktop.locator("#quyet-dinh")).to_contain_text("không hợp lệ")
-    desktop.get_by_role("link", name="Yêu cầu bổ sung (Mẫu 02)").click()
+    desktop.get_by_role("button", name="Yêu cầu bổ sung (Mẫu 02)").click()
     expect(desktop.locator("#ly-do-0")).to_have_value(re.compile("thiếu trang 2"))
     desktop.get_by_role("button", name="Gửi yêu cầu bổ sung và in phiếu").click()
     expect(desktop.locator("h1")).to_contain_text("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")
@@ -174,7 +173,6 @@ def test_a_supplement_requested_at_the_desk_is_completed_on_the_phone(phone, des
     open_by_code(desktop, live_server, code)
     expect(desktop.locator("#trang-thai")).to_have_text("Mới đăng ký")
     check_paper(desktop, "ban_sao", "copy")
-    desktop.get_by_role("button", name="Lưu kết quả kiểm tra").click()
     expect(desktop.locator("#quyet-dinh")).to_contain_text("Hồ sơ đủ điều kiện tiếp nhận")
     desktop.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     expect(desktop.locator("#trang-thai")).to_have_text("Được tiếp nhận")
@@ -249,6 +247,63 @@ def test_the_desk_works_without_javascript(browser, live_server):
     expect(page.locator(".slip")).to_contain_text(f"17 giờ 00 phút, ngày {MONDAY:%d/%m/%Y}")
     context.close()
     phone_context.close()
+
+
+def test_ticks_are_saved_as_they_are_made_and_survive_a_reload(app, desktop, live_server):
+    from tests.desk.conftest import make_dossier
+
+    dossier_id = make_dossier(app, state="new")
+    sign_in(desktop, live_server)
+    desktop.goto(f"{live_server}/can-bo/ho-so/{dossier_id}")
+    expect(desktop.locator("#tom-tat")).to_contain_text("Còn 2 vấn đề")
+    check_paper(desktop, "ban_chinh", "original")
+    expect(desktop.locator("#tom-tat")).to_contain_text("Còn 1 vấn đề")
+    check_paper(desktop, "ban_sao", "copy", note="02 bản")
+    expect(desktop.locator("#tom-tat")).to_contain_text("Đủ điều kiện tiếp nhận")
+    expect(desktop.locator("#quyet-dinh")).to_contain_text("Hồ sơ đủ điều kiện tiếp nhận")
+    desktop.wait_for_timeout(800)  # the note's pause, then its save
+    desktop.reload()
+    expect(desktop.locator("#kt-ban_chinh input[value=original]")).to_be_checked()
+    expect(desktop.locator("#kt-ban_sao input[value=copy]")).to_be_checked()
+    expect(desktop.locator("#ghi-chu-ban_sao")).to_have_value("02 bản")
+
+
+def test_without_javascript_receiving_takes_the_ticks_with_it(app, browser, live_server):
+    from tests.desk.conftest import make_dossier
+
+    dossier_id = make_dossier(app, state="new")
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/can-bo/ho-so/{dossier_id}")
+    check_paper(page, "ban_chinh", "original")
+    check_paper(page, "ban_sao", "copy")
+    page.get_by_role("button", name="Tiếp nhận hồ sơ").click()  # no «Lưu» first
+    expect(page.locator("#flash")).to_contain_text("Đã tiếp nhận hồ sơ")
+    expect(page.locator("#trang-thai")).to_have_text("Được tiếp nhận")
+    context.close()
+
+
+def test_the_decision_stays_in_reach_on_a_long_dossier(app, desktop, live_server):
+    from tests.desk.conftest import make_dossier
+
+    dossier_id = make_dossier(app, "dang-ky-khai-sinh", state="new")
+    sign_in(desktop, live_server)
+    desktop.goto(f"{live_server}/can-bo/ho-so/{dossier_id}")
+    button = desktop.get_by_role("button", name="Tiếp nhận hồ sơ")
+
+    def in_view() -> bool:
+        box = button.bounding_box()
+        return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 768
+
+    assert in_view()
+    desktop.locator("#thong-tin > summary").click()  # the answers unfold: a long page
+    assert desktop.evaluate("document.documentElement.scrollHeight") > 2 * 768
+    for y in (1200, 100000):
+        desktop.evaluate(f"window.scrollTo(0, {y})")
+        desktop.wait_for_timeout(100)
+        assert in_view(), y
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])

@@ -28,7 +28,7 @@ def test_home_lists_waiting_dossiers_with_masked_phones(app, reception, dossier)
     html = reception.get("/can-bo/tiep-nhan").get_data(as_text=True)
     check_page(html)
     code = load(app, dossier_id).prefiling_code
-    assert code in html
+    assert f"{code[:4]}-{code[4:]}" in html  # written as everywhere else
     assert "+84 *** *** 678" in html and "0912 345 678" not in html
     assert "Nguyễn Thị Hoà" not in html  # lists show no names
 

@@ -57,7 +57,7 @@ def test_seen_papers_make_it_receivable_and_an_invalid_one_blocks(copy_procedure
     invalid = {**seen, "ban_sao": PaperCheck(INVALID, "mờ")}
     desk = reception.check(copy_procedure, ANSWERS, invalid, today=TODAY)
     assert not desk.receivable and [p.key for p in desk.invalid] == ["ban_sao"]
-    assert desk.problems == 2  # missing (not accepted) and invalid
+    assert desk.problems == 1  # one paper found invalid: one problem, not two (issue 12)
 
 
 def test_a_paper_that_does_not_apply_needs_no_verdict(copy_procedure):

@@ -150,9 +150,19 @@ class ProcedureForm(DeskForm):
 
 
 class ChecksForm(DeskForm):
-    """The verdict, note and number of copies of each paper (fields made by checks_form)."""
+    """The verdict, note and number of copies of each paper (fields made by checks_form).
+
+    The decision buttons submit it too: ``posted`` says the check came with the request,
+    ``tiep`` where to go once it is saved ("bo-sung": Form 02).
+    """
 
     papers: tuple = ()
+    marker = text(20, name="_form")
+    tiep = text(20)
+
+    @property
+    def posted(self) -> bool:
+        return self.marker.data == "kiem-tra"
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)

@@ -68,10 +68,13 @@ def check_context(dossier: Dossier, spec=None, *, errors: Mapping[str, str] | No
     spec = spec or services.spec_of(dossier)
     desk = services.desk_report(dossier, spec)
     decision = services.preview(dossier, spec)
-    keep = services.preview(dossier, spec, keep_promise=True) if decision.after_cutoff else None
+    hours = services.desk_state(dossier.office_id)
+    # Keeping the same-day promise after the cut-off is for a desk still open, not the night.
+    keep = services.preview(dossier, spec, keep_promise=True) \
+        if decision.after_cutoff and hours.open else None
     return {
         "dossier": dossier, "p": spec, "desk": desk, "rows": present.paper_rows(dossier, desk),
-        "problems": present.problems(desk), "decision": decision,
+        "problems": present.problems(desk), "decision": decision, "hours": hours,
         "can_keep": bool(keep and keep.same_day), "errors": errors or {}, "posted": posted or {},
         "status": Status(dossier.status),
     }
@@ -96,6 +99,8 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
     names = services.staff_names(dossier.office_id)
     context.update(answers_context(dossier, spec, form, answers_report, typed))
     context.update(
+        answers_open=typed is not None or context["answers_gap_count"] > 0
+        or bool(set(errors or ()) & {f.name for f in form_fields(spec)}),
         rows_read=intake.declaration_rows(report),
         history=present.history(dossier, names), names=names,
         correctable=Status(dossier.status) in CORRECTABLE,
@@ -111,9 +116,11 @@ def show_page(dossier: Dossier, *, status: int = 200, error: str | None = None,
     return render_template("desk/dossier.html", **context), status
 
 
-def check_fragment(dossier: Dossier, *, errors=None, posted=None, status: int = 200):
-    return render_template("desk/_check.html", **check_context(dossier, errors=errors,
-                                                              posted=posted)), status
+def check_saved(dossier: Dossier, *, errors=None, status: int = 200):
+    """The check saved as it was ticked (htmx): the decision panel, and out of band the
+    decision bar's verdict and each paper's messages."""
+    return render_template("desk/_check_saved.html",
+                           **check_context(dossier, errors=errors)), status
 
 
 def refused(dossier: Dossier, text: str, status: int = 409):

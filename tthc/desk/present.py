@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from ..catalogue.present import RETURN_CHANNELS, label, paper_form
 from ..domain import reception
 from ..domain.catalogue import Paper
-from ..domain.status import ACTION_LABELS, Status
+from ..domain.codes import format_prefiling_code
+from ..domain.status import EVENT_NOTES, Status
 from ..domain.validators import mask_phone
 from ..i18n import localized, render_message
+from ..intake import services as intake
 from ..models import Dossier, DossierEvent, Upload
 from . import services
 
@@ -30,6 +33,26 @@ NOTES = {
     ("receive", "slip"): lambda: gettext("Có giấy tiếp nhận và hẹn trả kết quả"),
     ("withdraw", "desk"): lambda: gettext("Công dân đề nghị tại Bộ phận Một cửa"),
 }
+
+
+def may(endpoint: str) -> bool:
+    """Whether the signed-in officer may use *endpoint*: the roles its ``staff_required``
+    lets through, so that the page offers only what the check will allow."""
+    view = current_app.view_functions.get(endpoint)
+    if view is None or not current_user.is_authenticated:
+        return False
+    roles = getattr(view, "staff_roles", ())
+    return not roles or current_user.has_role(*roles)
+
+
+def prefiling(code: str | None) -> str:
+    """The pre-filing code as it is written everywhere: "YPD9-N7J6"."""
+    return format_prefiling_code(code) if code else ""
+
+
+def dossier_code(dossier: Dossier) -> str:
+    """The official code once given, else the pre-filing code (written as above)."""
+    return dossier.code or prefiling(dossier.prefiling_code)
 
 
 def verdict_label(verdict: str) -> str:
@@ -80,8 +103,10 @@ def history(dossier: Dossier, names: dict[int, str]) -> list[HistoryLine]:
     """The dossier's events for staff: who did what, when, with the notes."""
     lines = []
     for event in dossier.events:
+        # The action is named only where the status it led to does not already say it.
         action = EXTRA_ACTIONS.get(event.action)
-        action_text = action() if action else gettext(ACTION_LABELS.get(event.action, event.action))
+        action_text = action() if action else (
+            gettext(EVENT_NOTES[event.action]) if event.action in EVENT_NOTES else "")
         who = names.get(event.staff_id, "") if event.staff_id else (
             gettext("Công dân") if event.actor == "citizen" else "")
         lines.append(HistoryLine(event.at, gettext(Status(event.target).label), action_text,
@@ -135,6 +160,15 @@ class ProblemLine:
     text: str
 
 
+def paper_state(found: reception.PaperCheck | None) -> str:
+    """Why a paper stops reception, after its name: "thiếu", "không hợp lệ"…"""
+    if found is None:
+        return gettext("chưa kiểm tra")
+    if found.verdict == reception.INVALID:
+        return gettext("không hợp lệ")
+    return gettext("thiếu")
+
+
 def problems(desk: reception.DeskReport) -> list[ProblemLine]:
     """Why the dossier cannot be received yet, in the desk's words."""
     papers = {p.key: p for p in desk.completeness.papers}
@@ -144,14 +178,20 @@ def problems(desk: reception.DeskReport) -> list[ProblemLine]:
             key = gap.target.removeprefix("paper:")
             name = localized(papers[key], "name") if key in papers else key
             found = desk.checks.get(key)
-            state = verdict_label(found.verdict) if found else gettext("chưa kiểm tra")
-            lines.append(ProblemLine("kt-" + key, f"{name}: {state}"))
+            lines.append(ProblemLine("kt-" + key, f"{name}: {paper_state(found)}"))
         else:
             lines.append(ProblemLine(gap.target, render_message(gap.message)))
-    for paper in desk.invalid:
-        lines.append(ProblemLine("kt-" + paper.key, gettext("%(paper)s: không hợp lệ",
-                                                            paper=localized(paper, "name"))))
+    listed = {line.anchor for line in lines}
+    for paper in desk.invalid:  # an optional paper found invalid: not a gap, still a problem
+        if "kt-" + paper.key not in listed:
+            lines.append(ProblemLine("kt-" + paper.key, f"{localized(paper, 'name')}: "
+                                     f"{paper_state(desk.checks[paper.key])}"))
     return lines
+
+
+def is_pdf(upload: Upload) -> bool:
+    """A PDF shows as a link; a photo (stored as JPEG) as a thumbnail."""
+    return upload.content_type == intake.PDF
 
 
 def upload_url(dossier: Dossier, upload: Upload) -> str:
@@ -165,8 +205,10 @@ def summary(errors: dict[str, str]) -> list[tuple[str, str]]:
 
 def helpers() -> dict:
     """Functions the desk's templates call."""
-    return {"verdict_label": verdict_label, "channel_label": channel_label,
+    return {"may": may, "prefiling": prefiling, "dossier_code": dossier_code,
+            "verdict_label": verdict_label, "channel_label": channel_label,
             "return_label": return_label, "status_label": status_label,
             "masked_phone": masked_phone, "hour_and_date": hour_and_date,
-            "local_date": local_date, "upload_url": upload_url, "summary": summary,
-            "overdue": services.overdue, "VERDICTS": reception.VERDICTS, "Status": Status}
+            "local_date": local_date, "upload_url": upload_url, "is_pdf": is_pdf,
+            "summary": summary, "overdue": services.overdue, "VERDICTS": reception.VERDICTS,
+            "Status": Status}

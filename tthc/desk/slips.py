@@ -18,19 +18,21 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain import reception
 from ..domain.codes import format_prefiling_code
 from ..domain.formsets import (APOLOGY, CONTROL, LEDGER, RECEIPT, REFUSAL, STOP, SUPPLEMENT,
                                FormSet, OfficialForm)
 from ..domain.i18n import N_
+from ..domain.numbers import format_phone
 from ..domain.status import STAFF, Status, allowed_actions
 from ..domain.workdays import timeliness
 from ..extensions import db
 from ..i18n import localized, working_time
 from ..models import AccessLog, Dossier, DossierEvent, Office
 from ..queue.present import qr_svg
+from ..timeutil import TZ
 from . import formsets, present, services
 
 #: The documents a dossier has, by kind: the slips (the ledger is the office's book).
@@ -128,9 +130,25 @@ def papers_received(dossier: Dossier, desk: reception.DeskReport) -> list[PaperL
 
 
 def applicant(dossier: Dossier) -> dict[str, str]:
+    """The applicant as the slips print them; the phone in the one printed format."""
     answers = dossier.answers or {}
     keys = ("full_name", "address", "phone", "email")
-    return {k: str(answers.get(f"applicant_{k}") or "") for k in keys}
+    person = {k: str(answers.get(f"applicant_{k}") or "") for k in keys}
+    person["phone"] = format_phone(person["phone"])
+    return person
+
+
+def supplement_number(dossier: Dossier, event: DossierEvent | None) -> int | None:
+    """Form 02's number: its place among the office's requests to supplement of the year,
+    derived from their order (like the ledger's line, one book a year)."""
+    if event is None:
+        return None
+    start = dt.datetime(event.at.astimezone(TZ).year, 1, 1, tzinfo=TZ)
+    E = DossierEvent
+    return db.session.scalar(
+        select(func.count(E.id)).join(Dossier, Dossier.id == E.dossier_id).where(
+            Dossier.office_id == dossier.office_id, E.action == "request_supplement",
+            E.at >= start, (E.at < event.at) | ((E.at == event.at) & (E.id <= event.id))))
 
 
 def context(dossier: Dossier, slip: OfficialForm) -> dict:
@@ -141,9 +159,11 @@ def context(dossier: Dossier, slip: OfficialForm) -> dict:
         names = services.staff_names(dossier.office_id)
         url, qr = lookup_qr(dossier)
         form_set = formsets.of(dossier)
+        office = db.session.get(Office, dossier.office_id)
         result = {
-            "dossier": dossier, "p": spec, "office": db.session.get(Office, dossier.office_id),
+            "dossier": dossier, "p": spec, "office": office,
             "person": applicant(dossier), "qr": qr, "lookup_url": url,
+            "office_phone": format_phone(office.phone),
             "lookup_code": lookup_code(dossier), "names": names,
             "today": services.local(dt.datetime.now(dt.timezone.utc)), "signed_at": None,
             "slip": slip, "form_set": form_set,
@@ -165,7 +185,8 @@ def context(dossier: Dossier, slip: OfficialForm) -> dict:
                                  if isinstance(i, dict)],
                           reason=event.note if event else "",
                           officer=names.get(event.staff_id, "") if event else "",
-                          signed_at=services.local(event.at) if event else None)
+                          signed_at=services.local(event.at) if event else None,
+                          number=supplement_number(dossier, event))
         elif kind == REFUSAL:
             event = _last(dossier, "reject")
             result.update(officer=names.get(event.staff_id, "") if event else "",

@@ -25,7 +25,7 @@ from ..intake import services as intake
 from ..models import Office
 from ..transactions import Busy
 from . import bp, forms, services, slips
-from .pages import (answer_errors, answers_fragment, answers_page, check_fragment,
+from .pages import (answer_errors, answers_fragment, answers_page, check_saved,
                     dossier_or_404, logged, logged_check, refused, show_page)
 
 DESK = ("reception", "specialist", "leader")  # who reads dossiers
@@ -75,13 +75,35 @@ def require_status(dossier, allowed, message: str) -> None:
         raise services.DeskRefusal(message)
 
 
+def store_checks(dossier, form) -> bool:
+    """Save the verdicts of a valid check form when they changed (logged); whether valid."""
+    if not form.validate():
+        return False
+    if services.reception.save_checks(dossier, form.checks, current_user):
+        logged(dossier, "update", "kiểm tra giấy tờ")
+    return True
+
+
+def keep_checks(dossier):
+    """Save the check posted with a decision (its buttons submit the check's form): None
+    when saved or none came, else the page with the check's messages (422), nothing lost.
+
+    A dossier past reception keeps its verdicts: the decision then says why it cannot be.
+    """
+    form = forms.checks_form(services.spec_of(dossier))
+    if not form.posted or Status(dossier.status) not in AT_INTAKE:
+        return None
+    return None if store_checks(dossier, form) else invalid(dossier, form)
+
+
 # --- home and opening a dossier ---------------------------------------------------------------
 
 
 def home_page(*, code: str = "", error: str | None = None, status: int = 200):
     return render_template("desk/home.html", code=code, error=error,
                            tickets=services.counter_tickets(current_user),
-                           lists=services.worklists(current_user)), status
+                           lists=services.worklists(current_user),
+                           hours=services.desk_state(current_user.office_id)), status
 
 
 @bp.get("/can-bo/tiep-nhan")
@@ -139,6 +161,7 @@ def create():
     dossier = services.reception.start_walk_in(form.version, office, current_user,
                                                channel=form.channel,
                                                portal_code=form.portal_code)
+    services.link_ticket(dossier, current_user)  # the citizen at the counter came for it
     logged(dossier, "create", f"kênh {dossier.channel}")
     return to_dossier(dossier.id, "thong-tin")
 
@@ -160,6 +183,8 @@ def accept_draft(dossier_id: int):
     """Take a pre-filed draft the citizen did not send: sent now, at the counter (0 → 1)."""
     dossier = dossier_or_404(dossier_id)
     require_status(dossier, {Status.DRAFT}, gettext("Hồ sơ đã được gửi; không cần nhận lại."))
+    if (page := keep_checks(dossier)) is not None:
+        return page
     services.reception.submit_for_citizen(dossier.id, current_user)
     logged(dossier, "update", "nhận hồ sơ nháp tại quầy")
     return to_dossier(dossier.id, "kiem-tra")
@@ -246,20 +271,19 @@ def channel(dossier_id: int):
 @staff_required("reception")
 @decision
 def papers(dossier_id: int):
-    """Store the verdict on each paper; the check panel again (a fragment for htmx)."""
+    """Store the verdict on each paper as it is ticked; the decision again (htmx: its panel),
+    or Form 02 when the officer asked for it with the check."""
     dossier = dossier_or_404(dossier_id)
     require_status(dossier, AT_INTAKE, gettext(
         "Hồ sơ đã được xử lý ở bước tiếp nhận; không kiểm tra lại giấy tờ được."))
     form = forms.checks_form(services.spec_of(dossier))
-    ok = form.validate()
-    if ok:
-        services.reception.save_checks(dossier, form.checks, current_user)
-        logged(dossier, "update", "kiểm tra giấy tờ")
+    ok = store_checks(dossier, form)
     if is_fragment_request():
-        return check_fragment(dossier, errors=form.messages(), posted=request.form,
-                              status=200 if ok else 422)
+        return check_saved(dossier, errors=form.messages(), status=200 if ok else 422)
     if not ok:
         return invalid(dossier, form)
+    if form.tiep.data == "bo-sung":
+        return redirect(url_for("desk.supplement", dossier_id=dossier.id), 303)
     return to_dossier(dossier.id, "quyet-dinh")
 
 
@@ -272,6 +296,8 @@ def receive(dossier_id: int):
     form = forms.ReceiveForm()
     if not form.validate():
         return invalid(dossier, form)
+    if (page := keep_checks(dossier)) is not None:
+        return page
     dossier = services.reception.receive(dossier_id, current_user,
                                          slip_requested=form.in_phieu.data,
                                          keep_promise=form.giu_hen.data)

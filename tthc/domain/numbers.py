@@ -14,8 +14,8 @@ from tthc.domain.i18n import N_, Message, msg
 from tthc.domain.provinces import PROVINCES
 from tthc.domain.text import fold
 
-__all__ = ["mask_id_number", "mask_phone", "phone_last4", "validate_id_number",
-           "validate_phone"]
+__all__ = ["format_phone", "mask_id_number", "mask_phone", "phone_last4",
+           "validate_id_number", "validate_phone"]
 
 # Spaces, dots and dashes (ASCII and typographic) that people type between groups of digits.
 _ID_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015]+")
@@ -219,6 +219,21 @@ def mask_phone(value: str | None) -> str:
     if not isinstance(number, str):
         return "***" if as_text(value) else ""
     return f"+84 *** *** {number[-3:]}"
+
+
+def format_phone(value: str | None) -> str:
+    """Write a phone number as it is read aloud and printed: "0912 345 678" for a mobile,
+    "024 3825 1234" for a landline, whatever way it was typed or stored ("+84912345678").
+
+    Anything that is not a valid number is shown as it was typed (cleaned), never dropped.
+    """
+    number = validate_phone(value).value
+    if not isinstance(number, str):
+        return as_text(value)
+    national = "0" + number[3:]
+    if len(national) == 10:
+        return f"{national[:4]} {national[4:7]} {national[7:]}"
+    return f"{national[:3]} {national[3:7]} {national[7:]}"
 
 
 def phone_last4(value: str | None) -> str:

@@ -91,7 +91,10 @@ class DeskReport:
 
     @property
     def problems(self) -> int:
-        return len(self.completeness.gaps) + len(self.invalid)
+        """How many things stop reception; a required paper found invalid counts once."""
+        targets = {g.target for g in self.completeness.gaps}
+        return len(self.completeness.gaps) + sum(1 for p in self.invalid
+                                                 if "paper:" + p.key not in targets)
 
 
 def check(procedure: Procedure, answers: Mapping[str, Any], checks: Mapping[str, PaperCheck],

@@ -171,6 +171,17 @@ ACTION_LABELS = {
 }
 """Vietnamese button labels (msgids) for the actions."""
 
+SAID_BY_STATUS: frozenset[str] = frozenset({
+    "submit", "receive", "reject", "request_supplement", "withdraw", "start", "stop",
+    "resolve", "return_result", "request_fee"})
+"""Actions whose resulting status already says what happened ("Đã xử lý xong" after
+"resolve"): a timeline names them once, by the status."""
+
+EVENT_NOTES = {action: label for action, label in ACTION_LABELS.items()
+               if action not in SAID_BY_STATUS}
+"""The actions a timeline names beside the status they led to (msgids): those that say more
+than the status, e.g. "Nộp bổ sung" beside "Mới đăng ký"."""
+
 TERMINAL: frozenset[Status] = frozenset(Status) - {t.source for t in TRANSITIONS}
 """Statuses with no way out: 3, 7, 8 and 10."""
 

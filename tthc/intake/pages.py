@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from ..domain.applicant import PROFILE_KEYS
 from ..domain.codes import format_prefiling_code
-from ..domain.status import ACTION_LABELS, Status
+from ..domain.status import EVENT_NOTES, Status
 from ..htmx import page_state, read_page_state
 from ..i18n import money, render_message
 from ..models import Dossier
@@ -30,7 +30,7 @@ def _helpers():
     return {"anchor": present.anchor, "gap_groups": present.gap_groups,
             "upload_label": present.upload_label,
             "upload_url": present.upload_url, "fee_text": fee_text, "accept": uploads.ACCEPT,
-            "Status": Status, "action_labels": ACTION_LABELS}
+            "Status": Status, "action_labels": EVENT_NOTES}
 
 
 def fee_text(fee) -> str:

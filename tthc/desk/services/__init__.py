@@ -33,6 +33,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ...domain import hours as opening_hours
 from ...domain.codes import DEFAULT_DOSSIER_PATTERN, normalise_prefiling_code
 from ...domain.deadlines import IntakeDecision, decide
 from ...domain.i18n import N_, Message
@@ -119,6 +120,30 @@ def hours_from(values: Mapping[str, str]) -> OfficeHours:
 
 def office_hours(office_id: int) -> OfficeHours:
     return hours_from(settings(office_id))
+
+
+@dataclass(frozen=True)
+class DeskState:
+    """Whether the desk is open (the office's weekly hours and the holiday table), whether
+    today is a day off, and when it opens next."""
+
+    open: bool
+    day_off: bool = False
+    next_opening: dt.datetime | None = None
+
+
+def desk_state(office_id: int, at: dt.datetime | None = None) -> DeskState:
+    """The desk's hours at *at* (default: the desk's clock), as the queue reads them."""
+    at = at or now()
+    office = db.session.get(Office, office_id)
+    found = queue.opening(office, at)
+    if found.open:
+        return DeskState(True)
+    schedule = queue.schedule_of(office)
+    day = at.astimezone(TZ).date()
+    day_off = schedule is not None and \
+        opening_hours.day_closing(schedule, calendar(), day) is None
+    return DeskState(False, day_off, found.next_opening)
 
 
 def save_settings(office: Office, values: Mapping[str, str], unit_code: str) -> list[str]:

@@ -119,12 +119,17 @@ def set_channel(dossier: Dossier, channel: int, portal_code: str, staff: Staff) 
 
 
 def save_checks(dossier: Dossier, checks: Mapping[str, reception.PaperCheck], staff: Staff
-                ) -> None:
-    """Store the officer's verdict on each paper (a paper without one is left unchecked)."""
+                ) -> bool:
+    """Store the officer's verdict on each paper (a paper without one is left unchecked);
+    whether anything changed (the check is saved as it is ticked: most saves change nothing).
+    """
+    if reception.read_checks(dossier.paper_checks) == dict(checks):
+        return False
     at = services.now().isoformat(timespec="seconds")
     dossier.paper_checks = {key: {"verdict": c.verdict, "note": c.note, "quantity": c.quantity,
                                   "by": staff.id, "at": at} for key, c in checks.items()}
     db.session.commit()
+    return True
 
 
 # --- decisions ------------------------------------------------------------------------------

@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from .desk import bp as desk_bp
     from .intake import bp as intake_bp
     from .queue import bp as queue_bp
+    from .reports import bp as reports_bp
 
-    for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp):
+    for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp, reports_bp):
         app.register_blueprint(bp)

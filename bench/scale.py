@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -208,10 +209,11 @@ class City:
         first = self.now.date() - dt.timedelta(days=365)
         days = [first + dt.timedelta(days=i) for i in range(365)]
         self.days = [d for d in days if self.cal.is_working_day(d)]
-        self.day_weights = [1.8 if d.weekday() == 0 else 1.0 for d in self.days]
+        self.day_weights = list(itertools.accumulate(
+            1.8 if d.weekday() == 0 else 1.0 for d in self.days))
         self.versions = versions_
-        self.version_weights = [3.0 if (days == 0 or monday) else 1.0
-                                for _, days, monday in versions_]
+        self.version_weights = list(itertools.accumulate(
+            3.0 if (days == 0 or monday) else 1.0 for _, days, monday in versions_))
         self.ids = dict(start_ids)
         self.seq: dict[tuple, int] = {}
         self.counts = dict.fromkeys(("dossier", "event", "ticket", "rating", "feedback"), 0)
@@ -245,8 +247,9 @@ class City:
     def one(self, rows: dict[str, list]) -> None:
         rng = self.rng
         office = self.offices[rng.randrange(len(self.offices))]
-        version_id, days, monday_same_day = rng.choices(self.versions, self.version_weights)[0]
-        day = rng.choices(self.days, self.day_weights)[0]
+        version_id, days, monday_same_day = rng.choices(
+            self.versions, cum_weights=self.version_weights)[0]
+        day = rng.choices(self.days, cum_weights=self.day_weights)[0]
         minute = rng.randrange(7 * 60 + 30, 16 * 60 + 45)
         received = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=TZ)
         if received > self.now:

@@ -68,7 +68,7 @@ def office_by_code(code: str) -> Office | None:
 def offices() -> list[tuple[str, str]]:
     """(code, name) of every office, for the list of boards."""
     return list(db.session.execute(select(Office.code, Office.name).order_by(Office.name))
-                .tuples())
+                .all())
 
 
 def month(office_id: int, period: Period, now: dt.datetime, *,

@@ -99,6 +99,8 @@ class PeriodForm(Form):
                 self.thang.errors.append(gettext("Nhập tháng theo dạng tháng/năm, ví dụ 03/2026."))
             else:
                 self.period = month_of(dt.date(int(match[2]), int(match[1]), 1))
+        else:
+            self.thang.data = f"{self.period.start:%m/%Y}"  # shown in the field
         return not self.messages()
 
     def _range(self) -> None:

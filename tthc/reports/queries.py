@@ -102,7 +102,9 @@ def missing_papers(office_id: int, period: Period, limit: int = 10) -> list[tupl
     rows = db.session.execute(
         select(label.label("label"), func.count().label("n"))
         .select_from(D.__table__.join(item, true()))
-        .where(D.office_id == office_id, asked)
+        # A request in the period changed the dossier then or later: updated_at prunes the
+        # office's older dossiers before the history is probed.
+        .where(D.office_id == office_id, D.updated_at >= period.first, asked)
         .group_by(label).order_by(func.count().desc(), label).limit(limit))
     return [(r.label or "", r.n) for r in rows if r.label]
 
@@ -134,7 +136,7 @@ def _ended_at(ids: list[int]) -> dict[int, dt.datetime]:
         found.update(db.session.execute(
             select(E.dossier_id, func.max(E.at))
             .where(E.dossier_id.in_(batch), E.action.in_(("stop", "reject")))
-            .group_by(E.dossier_id)).tuples())
+            .group_by(E.dossier_id)).all())
     return found
 
 
@@ -255,7 +257,7 @@ def ratings(office_id: int, period: Period) -> Ratings:
                      Rating.created_at < period.after)
     by_score = dict(db.session.execute(
         select(Rating.overall, func.count(Rating.id)).where(in_period)
-        .group_by(Rating.overall)).tuples())
+        .group_by(Rating.overall)).all())
     columns = []
     for name in INDICATORS:
         column = getattr(Rating, name)

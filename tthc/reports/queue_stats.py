@@ -99,7 +99,7 @@ def by_hour(office_id: int, period: Period) -> list[Line]:
 def by_officer(office_id: int, period: Period) -> list[Line]:
     """Per officer who called the ticket (tickets never called are not anyone's)."""
     names = dict(db.session.execute(select(Staff.id, Staff.full_name)
-                                    .where(Staff.office_id == office_id)).tuples())
+                                    .where(Staff.office_id == office_id)).all())
     lines = _lines(office_id, period, T.staff_id, names)
     return sorted((x for x in lines if x.key is not None), key=lambda x: x.label)
 
@@ -119,7 +119,7 @@ def by_procedure(office_id: int, period: Period) -> list[Line]:
     group = ProcedureVersion.procedure_id
     names = dict(db.session.execute(
         select(ProcedureVersion.procedure_id, ProcedureVersion.name_vi)
-        .order_by(ProcedureVersion.effective_from)).tuples())
+        .order_by(ProcedureVersion.effective_from)).all())
     lines = _lines(office_id, period, group, names, select_from=joined)
     return sorted(lines, key=lambda x: (-x.tickets, x.label))
 

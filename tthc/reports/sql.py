@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import Integer, Numeric, case, cast, func, literal_column, select
+from sqlalchemy import Integer, case, cast, extract, func, literal_column, select
 from sqlalchemy.sql import ColumnElement
 
 from ..extensions import db
@@ -31,14 +31,14 @@ def _offset_hours() -> int:
 def local_hour(column: Any) -> ColumnElement:
     """The hour of day (0–23) of a stored UTC time, on the office's clock."""
     if dialect() == "postgresql":
-        return cast(func.extract("hour", func.timezone(str(TZ), column)), Integer)
+        return cast(extract("hour", func.timezone(str(TZ), column)), Integer)
     return cast(func.strftime("%H", column, f"{_offset_hours():+d} hours"), Integer)
 
 
 def seconds_between(later: Any, earlier: Any) -> ColumnElement:
     """*later* − *earlier* in seconds (a float)."""
     if dialect() == "postgresql":
-        return func.extract("epoch", later - earlier)
+        return extract("epoch", later - earlier)
     return (func.julianday(later) - func.julianday(earlier)) * literal_column("86400.0")
 
 
@@ -57,7 +57,7 @@ def percentiles(value: Any, where: Sequence[Any], group: Any = None,
     if select_from is not None:
         ranked = ranked.select_from(select_from)
     ranked = ranked.where(value.is_not(None), *where).subquery()
-    columns = [func.max(case((ranked.c.rn == (ranked.c.n * p + 99) / 100, ranked.c.v)))
+    columns = [func.max(case((ranked.c.rn == (ranked.c.n * p + 99) // 100, ranked.c.v)))
                .label(f"p{p}") for p in ps]
     stmt = select(ranked.c.g, func.max(ranked.c.n).label("n"), *columns) \
         .group_by(ranked.c.g).order_by(ranked.c.g)
@@ -67,12 +67,3 @@ def percentiles(value: Any, where: Sequence[Any], group: Any = None,
 
 def minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(float(seconds) / 60, 1)
-
-
-def as_float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def numeric(value: Any) -> ColumnElement:
-    """A column as a decimal, for sums that must not be integer-divided."""
-    return cast(value, Numeric)

@@ -16,6 +16,7 @@ from flask_login import current_user
 from ..auth import log_access, staff_required
 from ..desk import services as desk_services
 from ..domain import metrics
+from ..domain.i18n import N_
 from ..domain.status import Status
 from ..extensions import db
 from ..i18n import datetime as format_datetime
@@ -120,8 +121,8 @@ def _due_rows() -> tuple[list[list], list[int], dt.datetime]:
     return rows, ids, until
 
 
-DUE_HEADERS = ("Mã hồ sơ", "Thủ tục", "Hạn giải quyết", "Tình trạng hạn", "Trạng thái",
-               "Cán bộ đang giải quyết")
+DUE_HEADERS = (N_("Mã hồ sơ"), N_("Thủ tục"), N_("Hạn giải quyết"), N_("Tình trạng hạn"),
+               N_("Trạng thái"), N_("Cán bộ đang giải quyết"))
 
 
 def _due_headers() -> list[str]:

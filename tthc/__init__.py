@@ -128,7 +128,8 @@ def register_blueprints(app: Flask) -> None:
     from .intake import bp as intake_bp
     from .notify import bp as notify_bp
     from .queue import bp as queue_bp
+    from .reports import bp as reports_bp
 
     for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp, notify_bp,
-               feedback_bp):
+               feedback_bp, reports_bp):
         app.register_blueprint(bp)

@@ -25,6 +25,8 @@ class Dossier(db.Model):
     __table_args__ = (
         UniqueConstraint("office_id", "code"),
         Index("ix_dossier_office_status", "office_id", "status"),
+        # Reports and the ledger read an office's dossiers received in a period (0006p).
+        Index("ix_dossier_office_received", "office_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

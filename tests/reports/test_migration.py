@@ -15,7 +15,7 @@ def _indexes() -> set[str]:
 def test_0006p_adds_and_removes_the_office_received_index(empty_app):
     with empty_app.app_context():
         assert "ix_dossier_office_received" in _indexes()
-        downgrade(revision="0006r")
+        downgrade(revision="0006l")
         assert "ix_dossier_office_received" not in _indexes()
         assert "ix_dossier_office_status" in _indexes()
         upgrade()

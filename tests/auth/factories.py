@@ -56,6 +56,7 @@ def login(client, staff_id: int) -> None:
 
 
 def csrf(client) -> str:
-    """A CSRF token for this client's session (the kiosk page carries one for anybody)."""
-    html = client.get("/lay-so").get_data(as_text=True)
+    """A CSRF token for this client's session (the look-up page's form carries one for
+    anybody, at any hour: the kiosk shows no form while the desk is closed)."""
+    html = client.get("/tra-cuu").get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

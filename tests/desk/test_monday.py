@@ -178,6 +178,7 @@ def _day_off_after(day):
 
 @pytest.mark.parametrize("when", ["evening", "day off"])
 def test_outside_working_hours_the_desk_says_so(app, reception, dossier, clock, when):
+    app.config["TTHC_QUEUE_OPENING_HOURS"] = True  # the test app turns the hours off
     at = MONDAY.replace(hour=19) if when == "evening" else \
         dt.datetime.combine(_day_off_after(MONDAY.date()), dt.time(10), tzinfo=TZ)
     clock(at)

@@ -90,6 +90,7 @@ def fill_from_applicant(names: AbstractSet[str], answers: Mapping[str, str]) -> 
         pairs = people.get(str(result.get(question) or "").strip(), {})
         for source, target in pairs.items():
             value = result.get(source)
-            if isinstance(value, str) and value.strip() and not str(result.get(target) or "").strip():
+            typed = str(result.get(target) or "").strip()
+            if isinstance(value, str) and value.strip() and not typed:
                 result[target] = value
     return result

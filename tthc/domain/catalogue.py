@@ -500,7 +500,8 @@ def _parse_field(name: str, raw: Any, index: int) -> FormField:
             )
         elif key in ("not_future", "year_alone") and not isinstance(value, bool):
             raise CatalogueError(name, f"{where}.options.{key}", "must be true or false")
-        elif key not in ("not_future", "year_alone") and (isinstance(value, bool) or not isinstance(value, int)):
+        elif key not in ("not_future", "year_alone") and (
+                isinstance(value, bool) or not isinstance(value, int)):
             raise CatalogueError(name, f"{where}.options.{key}", "must be a whole number")
     return FormField(
         name=r.pattern("name", _KEY, "lower-case letters, digits and _"),

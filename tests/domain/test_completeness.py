@@ -492,5 +492,10 @@ def test_the_applicant_who_is_the_mother_fills_her_fields_once():
         {**answers, "relationship": "ong_ba"}
     father = fill_from_applicant(names, {**answers, "relationship": "cha"})
     assert father["father_full_name"] == "Nguyễn Thị Hoà" and "mother_full_name" not in father
+    # the applicant corrects their own answer: the copy follows, what was typed does not
+    fixed = {**filled, "applicant_id_number": "001190099999"}
+    again = fill_from_applicant(names, fixed, previous=filled)
+    assert again["mother_id_number"] == "001190099999"
+    assert again["mother_residence"] == "Số 1 phố Huế"
     # a form without a mother's fields has nothing to fill
     assert fill_map({"relationship", "applicant_full_name"}) == {}

@@ -188,6 +188,10 @@ def test_the_applicant_who_is_the_mother_fills_the_mothers_fields(citizen, draft
     assert answers.get("father_full_name", "") == ""
     page = citizen.client.get(draft + "/phan/3").get_data(as_text=True)
     assert f'value="{APPLICANT["applicant_full_name"]}"' in page  # shown, and editable
+    # the applicant corrects her own answer: the copy follows
+    citizen.post(draft + "/phan/1", {**APPLICANT, "applicant_role": "self", "relationship": "me",
+                                     "applicant_address": "Số 14 phố Thụy Khuê, Hà Nội"})
+    assert citizen.dossier(draft).answers["mother_residence"] == "Số 14 phố Thụy Khuê, Hà Nội"
     # what is typed there stays, whatever the applicant's answers
     citizen.post(draft + "/phan/3", {**MOTHER, "mother_full_name": "Nguyễn Thị Hoà B"})
     citizen.post(draft + "/phan/1", {**APPLICANT, "applicant_role": "self", "relationship": "me"})

@@ -81,16 +81,20 @@ def fill_map(names: AbstractSet[str]) -> dict[str, dict[str, dict[str, str]]]:
     return result
 
 
-def fill_from_applicant(names: AbstractSet[str], answers: Mapping[str, str]) -> dict[str, str]:
+def fill_from_applicant(names: AbstractSet[str], answers: Mapping[str, str],
+                        previous: Mapping[str, str] | None = None) -> dict[str, str]:
     """The answers with the applicant's details copied to the person the applicant says they
-    are (the mother, the father), so that nobody types them twice. Only empty fields are
-    filled: whatever was typed there stays, and stays editable."""
+    are (the mother, the father), so that nobody types them twice. Only a field left empty,
+    or still holding the applicant's *previous* answer (a copy, when the applicant corrects
+    their own), is filled: whatever was typed there stays, and stays editable."""
     result = dict(answers)
+    previous = previous or {}
     for question, people in fill_map(names).items():
         pairs = people.get(str(result.get(question) or "").strip(), {})
         for source, target in pairs.items():
             value = result.get(source)
-            typed = str(result.get(target) or "").strip()
-            if isinstance(value, str) and value.strip() and not typed:
+            held = str(result.get(target) or "").strip()
+            copied = held and held == str(previous.get(source) or "").strip()
+            if isinstance(value, str) and value.strip() and (not held or copied):
                 result[target] = value
     return result

@@ -300,7 +300,8 @@ def check(dossier: Dossier, edit: Edit | None, *, part: int | None = None) -> Ch
     if edit is not None:
         answers = read_answers(dossier, shown, edit.answers)
         if only is None:
-            answers = fill_from_applicant({f.name for f in form_fields(spec)}, answers)
+            answers = fill_from_applicant({f.name for f in form_fields(spec)}, answers,
+                                          before)
         confirmed = read_papers_confirmed(spec, dossier, only, edit.papers_confirmed) \
             if step is None or step.papers else list(dossier.papers_confirmed or [])
         _store(dossier, answers, confirmed)

@@ -378,7 +378,8 @@ def review_rows(checked, href: Callable[[str], str]) -> list[tuple[str, list[Rev
             gap = gaps.get(name)
             rows.append(ReviewRow(localized(spec, "label"),
                                   answer_text(spec, report.values.get(name)), href(name),
-                                  render_message(gap.message) if gap else ""))
+                                  render_message(gap.message)  # "Chưa điền" says the rest
+                                  if gap and gap.kind != "missing_field" else ""))
         if rows:
             result.append((section_title(section), rows))
     return result

@@ -80,6 +80,41 @@
     Array.from(data.keys()).forEach(function (key) { if (key.indexOf("file_") === 0) { data.delete(key); } });
     if (navigator.sendBeacon(hxAttr(dirty.querySelector("#completeness"), "post"), data)) { dirty = null; }
   });
+  // Pre-filing, a long form's steps (issue 12) -------------------------------------------
+  // The lead sentence that is true only with this script: "saved automatically".
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-js-text]").forEach(function (el) {
+      el.textContent = el.getAttribute("data-js-text");
+    });
+  });
+  // "Người nộp hồ sơ là: mẹ": the applicant's details fill the mother's empty fields at once
+  // (data-fill, from tthc.domain.applicant); the server does the same on the next save, for
+  // a page without this script. Filled fields stay editable; nothing typed is overwritten.
+  document.addEventListener("change", function (event) {
+    var el = event.target, form = el.form;
+    var map = form && form.getAttribute("data-fill");
+    if (!map || !el.name) { return; }
+    var pairs = (JSON.parse(map)[el.name] || {})[el.value];
+    if (!pairs) { return; }
+    Object.keys(pairs).forEach(function (source) {
+      var from = form.elements[source], to = form.elements[pairs[source]];
+      if (!from || !to || !from.value || to.value || !("value" in to) || to.length) { return; }
+      to.value = from.value;
+      to.dispatchEvent(new Event("input", { bubbles: true }));  // the live check saves it
+    });
+  });
+  // The panel's list, opened on demand, stays open while the live check refreshes it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var panel = event.detail.target;
+    if (panel && panel.id === "completeness") {
+      panel.tthcOpen = !!panel.querySelector("details[open]");
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var panel = event.detail.target;
+    var more = panel && panel.id === "completeness" && panel.tthcOpen && panel.querySelector("details");
+    if (more) { more.open = true; }
+  });
   // The desk (tthc.desk): answers typed in the dossier's form are saved only by «Lưu thông
   // tin». Leaving the page another way (receiving the dossier, another form, a link) asks
   // first, with the page's own words (data-unsaved-message), so that nothing typed is lost

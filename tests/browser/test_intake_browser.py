@@ -43,6 +43,29 @@ def wait_idle(page) -> None:
         page.wait_for_timeout(50)
 
 
+def start_birth(page, live_server) -> str:
+    """Start a birth registration: its task list; return the draft's URL."""
+    page.goto(f"{live_server}/nop-truoc?thu_tuc=dang-ky-khai-sinh")
+    page.click("text=Bắt đầu điền hồ sơ")
+    page.wait_for_url(re.compile(r"/ho-so/[\w-]+$"))
+    return page.url
+
+
+def continue_to(page, number) -> None:
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_url(re.compile(rf"/phan/{number}$"))
+
+
+def panel_in_view(page) -> bool:
+    box = page.locator("#completeness").bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def gaps_left(page) -> int:
+    return int(re.search(r"Còn thiếu (\d+) mục", page.locator("#completeness").inner_text())[1])
+
+
 def test_prefile_a_birth_registration_on_a_slow_phone(phone, live_server):
     page = phone
     throttle(page)
@@ -52,12 +75,17 @@ def test_prefile_a_birth_registration_on_a_slow_phone(phone, live_server):
     page.click("text=Bắt đầu điền hồ sơ")
     page.wait_for_url(re.compile(r"/ho-so/[\w-]+$"))
     draft_url = page.url
+    # A long form: its task list, one section a page.
+    expect(page.locator(".task-list")).to_contain_text("Thông tin người mẹ")
+    expect(page.locator("main")).to_contain_text("Mọi thứ được lưu tự động")  # with the script
+    page.get_by_role("link", name="Thông tin người nộp hồ sơ").click()
+    page.wait_for_url(re.compile(r"/phan/1$"))
     expect(page.locator("#completeness")).to_contain_text("Còn thiếu")
     page.evaluate("window.__samePage = true")  # gone if the page ever reloads
 
     # A wrong ID number: the error appears beside it, without a page load.
     page.fill("#applicant_full_name", "Nguyễn Thị Hoà")
-    page.fill("#applicant_birth_date", "15/03/1990")
+    page.fill("#applicant_birth_date", "15031990")  # a keypad has no "/"
     page.check("#applicant_sex-2")
     started = time.monotonic()
     page.fill("#applicant_id_number", ID_WRONG)
@@ -67,65 +95,56 @@ def test_prefile_a_birth_registration_on_a_slow_phone(phone, live_server):
     print(f"\nwrong ID number → message beside the field: {elapsed:.2f} s")
     expect(page.locator("#applicant_id_number")).to_have_attribute("aria-invalid", "true")
     assert page.evaluate("window.__samePage") is True
-    expect(page.locator('#completeness a[href="#applicant_id_number"]')).to_contain_text("999")
+    expect(page.locator("#completeness")).to_contain_text("999")
+    assert panel_in_view(page)
 
     # Half-way: what was typed is saved by the live check; a reload finds it all again.
     page.fill("#applicant_phone", "0912 345 678")
     page.fill("#applicant_address", "Số 12 ngõ 34 phố Thụy Khuê, Hà Nội")
     page.check("#applicant_role")
-    page.select_option("#relationship", "me")
-    page.fill("#child_full_name", "Trần Minh An")
-    wait_saved(page, "applicant_phone", "applicant_address", "applicant_role", "relationship",
-               "child_full_name")
+    page.select_option("#relationship", "me")  # the applicant is the mother
+    wait_idle(page)
+    page.locator("#completeness summary").click()  # the whole list, on demand
+    wait_saved(page, "applicant_phone", "applicant_address", "applicant_role", "relationship")
     page.reload()
-    expect(page.locator("#child_full_name")).to_have_value("Trần Minh An")
     expect(page.locator("#applicant_full_name")).to_have_value("Nguyễn Thị Hoà")
+    expect(page.locator("#applicant_birth_date")).to_have_value("15/03/1990")
     expect(page.locator("#applicant_sex-2")).to_be_checked()
     expect(page.locator("#relationship")).to_have_value("me")
     expect(page.locator("#applicant_id_number")).to_have_value(ID_WRONG)
     expect(page.locator("#applicant_id_number-error")).to_contain_text("999")  # still shown
+    page.fill("#applicant_id_number", ID_RIGHT)
+    expect(error).to_be_empty(timeout=15000)
+    continue_to(page, 2)
 
-    # The rest of the form; a ticked box brings its paper into view.
+    # The child; the panel stays in view all along.
     child_birth = time.strftime("%d/%m/%Y", time.localtime(time.time() - 5 * 86400))
+    page.fill("#child_full_name", "Trần Minh An")
     page.fill("#child_birth_date", child_birth)
     page.check("#child_sex")
     page.fill("#child_birth_place", "Bệnh viện Phụ sản Hà Nội")
     page.fill("#child_hometown", "Hà Nội")
     page.fill("#child_ethnicity", "Kinh")
-    page.fill("#mother_full_name", "Nguyễn Thị Hoà")
-    page.fill("#mother_birth_date", "15/03/1990")
-    page.fill("#mother_ethnicity", "Kinh")
-    page.fill("#mother_nationality", "Việt Nam")
-    page.fill("#mother_residence", "Số 12 ngõ 34 phố Thụy Khuê, Hà Nội")
-    expect(page.locator("#giay-to-giay_chung_sinh")).to_be_hidden()
     page.check("#has_birth_certificate")
-    expect(page.locator("#giay-to-giay_chung_sinh")).to_be_visible(timeout=15000)
+    assert panel_in_view(page)
+    continue_to(page, 3)
+
+    # The mother is the applicant: her details are there already, and can be changed.
+    expect(page.locator("#mother_full_name")).to_have_value("Nguyễn Thị Hoà")
+    expect(page.locator("#mother_birth_date")).to_have_value("15/03/1990")
+    expect(page.locator("#mother_residence")).to_have_value("Số 12 ngõ 34 phố Thụy Khuê, Hà Nội")
+    page.fill("#mother_ethnicity", "Kinh")
+    for number in (4, 5, 6, 7):
+        continue_to(page, number)
+    expect(page.locator("#giay-to-giay_chung_sinh")).to_be_visible()
     page.check("#bring-giay_chung_sinh")
     page.check("#bring-giay_to_tuy_than")
-
-    # Fix the ID number: the message goes, and the panel says the dossier is complete.
-    page.evaluate("window.__samePage = true")
-    page.fill("#applicant_id_number", ID_RIGHT)
     expect(page.locator("#completeness")).to_contain_text("Hồ sơ đã đủ", timeout=15000)
-    expect(error).to_be_empty()
-    expect(page.locator("#applicant_id_number")).not_to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#completeness")).to_contain_text("Giấy chứng sinh")  # to bring
-    assert page.evaluate("window.__samePage") is True
+    page.get_by_role("button", name="Tiếp tục").click()
 
-    # A key that changes what the panel says: a 13th digit makes the ID number wrong again,
-    # and the panel follows without a page load; deleting the digit makes it complete again.
-    # (How fast, keystroke to panel on this phone, is measured by `make bench`, not here.)
-    page.locator("#applicant_id_number").press("End")
-    wait_idle(page)
-    page.keyboard.type("9")
-    expect(page.locator("#completeness")).to_contain_text("Còn thiếu 1 mục", timeout=15000)
-    assert page.evaluate("window.__samePage") is True
-    page.keyboard.press("Backspace")
-    expect(page.locator("#completeness")).to_contain_text("Hồ sơ đã đủ", timeout=15000)
-    assert page.evaluate("window.__samePage") is True
-    wait_idle(page)
-
-    # Submit: the pre-filing code and a QR code.
+    # Check your answers, then send: the pre-filing code and a QR code.
+    page.wait_for_url(re.compile(r"/kiem-tra-lai$"))
+    expect(page.locator("main")).to_contain_text("Bệnh viện Phụ sản Hà Nội")
     page.get_by_role("button", name="Nộp trước").click()
     page.wait_for_url(re.compile(r"/da-nop$"))
     expect(page.locator("h1")).to_contain_text("Đã nộp trước hồ sơ")
@@ -149,16 +168,44 @@ def test_prefile_a_birth_registration_on_a_slow_phone(phone, live_server):
     expect(page.locator(".timeline")).to_contain_text("Mới đăng ký")
 
 
+def test_the_panel_stays_in_view_while_typing_in_a_long_form(phone, live_server):
+    page = phone
+    page.set_default_timeout(15000)
+    draft_url = start_birth(page, live_server)
+    page.goto(draft_url + "/phan/2")
+    expect(page.locator("#completeness")).to_contain_text("Còn thiếu")
+    assert page.evaluate("document.documentElement.scrollHeight") > 640  # more than a screen
+    before = gaps_left(page)
+    # The last text box of the section, a screen or more down the page.
+    field = page.locator("#child_nationality")
+    field.fill("")
+    wait_idle(page)
+    after_clearing = before + 1
+    expect(page.locator("#completeness")).to_contain_text(f"Còn thiếu {after_clearing} mục")
+    field.scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 0
+    field.press_sequentially("Việt Nam", delay=30)
+    assert panel_in_view(page)  # while typing
+    expect(page.locator("#completeness")).to_contain_text(f"Còn thiếu {before} mục")
+    assert panel_in_view(page)
+    box = page.locator("#completeness").bounding_box()
+    assert box["height"] <= 200, box  # compact: the count and the next thing to do
+    field_box = field.bounding_box()
+    assert field_box["y"] >= box["y"] + box["height"] - 1  # the field is not under it
+
+
 def test_the_form_works_with_javascript_off(browser, live_server):
     context = browser.new_context(java_script_enabled=False,
                                   viewport={"width": 360, "height": 640}, locale="vi-VN")
     page = context.new_page()
-    page.goto(f"{live_server}/nop-truoc?thu_tuc=dang-ky-khai-sinh")
-    page.click("text=Bắt đầu điền hồ sơ")
-    page.wait_for_url(re.compile(r"/ho-so/[\w-]+$"))
+    start_birth(page, live_server)
+    expect(page.locator("main")).not_to_contain_text("lưu tự động")  # nothing saves by itself
+    page.get_by_role("link", name="Thông tin người nộp hồ sơ").click()
+    page.wait_for_url(re.compile(r"/phan/1$"))
+    expect(page.locator("main")).not_to_contain_text("lưu tự động")
     page.fill("#applicant_full_name", "Nguyễn Thị Hoà")
     page.fill("#applicant_id_number", "12345")
-    page.get_by_role("button", name="Kiểm tra hồ sơ").click()
+    page.get_by_role("button", name="Tiếp tục").click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("Có lỗi cần sửa")
@@ -168,32 +215,37 @@ def test_the_form_works_with_javascript_off(browser, live_server):
     expect(page.locator("#applicant_full_name")).to_have_value("Nguyễn Thị Hoà")  # kept
     summary.locator('a[href="#applicant_id_number"]').click()
     assert page.url.endswith("#applicant_id_number")
-    # Fixed: the check redirects (303) back to the page, which shows the panel.
+    # Fixed: «Tiếp tục» saves the step and opens the next.
     page.fill("#applicant_id_number", ID_RIGHT)
-    page.get_by_role("button", name="Kiểm tra hồ sơ").click()
-    expect(page).to_have_url(re.compile(r"/ho-so/[\w-]+#completeness$"))
-    expect(page.locator("#error-summary")).to_have_count(0)
+    page.select_option("#relationship", "me")
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_url(re.compile(r"/phan/2$"))
     expect(page.locator("#completeness")).to_contain_text("Còn thiếu")
-    expect(page.locator("#applicant_id_number")).to_have_value(ID_RIGHT)
-    # Submitting now lists everything still missing, each linked to its field.
-    page.get_by_role("button", name="Nộp trước").click()
-    expect(page.locator("#error-summary")).to_contain_text("Họ, chữ đệm và tên người mẹ")
-    expect(page.locator("#child_full_name-error")).not_to_be_empty()
+    # The mother's details came from the applicant's, without a script.
+    page.goto(page.url.replace("/phan/2", "/phan/3"))
+    expect(page.locator("#mother_full_name")).to_have_value("Nguyễn Thị Hoà")
+    # Sending now lists everything still missing, each linked to its step.
+    page.goto(page.url.replace("/phan/3", "/kiem-tra-lai"))
+    expect(page.locator("main")).to_contain_text("Còn thiếu")
+    expect(page.get_by_role("button", name="Nộp trước")).to_have_count(0)
+    page.locator("main a", has_text="Thay đổi").first.click()
+    page.wait_for_url(re.compile(r"/phan/1#applicant_full_name$"))
     context.close()
 
 
-@pytest.mark.parametrize("path", ["draft", "confirmation"])
+@pytest.mark.parametrize("path", ["draft", "tasks", "review", "confirmation"])
 def test_no_accessibility_violations(phone, live_server, path):
     from axe_playwright_python.sync_playwright import Axe
 
     page = phone
-    page.goto(f"{live_server}/nop-truoc?thu_tuc=dang-ky-khai-sinh")
-    page.click("text=Bắt đầu điền hồ sơ")
-    page.wait_for_url(re.compile(r"/ho-so/[\w-]+$"))
+    draft_url = start_birth(page, live_server)
+    page.goto(draft_url + "/phan/1")
     page.fill("#applicant_id_number", "12")
     expect(page.locator("#applicant_id_number-error")).not_to_be_empty()
-    if path == "confirmation":
-        page.goto(page.url + "/to-khai")
+    page.locator("#completeness summary").click()
+    if path != "draft":
+        page.goto(draft_url + {"tasks": "", "review": "/kiem-tra-lai",
+                               "confirmation": "/to-khai"}[path])
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
@@ -203,10 +255,8 @@ def test_no_accessibility_violations(phone, live_server, path):
 def test_typing_is_saved_when_the_tab_is_closed_before_the_check(browser, live_server):
     context = browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN")
     page = context.new_page()
-    page.goto(f"{live_server}/nop-truoc?thu_tuc=dang-ky-khai-sinh")
-    page.click("text=Bắt đầu điền hồ sơ")
-    page.wait_for_url(re.compile(r"/ho-so/[\w-]+$"))
-    draft_url = page.url
+    draft_url = start_birth(page, live_server) + "/phan/2"
+    page.goto(draft_url)
     wait_idle(page)
     page.locator("#child_full_name").press_sequentially("Trần Minh An")
     page.close(run_before_unload=True)  # at once: the 300 ms pause never ends
@@ -222,9 +272,7 @@ def test_typing_is_saved_when_the_tab_is_closed_before_the_check(browser, live_s
 
 def test_the_draft_fits_a_phone_with_big_enough_text_and_targets(phone, live_server):
     page = phone
-    page.goto(f"{live_server}/nop-truoc?thu_tuc=dang-ky-khai-sinh")
-    page.click("text=Bắt đầu điền hồ sơ")
-    page.wait_for_url(re.compile(r"/ho-so/[\w-]+$"))
+    page.goto(start_birth(page, live_server) + "/phan/1")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # one column
     small_text = page.evaluate("""() => [...document.querySelectorAll('main *')]
         .filter(e => e.offsetParent !== null && e.childNodes.length

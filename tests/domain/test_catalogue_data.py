@@ -333,7 +333,7 @@ def test_dates_of_birth_and_death_cannot_be_in_the_future(procedures):
 
 def test_field_options_are_validator_options(procedures):
     allowed = {
-        "date": {"not_future"},
+        "date": {"not_future", "year_alone"},
         "int": {"minimum", "maximum"},
         "text": {"max_length"}, "name": {"max_length"}, "textarea": {"max_length"},
     }

@@ -447,3 +447,55 @@ def test_assess_never_raises(code, answers, papers, only, today):
     assert set(report.values) <= {f.name for f in report.fields}
     assert set(report.field_errors) <= {f.name for f in report.fields}
     assert report.fee is not None
+
+
+# --- sections: one rule for the page, the panel and a long form's steps (issue 12) ----------
+
+
+def test_a_field_without_a_group_belongs_to_the_section_above_it():
+    from tthc.domain.completeness import form_sections
+
+    birth = PROCEDURES["dang-ky-khai-sinh"]
+    sections = form_sections(form_fields(birth))
+    first = sections[0]
+    assert first.title == "Thông tin người nộp hồ sơ"
+    assert first.fields[-2:] == ("applicant_role", "relationship")
+    # every field in exactly one section, in form order
+    assert [n for s in sections for n in s.fields] == [f.name for f in form_fields(birth)]
+    assert len({s.title for s in sections}) == len(sections)
+
+
+def test_the_report_carries_the_sections_and_each_ones_gaps():
+    birth = PROCEDURES["dang-ky-khai-sinh"]
+    report = assess(birth, {"applicant_email": "khong-co-a-cong"}, set(), today=TODAY)
+    assert report.section_of("relationship") == 0
+    assert report.section_of("mother_full_name") == 2
+    first = report.section_gaps(0)
+    assert [g.target for g in first][-3:] == ["applicant_email", "applicant_role", "relationship"]
+    assert sum(len(report.section_gaps(i)) for i in range(len(report.sections))) \
+        == len([g for g in report.gaps if g.kind != "missing_paper"])
+
+
+def test_the_applicant_who_is_the_mother_fills_her_fields_once():
+    from tthc.domain.applicant import fill_from_applicant, fill_map
+
+    names = {f.name for f in form_fields(PROCEDURES["dang-ky-khai-sinh"])}
+    answers = {"applicant_full_name": "Nguyễn Thị Hoà", "applicant_birth_date": BIRTH,
+               "applicant_id_number": ID_NUMBER, "applicant_address": "Số 12 Thụy Khuê",
+               "relationship": "me", "mother_residence": "Số 1 phố Huế"}
+    filled = fill_from_applicant(names, answers)
+    assert filled["mother_full_name"] == "Nguyễn Thị Hoà"
+    assert filled["mother_birth_date"] == BIRTH and filled["mother_id_number"] == ID_NUMBER
+    assert filled["mother_residence"] == "Số 1 phố Huế"  # typed: kept
+    assert "father_full_name" not in filled
+    assert fill_from_applicant(names, {**answers, "relationship": "ong_ba"}) == \
+        {**answers, "relationship": "ong_ba"}
+    father = fill_from_applicant(names, {**answers, "relationship": "cha"})
+    assert father["father_full_name"] == "Nguyễn Thị Hoà" and "mother_full_name" not in father
+    # the applicant corrects their own answer: the copy follows, what was typed does not
+    fixed = {**filled, "applicant_id_number": "001190099999"}
+    again = fill_from_applicant(names, fixed, previous=filled)
+    assert again["mother_id_number"] == "001190099999"
+    assert again["mother_residence"] == "Số 1 phố Huế"
+    # a form without a mother's fields has nothing to fill
+    assert fill_map({"relationship", "applicant_full_name"}) == {}

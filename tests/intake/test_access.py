@@ -45,7 +45,7 @@ def test_posting_with_a_wrong_token_is_404_and_changes_nothing(citizen, filled, 
 
 def test_the_right_token_opens_it_from_any_phone(other_phone, filled):
     # The link (or its QR) is the key: a second phone with the link sees the draft.
-    page = other_phone.client.get(filled).get_data(as_text=True)
+    page = other_phone.client.get(filled + "/phan/1").get_data(as_text=True)
     assert APPLICANT["applicant_full_name"] in page
 
 

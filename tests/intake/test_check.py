@@ -13,7 +13,12 @@ from .conftest import APPLICANT, BIRTH, complete_answers, papers_to_bring, proce
 
 @pytest.fixture
 def draft(citizen):
-    return citizen.start()
+    return citizen.start()  # a birth registration: a long form, one section a page
+
+
+def step_state(citizen, draft, number=1):
+    """What a step of the long form posts with every live check: its state and its number."""
+    return {**citizen.page_state(f"{draft}/phan/{number}"), "_part": str(number)}
 
 
 def test_the_fragment_saves_and_answers_200_without_a_layout(citizen, draft):
@@ -85,16 +90,17 @@ def test_fixed_messages_are_cleared_only_when_the_page_shows_them(citizen, draft
 
 
 def test_a_field_appears_when_its_condition_starts_to_hold(app, citizen, draft):
-    page = citizen.client.get(draft).get_data(as_text=True)
+    page = citizen.client.get(draft + "/phan/5").get_data(as_text=True)
     hidden_state = re.search(r'id="ui-hidden" name="_hidden" value="([^"]*)"', page)[1]
-    assert "copies" in hidden_state.split(",")
+    assert hidden_state.split(",") == ["copies"]  # only what this step shows
     assert re.search(r'<div class="field" id="copies-field" hidden>', page)
-    text = citizen.post(draft + "/kiem-tra", {"want_copies": "1", "_hidden": hidden_state},
+    text = citizen.post(draft + "/kiem-tra", {"want_copies": "1", "_hidden": hidden_state,
+                                              "_part": "5"},
                         htmx=True).get_data(as_text=True)
     assert re.search(r'<div class="field" id="copies-field" data-hx-swap-oob="true">', text)
     assert "copies" not in re.search(r'id="ui-hidden" name="_hidden" value="([^"]*)"', text)[1]
     # and goes away again
-    text = citizen.post(draft + "/kiem-tra", {"want_copies": "", "_hidden": ""},
+    text = citizen.post(draft + "/kiem-tra", {"want_copies": "", "_hidden": "", "_part": "5"},
                         htmx=True).get_data(as_text=True)
     assert re.search(r'<div class="field" id="copies-field" hidden data-hx-swap-oob="true">', text)
 
@@ -134,14 +140,17 @@ def test_a_complete_dossier_says_so_and_lists_the_originals(app, citizen, draft)
 def test_the_panel_links_each_gap_to_its_field(citizen, draft):
     text = citizen.post(draft + "/kiem-tra", {}, htmx=True).get_data(as_text=True)
     count = int(re.search(r"Còn thiếu (\d+) mục", text)[1])
-    links = re.findall(r'<a href="#([\w-]+)">', text)
+    listed = re.search(r'<ul class="gaps">(.*?)</ul>', text, re.S)[1]
+    links = re.findall(r'<a href="#([\w-]+)">', listed)
+    # the first is also "the next thing to do", in view above the list
+    assert re.search(r'Tiếp theo: <a href="#applicant_full_name">', text)
     assert len(links) == count and "applicant_full_name" in links
     assert "giay-to-giay_to_tuy_than" in links  # a paper links to its block
 
 
 def test_the_fragment_is_small(citizen, draft):
     """Budget: a completeness fragment ≤ 3 KB on the wire, even for an empty draft."""
-    state = citizen.page_state(draft)  # as the page posts it
+    state = step_state(citizen, draft)  # as the page posts it
     response = citizen.post(draft + "/kiem-tra", {"applicant_id_number": "12", **state},
                             htmx=True, headers={"Accept-Encoding": "gzip"})
     body = response.get_data()
@@ -155,7 +164,7 @@ def test_a_nearly_complete_drafts_fragment_is_under_3_kb_even_uncompressed(app, 
     answers = complete_answers(procedure(app, BIRTH))
     answers.pop("mother_full_name")
     citizen.post(draft + "/luu", answers)
-    state = citizen.page_state(draft)
+    state = step_state(citizen, draft)
     text = citizen.post(draft + "/kiem-tra", {**answers, "applicant_id_number": "12", **state},
                         htmx=True).get_data()
     assert len(text) <= 3000, len(text)
@@ -172,13 +181,15 @@ def test_a_sent_dossier_is_not_changed_by_a_late_check(app, citizen, draft):
     assert citizen.dossier(draft).answers["applicant_full_name"] == APPLICANT["applicant_full_name"]
 
 
-def _state_in(text: str) -> dict[str, str]:
-    return {name: re.search(rf'name="{name}" value="([^"]*)" data-hx-swap-oob', text)[1]
-            for name in ("_msgs", "_hidden", "_panel")}
+def _state_in(text: str, part: str = "1") -> dict[str, str]:
+    """The state a live check's answer gives the page (of the long form's step *part*)."""
+    state = {name: re.search(rf'name="{name}" value="([^"]*)" data-hx-swap-oob', text)[1]
+             for name in ("_msgs", "_hidden", "_panel")}
+    return {**state, "_part": part}
 
 
 def test_typing_on_in_a_field_that_is_fine_sends_nothing_but_saves(citizen, draft):
-    state = citizen.page_state(draft)
+    state = step_state(citizen, draft)
     first = citizen.post(draft + "/kiem-tra", {**APPLICANT, **state}, htmx=True)
     assert first.status_code == 200  # the panel changed: six fewer gaps
     state = _state_in(first.get_data(as_text=True))
@@ -200,11 +211,15 @@ def _redraw(citizen, draft, answers, lang=""):
     """A check whose page shows the state of these answers but not their panel (_panel
     missing), as after a lost answer: the panel is sent, with no out-of-band parts."""
     state = _state_in(citizen.post(draft + "/kiem-tra" + lang,
-                                   {**answers, **citizen.page_state(draft)},
+                                   {**answers, **step_state(citizen, draft)},
                                    htmx=True).get_data(as_text=True))
     state.pop("_panel")
-    return citizen.post(draft + "/kiem-tra" + lang, {**answers, **state},
+    text = citizen.post(draft + "/kiem-tra" + lang, {**answers, **state},
                         htmx=True).get_data(as_text=True)
+    # a gap on another step links to that step's page, under the draft's own link
+    token = draft.split("/")[2]
+    assert f"/ho-so/{token}/phan/2#child_full_name" in text
+    return text.replace(token, "<token>")
 
 
 def test_a_panel_is_the_same_for_two_drafts_that_show_the_same_and_names_only_its_own(
@@ -212,7 +227,8 @@ def test_a_panel_is_the_same_for_two_drafts_that_show_the_same_and_names_only_it
     first, second = citizen.start(), citizen.start()
     one = _redraw(citizen, first, APPLICANT)
     assert "Còn thiếu" in one and "swap-oob" in one
-    assert _redraw(citizen, second, APPLICANT) == one  # rendered afresh, character for character
+    # rendered afresh, character for character (but each draft's own link)
+    assert _redraw(citizen, second, APPLICANT) == one
     # A draft whose answers differ never gets a panel that speaks of another's.
     other = {**APPLICANT, "applicant_full_name": "Lê Văn Khác", "applicant_id_number": "12"}
     theirs = citizen.post(second + "/kiem-tra", other, htmx=True).get_data(as_text=True)
@@ -247,7 +263,7 @@ def _commits(app):
 
 
 def test_one_live_check_is_one_commit(app, citizen, draft):
-    state = citizen.page_state(draft)
+    state = step_state(citizen, draft)
     seen, stop = _commits(app)
     try:
         # Typing the applicant's details with "remember me" ticked: the answers, the phone's

@@ -70,7 +70,7 @@ def test_unknown_procedure_cannot_be_started(citizen):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_draft_page_is_a_plain_form_with_a_live_panel(citizen, lang):
-    path = citizen.start()
+    path = citizen.start("chung-thuc-ban-sao")  # a short form: one page
     response = citizen.client.get(f"{path}?lang={lang}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -91,10 +91,9 @@ def test_the_draft_page_is_a_plain_form_with_a_live_panel(citizen, lang):
     assert f'formaction="/ho-so/{token}/kiem-tra"' in page
     assert f'formaction="/ho-so/{token}/nop"' in page
     # every field of the procedure is there, labelled, with its message element
-    for name in ("applicant_id_number", "child_full_name", "mother_full_name",
-                 "has_birth_certificate"):
+    for name in ("applicant_id_number", "applicant_full_name", "document_names", "copies"):
         assert f'id="{name}"' in page and f'id="{name}-error"' in page
-    assert 'type="checkbox" id="has_birth_certificate"' in page  # a yes/no field is a box
+    assert 'type="checkbox" id="has_copies"' in page  # a yes/no field is a box
     # no browser validation: the server's messages are authoritative
     assert " required" not in page and "novalidate" in page
     assert 'accept="image/*,application/pdf"' in page
@@ -102,8 +101,9 @@ def test_the_draft_page_is_a_plain_form_with_a_live_panel(citizen, lang):
 
 def test_the_draft_page_in_english_names_fields_in_english(citizen):
     path = citizen.start()
-    page = citizen.client.get(f"{path}?lang=en").get_data(as_text=True)
+    page = citizen.client.get(f"{path}/phan/1?lang=en").get_data(as_text=True)
     assert "Personal identification number" in page
+    page = citizen.client.get(f"{path}/phan/3?lang=en").get_data(as_text=True)
     assert "Mother&#39;s full name" in page or "Mother's full name" in page
 
 

@@ -44,7 +44,7 @@ def test_the_form_is_built_from_the_data(app):
     ("phone", ["0912 345 678", "+84 912 345 678", "(024) 3825 1234", "0912.345.678"],
      ["0912 345 67x", "09123@5678"]),
     ("date", ["25/03/1990", "5/3/1990", "25-03-1990", "25.03.1990", "1990-03-25",
-              "25 / 03 / 1990"], ["25 tháng 3", "ngày 25/03"]),
+              "25 / 03 / 1990", "25031990", "25 03 1990"], ["25 tháng 3", "ngày 25/03"]),
     ("int", ["3", " 12 "], ["ba", "3.5", "-1"]),
 ])
 def test_the_browser_checks_only_formats_the_domain_refuses_too(kind, accepted, refused):
@@ -65,7 +65,7 @@ def test_the_browser_checks_only_formats_the_domain_refuses_too(kind, accepted, 
 
 
 def test_the_form_carries_the_formats_on_its_controls(citizen):
-    page = citizen.client.get(citizen.start()).get_data(as_text=True)
+    page = citizen.client.get(citizen.start() + "/phan/1").get_data(as_text=True)
     control = re.search(r'<input[^>]*id="applicant_id_number"[^>]*>', page)[0]
     assert 'inputmode="numeric"' in control and 'maxlength="24"' in control
     assert 'pattern="[0-9\\s.\\-‐-―]*"' in control
@@ -120,7 +120,7 @@ def test_next_monday_for_a_same_day_procedure(app):
 
 def test_messages_name_fields_in_english_on_english_pages(citizen):
     path = citizen.start()
-    page = citizen.client.get(path + "?lang=en").get_data(as_text=True)
+    page = citizen.client.get(path + "/phan/3?lang=en").get_data(as_text=True)
     assert "Mother&#39;s full name" in page or "Mother's full name" in page
     text = citizen.post(path + "/nop", {}).get_data(as_text=True)
     # the summary lists the gaps; their field and section names are the English ones

@@ -7,6 +7,8 @@ so the catalogue's procedures never ask them again. Labels follow glossary.md
 
 from __future__ import annotations
 
+from typing import AbstractSet, Mapping
+
 from .catalogue import FormField
 
 GROUP_VI = "Thông tin người nộp hồ sơ"
@@ -53,3 +55,48 @@ APPLICANT_FIELDS: tuple[FormField, ...] = (
 
 #: The profile's keys, in form order.
 PROFILE_KEYS: tuple[str, ...] = tuple(f.name for f in APPLICANT_FIELDS)
+
+#: An answer to "Quan hệ với người được khai sinh" that makes the applicant that person: the
+#: prefix of the person's fields ("me" → mother_full_name…).
+SAME_PERSON: dict[str, dict[str, str]] = {"relationship": {"me": "mother", "cha": "father"}}
+#: The applicant's detail → the same detail of another person (after the prefix).
+PERSON_FIELDS: dict[str, str] = {
+    "applicant_full_name": "_full_name",
+    "applicant_birth_date": "_birth_date",
+    "applicant_id_number": "_id_number",
+    "applicant_address": "_residence",
+}
+
+
+def fill_map(names: AbstractSet[str]) -> dict[str, dict[str, dict[str, str]]]:
+    """For a form with fields *names*: question → answer → {applicant field: person field},
+    only where both fields exist (what the page's script copies at once)."""
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    for question, people in SAME_PERSON.items():
+        if question not in names:
+            continue
+        for answer, person in people.items():
+            pairs = {source: person + suffix for source, suffix in PERSON_FIELDS.items()
+                     if source in names and person + suffix in names}
+            if pairs:
+                result.setdefault(question, {})[answer] = pairs
+    return result
+
+
+def fill_from_applicant(names: AbstractSet[str], answers: Mapping[str, str],
+                        previous: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The answers with the applicant's details copied to the person the applicant says they
+    are (the mother, the father), so that nobody types them twice. Only a field left empty,
+    or still holding the applicant's *previous* answer (a copy, when the applicant corrects
+    their own), is filled: whatever was typed there stays, and stays editable."""
+    result = dict(answers)
+    previous = previous or {}
+    for question, people in fill_map(names).items():
+        pairs = people.get(str(result.get(question) or "").strip(), {})
+        for source, target in pairs.items():
+            value = result.get(source)
+            held = str(result.get(target) or "").strip()
+            copied = held and held == str(previous.get(source) or "").strip()
+            if isinstance(value, str) and value.strip() and (not held or copied):
+                result[target] = value
+    return result

@@ -31,7 +31,7 @@ FEE_KINDS = ("free", "fixed", "per_page", "provincial")
 FIELD_TYPES = ("text", "name", "date", "id_number", "phone", "email", "int", "choice", "bool", "textarea")
 #: Validator options each field type accepts; ``default`` (any type) is what the form pre-fills.
 FIELD_OPTIONS = {
-    "date": ("not_future",),
+    "date": ("not_future", "year_alone"),
     "int": ("minimum", "maximum"),
     "text": ("max_length",),
     "name": ("max_length",),
@@ -498,9 +498,10 @@ def _parse_field(name: str, raw: Any, index: int) -> FormField:
                 f"{where}.options.{key}",
                 f"not an option of a {kind} field (allowed: {', '.join(allowed + ('default',))})",
             )
-        elif key == "not_future" and not isinstance(value, bool):
+        elif key in ("not_future", "year_alone") and not isinstance(value, bool):
             raise CatalogueError(name, f"{where}.options.{key}", "must be true or false")
-        elif key != "not_future" and (isinstance(value, bool) or not isinstance(value, int)):
+        elif key not in ("not_future", "year_alone") and (
+                isinstance(value, bool) or not isinstance(value, int)):
             raise CatalogueError(name, f"{where}.options.{key}", "must be a whole number")
     return FormField(
         name=r.pattern("name", _KEY, "lower-case letters, digits and _"),

@@ -63,9 +63,11 @@ from .validators import VALIDATORS, Result, validate_text
 __all__ = [
     "BRING_FORMS",
     "CompletenessReport",
+    "FormSection",
     "Gap",
     "assess",
     "form_fields",
+    "form_sections",
     "normalise_answers",
 ]
 
@@ -97,13 +99,49 @@ class CompletenessReport:
     to_bring: tuple[Paper, ...] = ()  # applicable papers the desk must see in the original
     fee: FeeEstimate | None = None
     provided: frozenset[str] = frozenset()  # keys of applicable papers counted as provided
+    sections: tuple[FormSection, ...] = ()  # every field of the form, applicable or not
 
     @property
     def complete(self) -> bool:
         return not self.gaps
 
+    def section_of(self, name: str) -> int | None:
+        """The index in ``sections`` of the section holding field *name*, or None."""
+        return next((i for i, s in enumerate(self.sections) if name in s.fields), None)
+
+    def section_gaps(self, index: int) -> tuple[Gap, ...]:
+        """The gaps of the fields of one section, in form order."""
+        names = set(self.sections[index].fields)
+        return tuple(gap for gap in self.gaps if gap.target in names)
+
     def gap_for(self, target: str) -> Gap | None:
         return next((gap for gap in self.gaps if gap.target == target), None)
+
+
+@dataclass(frozen=True)
+class FormSection:
+    """A part of the form: the fields of one group, in form order. ``title`` is the group
+    ("" for the general part at the top, which the web layer names)."""
+
+    title: str
+    title_en: str
+    fields: tuple[str, ...]
+
+
+def form_sections(fields: Sequence[FormField]) -> tuple[FormSection, ...]:
+    """The form's sections: consecutive fields of one group. A field without a group of its
+    own ("Người nộp hồ sơ là") belongs to the section above it, as the page shows it."""
+    sections: list[FormSection] = []
+    for form_field in fields:
+        if sections and (not form_field.group or form_field.group == sections[-1].title):
+            last = sections[-1]
+            sections[-1] = FormSection(last.title, last.title_en,
+                                       last.fields + (form_field.name,))
+        else:
+            sections.append(FormSection(form_field.group,
+                                        form_field.group_en or form_field.group,
+                                        (form_field.name,)))
+    return tuple(sections)
 
 
 def form_fields(procedure: Procedure, *, include_applicant: bool = True) -> tuple[FormField, ...]:
@@ -144,9 +182,8 @@ def assess(
     *papers_provided* holds paper keys ("giay_chung_sinh"; "paper:giay_chung_sinh" is read
     the same), *only* field names and "paper:<key>" targets.
     """
-    fields, results, values = _read(
-        form_fields(procedure, include_applicant=include_applicant), answers, today
-    )
+    every = form_fields(procedure, include_applicant=include_applicant)
+    fields, results, values = _read(every, answers, today)
     gaps: list[Gap] = []
     errors: dict[str, tuple[Message, ...]] = {}
     warnings: dict[str, tuple[Message, ...]] = {}
@@ -188,6 +225,7 @@ def assess(
         to_bring=tuple(p for p in papers if p.form in BRING_FORMS and not p.generated),
         fee=estimate(procedure, values, today=today),
         provided=frozenset(provided),
+        sections=form_sections(every),
     )
 
 

@@ -583,6 +583,8 @@ def _format(spec: FormField | None, value: Any, fmt: str) -> str:
         if fmt == "date_words":
             return date_in_words(value)
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, int) and spec.type == "date":  # a year alone (option year_alone)
+        return str(value) if fmt in ("year", "text") else ""
     if fmt != "text":
         return ""
     if spec.type == "choice":

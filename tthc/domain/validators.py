@@ -29,6 +29,7 @@ from tthc.domain.text import nfc
 __all__ = [
     "Result",
     "VALIDATORS",
+    "date_text",
     "mask_id_number",
     "mask_phone",
     "phone_last4",
@@ -119,15 +120,27 @@ MAX_YEAR = 2200
 _AROUND_SEPARATOR = re.compile(r"\s*([/.\-])\s*")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DMY_DATE = re.compile(r"([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4})")
-_DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([/.\-])[0-9]{1,2}\1[0-9]{2}")
+# A phone's numeric keypad has no "/": "12 05 1995" and "12051995" are 12/05/1995 too.
+_DMY_SPACED = re.compile(r"([0-9]{1,2}) ([0-9]{1,2}) ([0-9]{4})")
+_DMY_DIGITS = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
+_DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([/.\- ])[0-9]{1,2}\1[0-9]{2}|[0-9]{6}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
-def validate_date(raw: object, *, not_future: bool = False, today: date | None = None) -> Result:
-    """Check a date typed as dd/mm/yyyy (or d/m/yyyy, with - or .) or sent as ISO yyyy-mm-dd.
+def validate_date(raw: object, *, not_future: bool = False, today: date | None = None,
+                  year_alone: bool = False) -> Result:
+    """Check a date typed as dd/mm/yyyy (or d/m/yyyy, with - or . or spaces, or the eight
+    digits ddmmyyyy) or sent as ISO yyyy-mm-dd.
 
-    The value is a ``datetime.date``. With *not_future*, a date after *today* (default: the
-    system date) is an error, as for a date of birth.
+    The value is a ``datetime.date``. With *year_alone* (a field whose declaration prints
+    only the year, as a parent's "Năm sinh"), a year alone is accepted too: its value is the
+    year, an ``int``. With *not_future*, a date after *today* (default: the system date) is
+    an error, as for a date of birth.
     """
+    if isinstance(today, datetime):
+        today = today.date()
+    if not isinstance(today, date):
+        today = date.today()
     if isinstance(raw, datetime):
         raw = raw.date()
     if isinstance(raw, date):
@@ -136,7 +149,9 @@ def validate_date(raw: object, *, not_future: bool = False, today: date | None =
         text = as_text(raw)
         if not text:
             return EMPTY
-        parts = _date_parts(text)
+        if year_alone and _YEAR.fullmatch(text):
+            return _year(int(text), not_future=not_future, today=today)
+        parts = _date_parts(text, year_alone=year_alone)
         if isinstance(parts, Message):
             return invalid(parts)
         year, month, day = parts
@@ -153,34 +168,54 @@ def validate_date(raw: object, *, not_future: bool = False, today: date | None =
                 date=f"{day:02d}/{month:02d}/{year:04d}",
             )
         )
-    if not_future:
-        if isinstance(today, datetime):
-            today = today.date()
-        if not isinstance(today, date):
-            today = date.today()
-        if value > today:
-            return invalid(
-                msg(
-                    N_(
-                        "Ngày %(date)s là ngày trong tương lai. Nhập một ngày từ hôm nay "
-                        "(%(today)s) trở về trước."
-                    ),
-                    date=format_date(value),
-                    today=format_date(today),
-                )
+    if not_future and value > today:
+        return invalid(
+            msg(
+                N_(
+                    "Ngày %(date)s là ngày trong tương lai. Nhập một ngày từ hôm nay "
+                    "(%(today)s) trở về trước."
+                ),
+                date=format_date(value),
+                today=format_date(today),
             )
+        )
     return Result(value)
 
 
-def _date_parts(text: str) -> tuple[int, int, int] | Message:
+def _year(year: int, *, not_future: bool, today: date) -> Result:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return invalid(
+            msg(N_("Nhập năm từ %(minimum)s đến %(maximum)s."), minimum=MIN_YEAR, maximum=MAX_YEAR)
+        )
+    if not_future and year > today.year:
+        return invalid(msg(N_("Năm %(year)s chưa đến. Nhập năm từ %(today)s trở về trước."),
+                           year=year, today=today.year))
+    return Result(year)
+
+
+def date_text(value: object) -> str:
+    """How a date field's value is written back in the form: dd/mm/yyyy, or a year alone."""
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:04d}"
+    return ""
+
+
+def _date_parts(text: str, *, year_alone: bool = False) -> tuple[int, int, int] | Message:
     """Split typed text into (year, month, day), or explain the expected format."""
     text = _AROUND_SEPARATOR.sub(r"\1", text)
     if match := _ISO_DATE.fullmatch(text):
         return int(match[1]), int(match[2]), int(match[3])
-    if match := _DMY_DATE.fullmatch(text):
-        return int(match[4]), int(match[3]), int(match[1])
+    if match := _DMY_DATE.fullmatch(text) or _DMY_SPACED.fullmatch(text):
+        return int(match[match.lastindex]), int(match[match.lastindex - 1]), int(match[1])
+    if match := _DMY_DIGITS.fullmatch(text):
+        return int(match[3]), int(match[2]), int(match[1])
     if _DMY_SHORT_YEAR.fullmatch(text):
         return msg(N_("Nhập năm đủ 4 chữ số. Ví dụ: 25/03/1990"))
+    if year_alone:
+        return msg(N_("Nhập ngày theo dạng ngày/tháng/năm, hoặc chỉ năm. Ví dụ: 25/03/1990 "
+                      "hoặc 1990"))
     return msg(N_("Nhập ngày theo dạng ngày/tháng/năm. Ví dụ: 25/03/1990"))
 
 

@@ -18,17 +18,20 @@ from sqlalchemy.orm import joinedload
 
 from ..catalogue import services as catalogue_services
 from ..domain import codes
-from ..domain.applicant import PROFILE_KEYS
+from ..domain.applicant import PROFILE_KEYS, fill_from_applicant
 from ..domain.catalogue import FormField, Procedure
-from ..domain.completeness import CompletenessReport, assess, form_fields
+from ..domain.completeness import CompletenessReport, assess, form_fields, form_sections
 from ..domain.status import CITIZEN, EDITABLE, Status
 from ..domain.text import fold, nfc
-from ..domain.validators import phone_last4
+from ..domain.validators import date_text, phone_last4, validate_date
 from ..extensions import db
 from ..models import ApplicantProfile, Dossier, DossierEvent, Office, ProcedureVersion
 from ..timeutil import today
 
 MAX_ANSWER_LENGTH = 2000  # characters kept per answer; validators say what is too long
+#: A form of this many sections or more is filled one section per page (GOV.UK's task
+#: list): the birth registration's six sections and papers are twelve phone screens on one.
+LONG_FORM_SECTIONS = 4
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -86,6 +89,20 @@ def supplement_notes(dossier: Dossier) -> list[str]:
     return notes
 
 
+def supplement_list(dossier: Dossier) -> list[tuple[str, str, str]]:
+    """What the desk asked to supplement: (target, label, reason), as it wrote them."""
+    result = []
+    for item in dossier.supplement_items or ():
+        if isinstance(item, Mapping):
+            target, label = item.get("target") or "", item.get("label") or ""
+            reason = item.get("reason") or item.get("note") or ""
+        else:
+            target, label, reason = item, "", ""
+        if isinstance(target, str) and isinstance(label, str) and isinstance(reason, str):
+            result.append((target, label.strip(), reason.strip()))
+    return result
+
+
 # --- creating a draft ---------------------------------------------------------------------
 
 
@@ -128,13 +145,38 @@ class Edit:
     """What one post of the dossier form asks to change.
 
     *answers*: every field's raw answer as the form read it (an unticked box is "");
-    *remember*: None when the form did not show the "remember me" box (a supplement).
+    *remember*: None when the form did not show the "remember me" box (a supplement);
+    *part*: the step of a long form that was posted (only its fields are read), or None.
     """
 
     answers: Mapping[str, str]
     papers_confirmed: tuple[str, ...] = ()
     remember: bool | None = None
     device_secret: str | None = None
+    part: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of a long form: a section of fields, or the papers (the last step)."""
+
+    number: int  # from 1, as in /ho-so/<token>/phan/<number>
+    title: str  # the section's group ("" for the top one); "" for the papers
+    title_en: str
+    fields: tuple[str, ...] = ()
+    papers: bool = False
+
+
+def steps(spec: Procedure, only: frozenset[str] | None) -> tuple[Step, ...]:
+    """A long form's steps, in order; () when the form is one page (short, or a supplement,
+    which asks only a few things again)."""
+    sections = form_sections(form_fields(spec))
+    if only is not None or len(sections) < LONG_FORM_SECTIONS:
+        return ()
+    result = [Step(n, s.title, s.title_en, s.fields) for n, s in enumerate(sections, 1)]
+    if any(not p.generated for p in spec.papers):
+        result.append(Step(len(result) + 1, "", "", papers=True))
+    return tuple(result)
 
 
 @dataclass(frozen=True)
@@ -143,8 +185,15 @@ class Checked:
 
     spec: Procedure
     report: CompletenessReport
-    shown: tuple[FormField, ...]  # the fields the citizen can change now
+    shown: tuple[FormField, ...]  # the fields on the page: those the citizen can change now
     only: frozenset[str] | None  # a supplement's targets, or None
+    steps: tuple[Step, ...] = ()  # a long form's pages; () for one page
+    step: Step | None = None  # the page of a long form shown or posted, or None
+
+    @property
+    def papers_shown(self) -> bool:
+        """Whether the page shows the papers (one page, or a long form's last step)."""
+        return self.step is None or self.step.papers
 
 
 def answer_fields(spec: Procedure, only: frozenset[str] | None) -> tuple[FormField, ...]:
@@ -163,7 +212,11 @@ def read_answers(dossier: Dossier, shown: Iterable[FormField],
     answers = dict(dossier.answers or {})
     for form_field in shown:
         raw = posted.get(form_field.name, "")
-        answers[form_field.name] = nfc(raw if isinstance(raw, str) else "")[:MAX_ANSWER_LENGTH]
+        text = nfc(raw if isinstance(raw, str) else "")[:MAX_ANSWER_LENGTH]
+        if form_field.type == "date":  # "12051995" is kept as the page shows it: 12/05/1995
+            text = date_text(validate_date(
+                text, year_alone=bool(form_field.options.get("year_alone"))).value) or text
+        answers[form_field.name] = text
     return answers
 
 
@@ -202,9 +255,23 @@ def _denormalised(answers: Mapping[str, Any]) -> dict[str, str]:
             "phone_last4": phone_last4(answers.get("applicant_phone"))}
 
 
+def rejected_uploads(dossier: Dossier) -> frozenset[int]:
+    """Files of the papers the desk asked for again, sent before it asked: while the dossier
+    waits for the supplement they are marked, and no longer count as the paper."""
+    asked_at = dossier.supplement_requested_at
+    targets = supplement_targets(dossier)
+    if not targets or asked_at is None:
+        return frozenset()
+    return frozenset(u.id for u in dossier.uploads
+                     if "paper:" + u.paper_key in targets and u.created_at is not None
+                     and u.created_at <= asked_at)
+
+
 def provided_papers(dossier: Dossier) -> set[str]:
-    """Papers the citizen has uploaded or promised to bring."""
-    return {u.paper_key for u in dossier.uploads} | set(dossier.papers_confirmed or ())
+    """Papers the citizen has uploaded or promised to bring (not the files sent back)."""
+    rejected = rejected_uploads(dossier)
+    return {u.paper_key for u in dossier.uploads if u.id not in rejected} \
+        | set(dossier.papers_confirmed or ())
 
 
 def assess_dossier(dossier: Dossier, spec: Procedure | None = None) -> CompletenessReport:
@@ -214,23 +281,37 @@ def assess_dossier(dossier: Dossier, spec: Procedure | None = None) -> Completen
                   only=supplement_targets(dossier))
 
 
-def check(dossier: Dossier, edit: Edit | None) -> Checked:
+def check(dossier: Dossier, edit: Edit | None, *, part: int | None = None) -> Checked:
     """Save *edit*, assess the dossier once and keep the phone's remembered details in
-    step, in one commit: the live check's one call. With None, only assess it as stored."""
+    step, in one commit: the live check's one call. With None, only assess it as stored.
+
+    On a long form, *part* (or the edit's) is the step on the page: only its fields are
+    read, and the papers only on the papers' step. The applicant's details fill those of
+    the person they say they are (applicant.fill_from_applicant)."""
     spec = spec_of(dossier)
     only = supplement_targets(dossier)
     shown = answer_fields(spec, only)
+    pages = steps(spec, only)
+    part = edit.part if edit is not None and edit.part else part
+    step = pages[part - 1] if part and 0 < part <= len(pages) else None
+    if step is not None:
+        shown = tuple(f for f in shown if f.name in step.fields)
     before = dict(dossier.answers or {})
     if edit is not None:
-        _store(dossier, read_answers(dossier, shown, edit.answers),
-               read_papers_confirmed(spec, dossier, only, edit.papers_confirmed))
+        answers = read_answers(dossier, shown, edit.answers)
+        if only is None:
+            answers = fill_from_applicant({f.name for f in form_fields(spec)}, answers,
+                                          before)
+        confirmed = read_papers_confirmed(spec, dossier, only, edit.papers_confirmed) \
+            if step is None or step.papers else list(dossier.papers_confirmed or [])
+        _store(dossier, answers, confirmed)
     report = assess(spec, dossier.answers or {}, provided_papers(dossier), today=today(),
                     only=only)
     if edit is not None:
         if edit.remember is not None:
             _keep_profile(dossier, report, before, edit)
         db.session.commit()
-    return Checked(spec, report, shown, only)
+    return Checked(spec, report, shown, only, pages, step)
 
 
 # --- the phone's remembered details, as a draft changes ------------------------------------

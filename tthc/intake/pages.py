@@ -6,19 +6,19 @@ returned (a dossier, its ``drafts.Checked``, the bound form) into HTML. Nothing 
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext
 
 from ..domain.applicant import PROFILE_KEYS
 from ..domain.codes import format_prefiling_code
 from ..domain.status import EVENT_NOTES, Status
 from ..htmx import page_state, read_page_state
-from ..i18n import money, render_message
+from ..i18n import localized, money, render_message
 from ..models import Dossier
 from . import bp, present, uploads
-from .drafts import Checked, profile_for, supplement_notes
+from .drafts import Checked, profile_for, rejected_uploads, supplement_list
 from .forms import DossierForm
 
 #: Gaps shown in the error summary after a refused submit: all of them.
@@ -28,6 +28,7 @@ ALL_GAPS = ("invalid_field", "missing_field", "missing_paper")
 @bp.context_processor
 def _helpers():
     return {"anchor": present.anchor, "gap_groups": present.gap_groups,
+            "next_gap": present.next_gap, "step_title": present.step_title,
             "upload_label": present.upload_label,
             "upload_url": present.upload_url, "fee_text": fee_text, "accept": uploads.ACCEPT,
             "Status": Status, "action_labels": EVENT_NOTES}
@@ -55,8 +56,8 @@ def _hidden(checked: Checked) -> set[str]:
     applicable_papers = {p.key for p in report.papers}
     return {f.name for f in checked.shown if f.name not in applicable} | {
         "paper:" + p.key for p in checked.spec.papers
-        if not p.generated and (only is None or "paper:" + p.key in only)
-        and p.key not in applicable_papers}
+        if checked.papers_shown and not p.generated
+        and (only is None or "paper:" + p.key in only) and p.key not in applicable_papers}
 
 
 def _with_messages(checked: Checked) -> set[str]:
@@ -67,14 +68,52 @@ def _with_messages(checked: Checked) -> set[str]:
         & {f.name for f in checked.shown} & applicable
 
 
+def target_href(token: str, checked: Checked, *, on_form: bool = True) -> Callable[[str], str]:
+    """Where a gap's link goes: its field or paper on this page, or on the step (of a long
+    form) or the form page that shows it."""
+    where: dict[str, int] = {}
+    for step in checked.steps:
+        where.update(dict.fromkeys(step.fields, step.number))
+        if step.papers:
+            where["paper:"] = step.number
+    here = checked.step.number if checked.step is not None else None
+
+    def href(target: str) -> str:
+        number = where.get("paper:" if target.startswith("paper:") else target)
+        if on_form and (here is None or number == here):  # the whole form, or this step
+            return "#" + present.anchor(target)
+        if number is None:
+            return url_for("intake.draft", token=token, _anchor=present.anchor(target))
+        return url_for("intake.part", token=token, part=number, _anchor=present.anchor(target))
+    return href
+
+
+def _panel(token: str, checked: Checked, dossier: Dossier, *, on_form: bool = True) -> dict:
+    """What the completeness panel needs, on the page and in the live check's answer."""
+    return {"token": token, "report": checked.report,
+            "gap_href": target_href(token, checked, on_form=on_form),
+            "supplement": checked.only, "steps": checked.steps, "step": checked.step,
+            "supplement_items": _asked(checked, dossier) if checked.only is not None else []}
+
+
+def _asked(checked: Checked, dossier: Dossier) -> list[tuple[str, str, str]]:
+    """The desk's supplement items, (target, label, reason), named as the page names them."""
+    names = {f.name: localized(f, "label") for f in checked.spec.fields} | {
+        f.name: localized(f, "label") for f in checked.shown} | {
+        "paper:" + p.key: localized(p, "name") for p in checked.spec.papers}
+    return [(target, label or names.get(target, ""), reason)
+            for target, label, reason in supplement_list(dossier)]
+
+
 def form_page(dossier: Dossier, token: str, checked: Checked, form: DossierForm, *,
               upload_errors: Mapping[str, list[str]] | None = None, submit_failed: bool = False,
               status: int = 200, general_errors: list[str] | None = None):
-    """The draft's form page; on 4xx with the error summary at the top."""
+    """The draft's form page (a long form's step); on 4xx with the error summary on top."""
     report, only = checked.report, checked.only
     upload_errors = upload_errors or {}
     sections = present.sections(form, checked.shown, report, show_missing=submit_failed)
-    papers = present.papers(checked.spec, dossier, report, only)
+    papers = present.papers(checked.spec, dossier, report, only, rejected_uploads(dossier)) \
+        if checked.papers_shown else []
     fields = [f for section in sections for f in section.fields]
     summary = None
     if status >= 400:
@@ -83,11 +122,13 @@ def form_page(dossier: Dossier, token: str, checked: Checked, form: DossierForm,
         summary += [("#file_" + key, f"{names.get(key, key)}: {text}")
                     for key, texts in upload_errors.items() for text in texts]
         summary += present.summary_items(report, kinds=ALL_GAPS if submit_failed
-                                         else ("invalid_field",))
+                                         else ("invalid_field",),
+                                         href=target_href(token, checked))
     config = current_app.config
     device_profile = profile_for(request.cookies.get(config["TTHC_DEVICE_COOKIE"]))
     context = {
-        "dossier": dossier, "token": token, "p": checked.spec, "report": report,
+        **_panel(token, checked, dossier),
+        "dossier": dossier, "p": checked.spec,
         "sections": sections, "papers": papers, "summary": summary,
         "upload_errors": upload_errors, "show_missing": submit_failed,
         "code": format_prefiling_code(dossier.prefiling_code),
@@ -99,11 +140,12 @@ def form_page(dossier: Dossier, token: str, checked: Checked, form: DossierForm,
                                None),
         "remember": dossier.profile_id is not None and device_profile is not None
         and device_profile.id == dossier.profile_id,
-        "supplement": only, "supplement_notes": supplement_notes(dossier),
+        "fill": present.fill_json(checked),
         "max_file_mb": uploads.megabytes(config["TTHC_UPLOAD_MAX_FILE"]),
         "max_dossier_mb": uploads.megabytes(config["TTHC_UPLOAD_MAX_DOSSIER"]),
     }
-    return render_template("intake/draft.html", **context), status
+    template = "intake/part.html" if checked.step is not None else "intake/draft.html"
+    return render_template(template, **context), status
 
 
 def check_fragment(dossier: Dossier, token: str, checked: Checked, form: DossierForm,
@@ -127,11 +169,36 @@ def check_fragment(dossier: Dossier, token: str, checked: Checked, form: Dossier
               for f in section.fields] if redo else []
     papers = []
     if any(t.startswith("paper:") for t in toggled):
-        papers = [p for p in present.papers(checked.spec, dossier, report, only)
+        papers = [p for p in present.papers(checked.spec, dossier, report, only,
+                                            rejected_uploads(dossier))
                   if "paper:" + p.key in toggled]
     return render_template(
-        "intake/_check.html", token=token, report=report, msgs_state=page_state(msgs),
+        "intake/_check.html", **_panel(token, checked, dossier), msgs_state=page_state(msgs),
         hidden_state=page_state(hidden), panel_state=state,
         oob_messages=[f for f in fields if f.name not in toggled],
         oob_fields=[f for f in fields if f.name in toggled], oob_papers=papers,
         upload_errors={}, show_missing=False)
+
+
+def tasks_page(dossier: Dossier, token: str, checked: Checked):
+    """A long form's task list: each step with its state, then "check and submit"."""
+    return render_template(
+        "intake/tasks.html", **_panel(token, checked, dossier, on_form=False), dossier=dossier,
+        p=checked.spec, code=format_prefiling_code(dossier.prefiling_code),
+        tasks=present.step_views(checked, lambda n: url_for("intake.part", token=token,
+                                                             part=n)))
+
+
+def review_page(dossier: Dossier, token: str, checked: Checked, *, status: int = 200):
+    """Check your answers before sending: every answer and paper, each with a link to change
+    it; the send button once nothing is missing (422 after a refused send)."""
+    href = target_href(token, checked, on_form=False)
+    summary = present.summary_items(checked.report, kinds=ALL_GAPS, href=href) \
+        if status >= 400 else None
+    return render_template(
+        "intake/review.html", **_panel(token, checked, dossier, on_form=False),
+        dossier=dossier, p=checked.spec, summary=summary,
+        code=format_prefiling_code(dossier.prefiling_code),
+        groups=present.review_rows(checked, href),
+        papers=present.papers(checked.spec, dossier, checked.report, checked.only,
+                              rejected_uploads(dossier))), status

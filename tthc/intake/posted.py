@@ -51,8 +51,19 @@ def read(dossier) -> tuple[forms.DossierForm, services.Edit | None, str | None]:
         if remember and (not secret or len(secret) > 100):
             secret = new_secret = services.new_device_secret()
     edit = services.Edit(forms.posted_answers(form),
-                         tuple(request.form.getlist("papers_confirmed")), remember, secret)
+                         tuple(request.form.getlist("papers_confirmed")), remember, secret,
+                         part=posted_part())
     return form, edit, new_secret
+
+
+def posted_part() -> int | None:
+    """The step of a long form the post came from (its URL, or the form's hidden
+    ``_part`` for the buttons that post elsewhere), or None."""
+    part = (request.view_args or {}).get("part")
+    if isinstance(part, int):
+        return part
+    part = request.form.get("_part", "")
+    return int(part) if part.isdigit() and len(part) <= 2 else None
 
 
 def save(dossier, *, files: bool = True, require_file: str | None = None):
@@ -68,7 +79,8 @@ def save(dossier, *, files: bool = True, require_file: str | None = None):
     if files and (request.files or require_file):
         errors, status, stored = store_files(dossier, checked, require_file)
         if stored:
-            checked = services.check(dossier, None)  # the files change what is missing
+            # the files change what is missing
+            checked = services.check(dossier, None, part=edit.part if edit else None)
     return checked, form, errors, status
 
 

@@ -24,9 +24,9 @@ from ..htmx import is_fragment_request
 from ..i18n import render_message
 from ..offices import current_office
 from . import bp, forms, services, uploads
-from .pages import check_fragment, form_page
+from .pages import check_fragment, form_page, review_page, tasks_page
 from .posted import device_secret as _device_secret
-from .posted import dossier_or_404, read, save as _save
+from .posted import dossier_or_404, posted_part, read, save as _save
 from .tracking import lookup_page, my_dossiers_page, status_page
 
 
@@ -65,6 +65,14 @@ def _forget_device() -> None:
 
 def _to_draft(token: str, anchor: str | None = None):
     return redirect(url_for("intake.draft", token=token, _anchor=anchor), 303)
+
+
+def _back(token: str, anchor: str | None = None):
+    """Back to the page the form was posted from: a long form's step, or the draft."""
+    part = posted_part()
+    if part is None:
+        return _to_draft(token, anchor)
+    return redirect(url_for("intake.part", token=token, part=part, _anchor=anchor), 303)
 
 
 # --- choose and start ---------------------------------------------------------------------
@@ -113,11 +121,14 @@ def _page(dossier, token, **kwargs):
 
 @bp.get("/ho-so/<token>")
 def draft(token):
-    """Show the draft's form; once sent, its status and history."""
+    """Show the draft's form (a long form's task list); once sent, its status and history."""
     dossier = dossier_or_404(token)
     if not services.editable(dossier):
         return status_page(dossier, token)
-    return _page(dossier, token)
+    checked = services.check(dossier, None)
+    if checked.steps:
+        return tasks_page(dossier, token, checked)
+    return form_page(dossier, token, checked, forms.bind(checked.spec, dossier.answers))
 
 
 @bp.post("/ho-so/<token>/kiem-tra")
@@ -133,7 +144,7 @@ def check(token):
     checked, form, errors, status = _save(dossier)
     if errors or checked.report.field_errors:
         return form_page(dossier, token, checked, form, upload_errors=errors, status=422)
-    return _to_draft(token, "completeness")
+    return _back(token, "completeness")
 
 
 @bp.post("/ho-so/<token>/luu")
@@ -146,7 +157,7 @@ def save(token):
     if errors:
         return form_page(dossier, token, checked, form, upload_errors=errors, status=422)
     flash(gettext("Đã lưu hồ sơ."))
-    return _to_draft(token)
+    return _back(token)
 
 
 @bp.post("/ho-so/<token>/giay-to/<paper_key>")
@@ -162,7 +173,7 @@ def upload(token, paper_key):
     if errors:
         return form_page(dossier, token, checked, form, upload_errors=errors, status=status)
     flash(gettext("Đã tải lên."))
-    return _to_draft(token, "giay-to-" + paper_key)
+    return _back(token, "giay-to-" + paper_key)
 
 
 @bp.get("/ho-so/<token>/tep/<int:upload_id>")
@@ -199,7 +210,7 @@ def delete_upload(token, upload_id):
     _save(dossier, files=False)
     services.delete_upload(dossier, upload_id)
     flash(gettext("Đã xóa tệp."))
-    return _to_draft(token, "giay-to-" + paper_key)
+    return _back(token, "giay-to-" + paper_key)
 
 
 @bp.post("/ho-so/<token>/quen-thong-tin")
@@ -209,13 +220,13 @@ def forget_in_draft(token):
     if services.editable(dossier):
         form, edit, _ = read(dossier)
         if edit is not None:  # the details typed are kept in the draft, not on the phone
-            edit = services.Edit(edit.answers, edit.papers_confirmed)
+            edit = dataclasses.replace(edit, remember=None, device_secret=None)
         services.check(dossier, edit)
     services.stop_remembering(dossier)
     _forget_device()
     flash(gettext("Đã xóa thông tin người nộp lưu trên điện thoại này. Hồ sơ này vẫn giữ "
                   "nguyên."))
-    return _to_draft(token)
+    return _back(token)
 
 
 @bp.post("/ho-so/<token>/nop")
@@ -231,6 +242,8 @@ def submit(token):
         services.submit(dossier)
     except services.Incomplete as incomplete:
         checked = dataclasses.replace(checked, report=incomplete.report)
+        if checked.steps and request.form.get("_form") != "dossier":  # from the review
+            return review_page(dossier, token, checked, status=422)
         return form_page(dossier, token, checked, form, submit_failed=True, status=422)
     except IllegalTransition:  # sent meanwhile (another tab, the desk)
         return _not_editable(token)
@@ -345,3 +358,44 @@ def forget_phone():
     flash(gettext("Đã xóa thông tin người nộp và danh sách hồ sơ lưu trên điện thoại này. "
                   "Các hồ sơ vẫn giữ nguyên; mở lại bằng đường dẫn hoặc mã QR đã lưu."))
     return redirect(url_for("intake.my_dossiers"), 303)
+
+
+# --- a long form, one step a page (GOV.UK's task list), and "check your answers" ----------------
+
+
+@bp.get("/ho-so/<token>/phan/<int:part>")
+def part(token, part):
+    """Show one step of a long form: one section of fields, or the papers."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return _to_draft(token)
+    checked = services.check(dossier, None, part=part)
+    if checked.step is None:  # a one-page form has no steps; past the last one, nothing
+        return _to_draft(token) if not checked.steps else abort(404)
+    return form_page(dossier, token, checked, forms.bind(checked.spec, dossier.answers))
+
+
+@bp.post("/ho-so/<token>/phan/<int:part>")
+def save_part(token, part):
+    """Save one step («Tiếp tục») and go on to the next; after the last, to the review."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return _not_editable(token)
+    checked, form, errors, status = _save(dossier)
+    if checked.step is None:
+        return _to_draft(token)
+    if errors or set(checked.report.field_errors) & {f.name for f in checked.shown}:
+        return form_page(dossier, token, checked, form, upload_errors=errors,
+                         status=status if errors else 422)
+    if part < len(checked.steps):
+        return redirect(url_for("intake.part", token=token, part=part + 1), 303)
+    return redirect(url_for("intake.review", token=token), 303)
+
+
+@bp.get("/ho-so/<token>/kiem-tra-lai")
+def review(token):
+    """Show every answer and paper once more, each with a link to change it, before sending."""
+    dossier = dossier_or_404(token)
+    if not services.editable(dossier):
+        return _to_draft(token)
+    return review_page(dossier, token, services.check(dossier, None))

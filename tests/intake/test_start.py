@@ -83,7 +83,7 @@ def test_the_draft_page_is_a_plain_form_with_a_live_panel(citizen, lang):
     panel = re.search(r'<section id="completeness"[^>]*>', page)[0]
     assert 'role="status"' in panel
     assert f'hx-post="/ho-so/{token}/kiem-tra"' in panel
-    assert ('hx-trigger="input changed delay:150ms from:closest form, '
+    assert ('hx-trigger="input changed delay:250ms from:closest form, '
             'change from:closest form"') in panel
     assert 'hx-sync="closest form:replace"' in panel
     assert 'hx-params="not file_' in panel  # photos never ride along with the live check

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("intake", __name__)
 
-from . import views  # noqa: E402,F401
+from . import views, lookup_views  # noqa: E402,F401
 from .declaration import has_declaration  # noqa: E402
 from .forms import field_attrs, input_type  # noqa: E402
 

@@ -30,6 +30,18 @@ def remember_device(secret: str) -> None:
         return response
 
 
+def forget_device() -> None:
+    """Forget the phone's remembered details and list, and clear its device cookie."""
+    services.forget(device_secret())
+
+    @after_this_request
+    def clear(response):
+        config = current_app.config
+        response.delete_cookie(config["TTHC_DEVICE_COOKIE"], path="/", httponly=True,
+                               samesite="Lax", secure=config["SESSION_COOKIE_SECURE"])
+        return response
+
+
 def dossier_or_404(token: str) -> Dossier:
     """The dossier of a link token; 404 for any other token, saying nothing about it."""
     return services.find_by_token(token) or abort(404)

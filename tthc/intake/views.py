@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import (abort, after_this_request, current_app, flash, redirect, render_template,
-                   request, send_file, url_for)
+from flask import (abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext
 
 from htmx_flask import make_response as htmx_response
@@ -26,8 +26,8 @@ from ..offices import current_office
 from . import bp, forms, services, uploads
 from .pages import check_fragment, form_page, review_page, tasks_page
 from .posted import device_secret as _device_secret
-from .posted import dossier_or_404, posted_part, read, save as _save
-from .tracking import lookup_page, my_dossiers_page, status_page
+from .posted import dossier_or_404, forget_device, posted_part, read, save as _save
+from .tracking import status_page
 
 
 TOKEN_PAGE_REFERRER_POLICY = "same-origin"
@@ -50,17 +50,6 @@ def _private(response):
         # (WTF_CSRF_SSL_STRICT), so every button of the page would fail.
         response.headers["Referrer-Policy"] = TOKEN_PAGE_REFERRER_POLICY
     return response
-
-
-def _forget_device() -> None:
-    services.forget(_device_secret())
-
-    @after_this_request
-    def clear(response):
-        config = current_app.config
-        response.delete_cookie(config["TTHC_DEVICE_COOKIE"], path="/", httponly=True,
-                               samesite="Lax", secure=config["SESSION_COOKIE_SECURE"])
-        return response
 
 
 def _to_draft(token: str, anchor: str | None = None):
@@ -103,7 +92,7 @@ def create():
 @bp.post("/quen-thong-tin")
 def forget():
     """Delete the applicant details remembered on this phone."""
-    _forget_device()
+    forget_device()
     flash(gettext("Đã xóa thông tin người nộp lưu trên điện thoại này."))
     code = request.form.get("thu_tuc", "")[:63]
     return redirect(url_for("intake.start", thu_tuc=code or None), 303)
@@ -223,7 +212,7 @@ def forget_in_draft(token):
             edit = dataclasses.replace(edit, remember=None, device_secret=None)
         services.check(dossier, edit)
     services.stop_remembering(dossier)
-    _forget_device()
+    forget_device()
     flash(gettext("Đã xóa thông tin người nộp lưu trên điện thoại này. Hồ sơ này vẫn giữ "
                   "nguyên."))
     return _back(token)
@@ -320,44 +309,6 @@ def _not_editable(token: str):
                            "xem trạng thái; muốn sửa, bấm «Sửa lại hồ sơ»."))
         return htmx_response(html, 409, retarget="#flash", reswap="innerHTML")
     return _to_draft(token)
-
-
-# --- look-up --------------------------------------------------------------------------------
-
-
-@bp.get("/tra-cuu")
-def lookup():
-    """Ask for the pre-filing or dossier code, and the phone's last 4 digits.
-
-    ?ma=<code> (the QR code on the desk's slips) fills the code in; the look-up itself stays
-    a POST, rate-limited.
-    """
-    return lookup_page(code=request.args.get("ma", ""))
-
-
-@bp.post("/tra-cuu")
-@limiter.limit(lambda: current_app.config["TTHC_LOOKUP_RATE_LIMIT"])
-def lookup_result():
-    """Show a dossier's status: its history with the phone's last digits, else only its status."""
-    return lookup_page(request.form, device_secret=_device_secret())
-
-
-# --- my dossiers on this phone --------------------------------------------------------------
-
-
-@bp.get("/ho-so-cua-toi")
-def my_dossiers():
-    """List the drafts and dossiers this phone keeps, each with its link."""
-    return my_dossiers_page(_device_secret())
-
-
-@bp.post("/ho-so-cua-toi/quen")
-def forget_phone():
-    """Forget this phone: its remembered details and its list of dossiers."""
-    _forget_device()
-    flash(gettext("Đã xóa thông tin người nộp và danh sách hồ sơ lưu trên điện thoại này. "
-                  "Các hồ sơ vẫn giữ nguyên; mở lại bằng đường dẫn hoặc mã QR đã lưu."))
-    return redirect(url_for("intake.my_dossiers"), 303)
 
 
 # --- a long form, one step a page (GOV.UK's task list), and "check your answers" ----------------

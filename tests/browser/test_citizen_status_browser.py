@@ -44,7 +44,8 @@ def one_column(page) -> None:
 
 def test_a_lost_link_is_found_again_from_the_home_page(any_phone, live_server):
     page = any_phone
-    page.goto(f"{live_server}/nop-truoc?thu_tuc=dang-ky-khai-sinh")
+    # A one-page form (a long one opens on its task list: tests/intake/test_steps.py).
+    page.goto(f"{live_server}/nop-truoc?thu_tuc=chung-thuc-ban-sao")
     page.get_by_role("button", name="Bắt đầu điền hồ sơ").click()
     page.wait_for_url(re.compile(r"/ho-so/[\w-]+$"))
     draft_url = page.url
@@ -62,7 +63,7 @@ def test_a_lost_link_is_found_again_from_the_home_page(any_phone, live_server):
     expect(item).to_have_count(1)
     expect(item).to_contain_text("Bản nháp")
     one_column(page)
-    item.get_by_role("link", name="Đăng ký khai sinh").click()
+    item.get_by_role("link", name="Chứng thực bản sao từ bản chính").click()
     page.wait_for_url(draft_url)
     expect(page.locator("#applicant_full_name")).to_have_value("Nguyễn Thị Hoà")
 

@@ -52,6 +52,10 @@ RAISED_LIMITS = {
     "TTHC_TICKET_RATE_LIMIT": "1000000 per minute",
     "TTHC_LOGIN_RATE_LIMIT": "1000000 per minute",
     "TTHC_LOOKUP_RATE_LIMIT": "1000000 per minute",
+    # One phone per bench citizen would take one number a day; on loopback they share one
+    # session per locust user, and the bench runs at any hour, office open or not.
+    "TTHC_TICKETS_PER_PHONE_PER_DAY": "0",
+    "TTHC_QUEUE_OPENING_HOURS": "0",
 }
 # As `make run` serves it (Makefile: run).
 GUNICORN_FLAGS = ["--workers", "2", "--access-logfile", "-", "--access-logformat",

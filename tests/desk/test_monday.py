@@ -71,6 +71,26 @@ def test_a_refused_reception_keeps_every_tick(app, reception, dossier):
     assert 'value="Chưa mang bản sao"' in page
 
 
+@pytest.mark.parametrize("action", ["tu-choi", "rut"])
+def test_refusing_or_a_withdrawal_at_the_check_keeps_the_ticks(app, reception, dossier, action):
+    dossier_id = dossier()
+    keys = paper_keys(app, dossier_id)
+    page = reception.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
+    # Without JavaScript the buttons submit the check's form (form="check-form"), ticks and all.
+    path = f"/can-bo/ho-so/{dossier_id}/{action}"
+    assert re.search(rf'form="check-form" formaction="{path}"', page)
+    data = ticked(keys, **{keys[-1]: "invalid"})
+    if action == "tu-choi":
+        assert 'name="ly_do" rows="3" form="check-form"' in page
+        data["ly_do"] = "Giấy tờ không đúng với yêu cầu của thủ tục này."
+    response = reception.post(path, data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    stored = load(app, dossier_id)
+    assert stored.status == (3 if action == "tu-choi" else 7)
+    assert stored.paper_checks[keys[-1]]["verdict"] == "invalid"
+    assert stored.paper_checks[keys[0]]["verdict"] == "original"
+
+
 def test_asking_for_a_supplement_with_the_check_saves_it_first(app, reception, dossier):
     dossier_id = dossier()
     keys = paper_keys(app, dossier_id)

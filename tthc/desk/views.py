@@ -346,6 +346,8 @@ def refuse(dossier_id: int):
     form = forms.RefusalForm()
     if not form.validate():
         return invalid(dossier, form)
+    if (page := keep_checks(dossier)) is not None:
+        return page
     services.reception.refuse(dossier.id, current_user, form.ly_do.data)
     logged(dossier, "update", "từ chối")
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
@@ -358,6 +360,8 @@ def refuse(dossier_id: int):
 def withdraw(dossier_id: int):
     """Record the citizen's withdrawal, asked for at the counter."""
     dossier = dossier_or_404(dossier_id)
+    if (page := keep_checks(dossier)) is not None:
+        return page
     services.reception.withdraw(dossier.id, current_user)
     logged(dossier, "update", "rút hồ sơ")
     flash(gettext("Đã ghi nhận công dân rút hồ sơ."), "info")

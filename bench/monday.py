@@ -218,6 +218,7 @@ class Forms(html.parser.HTMLParser):
         if form is None or not a.get("name"):
             return
         name, kind = a["name"], a.get("type", "text").lower()
+        form.setdefault("names", set()).add(name)  # every control, ticked or not
         if tag == "input":
             if kind == "radio":
                 form["radios"].setdefault(name, []).append(a.get("value", ""))
@@ -355,23 +356,72 @@ class Citizen(Bench):
         if not draft.startswith("/ho-so/"):
             return None
         page = self.call("GET", draft, name="/ho-so/[token]")
+        child_birth = (datetime.date.today() - datetime.timedelta(days=5)).strftime("%d/%m/%Y")
         parsed = Forms(page.text)
-        dossier = next((f for f in parsed.forms if f["id"] == "dossier-form"), None) or \
-            parsed.form("/luu")
-        if dossier is None:
-            page.failure("no dossier form on the draft page")
+        dossier = next((f for f in parsed.forms if f["id"] == "dossier-form"), None)
+        if dossier is not None:  # a one-page form (before issue 12's steps)
+            steps = typing(child_birth, self.debounce(page))
+            self.pace = TYPING_PHASE_S / len(steps)
+            base = self.type_in(draft, page, dossier, steps)
+            sent = self.call("POST", draft + "/nop", name="/ho-so/[token]/nop",
+                             expect=(302, 303), body=form_body(base))
+        else:
+            # A long form opens on its task list: one section a page, each typed with its
+            # live checks and saved by «Tiếp tục», then "check your answers" and «Nộp trước».
+            parts = sorted(set(re.findall(r'href="(/ho-so/[\w-]+/phan/\d+)"', page.text or "")),
+                           key=lambda url: int(url.rsplit("/", 1)[1]))
+            if not parts:
+                page.failure("neither a dossier form nor a task list on the draft page")
+                return None
+            steps = None
+            for url in parts:
+                step = self.call("GET", url, name="/ho-so/[token]/phan/[n]")
+                form = next((f for f in Forms(step.text).forms if f["id"] == "dossier-form"),
+                            None)
+                if form is None:
+                    step.failure("no dossier form on a step page")
+                    return None
+                if steps is None:
+                    steps = typing(child_birth, self.debounce(step))
+                    self.pace = TYPING_PHASE_S / len(steps)
+                mine = [(n, v) for n, v in steps if n in form.get("names", set())]
+                base = self.type_in(draft, step, form, mine)
+                saved = self.call("POST", urlsplit(form["action"]).path or url,
+                                  name="/ho-so/[token]/phan/[n] (Tiếp tục)",
+                                  expect=(302, 303), body=form_body(base))
+                if saved.status_code not in (302, 303):
+                    return None
+            review = self.call("GET", draft + "/kiem-tra-lai", name="/ho-so/[token]/kiem-tra-lai")
+            send = Forms(review.text).form("/nop")
+            if send is None:
+                review.failure("no «Nộp trước» on the review page (the dossier is not complete)")
+                return None
+            sent = self.call("POST", draft + "/nop", name="/ho-so/[token]/nop",
+                             expect=(302, 303), body=form_body(send["fields"]))
+        if sent.status_code not in (302, 303):
             return None
+        self.call("GET", urlsplit(sent.headers.get("Location") or draft).path,
+                  name="/ho-so/[token]/da-nop")
+        return draft
+
+    @staticmethod
+    def debounce(page) -> int:
+        """The live check's debounce the page says (its hx-trigger's delay), remembered."""
+        delay = re.search(r'hx-trigger="[^"]*delay:(\d+)ms', page.text or "")
+        found = int(delay.group(1)) if delay else DEBOUNCE_MS
+        debounce_seen.add(found)
+        return found
+
+    def type_in(self, draft, page, form, steps) -> list[tuple[str, str]]:
+        """Type *steps* into *form* as a phone does: one live check per pause (each the whole
+        form so far, with the page state the last answer updated); the form as it ends."""
+        parsed = Forms(page.text)
         check_url = next((u for u in parsed.hx_posts if u.endswith("/kiem-tra")),
                          draft + "/kiem-tra")
-        base = [(n, v) for n, v in dossier["fields"]]
+        base = [(n, v) for n, v in form["fields"]]
         answers: dict[str, list[str]] = {}
-        child_birth = (datetime.date.today() - datetime.timedelta(days=5)).strftime("%d/%m/%Y")
-        delay = re.search(r'hx-trigger="[^"]*delay:(\d+)ms', page.text or "")
-        debounce = int(delay.group(1)) if delay else DEBOUNCE_MS
-        debounce_seen.add(debounce)
-        steps = typing(child_birth, debounce)
         for name, value in steps:
-            time.sleep(TYPING_PHASE_S / len(steps))
+            time.sleep(self.pace)
             if name == "papers_confirmed":
                 answers.setdefault(name, [])
                 if value not in answers[name]:
@@ -385,13 +435,7 @@ class Citizen(Bench):
                 state = dict(re.findall(r'name="(_\w+)" value="([^"]*)"', answer.text or ""))
                 base = [(n, state.get(n, v)) for n, v in base]
         time.sleep(THINK_S)
-        sent = self.call("POST", draft + "/nop", name="/ho-so/[token]/nop", expect=(302, 303),
-                         body=form_body(self.merged(base, answers)))
-        if sent.status_code not in (302, 303):
-            return None
-        self.call("GET", urlsplit(sent.headers.get("Location") or draft).path,
-                  name="/ho-so/[token]/da-nop")
-        return draft
+        return self.merged(base, answers)
 
     @staticmethod
     def merged(base, answers):

@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 2
+SCALE_DOSSIERS ?= 1000000
 export FLASK_APP := wsgi
 # The Nu HTML Checker that tests/htmlcheck.py runs: npm's vnu-jar, its JDK download skipped.
 VNU_VERSION := 26.9.27
@@ -68,6 +69,7 @@ bench: setup
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/capacity.py
+	$(BIN)/python bench/scale.py --dossiers $(SCALE_DOSSIERS)  # a year of a large city: ~15 min to fill
 
 # Refresh the message catalogues after changing user-facing text.
 extract: install

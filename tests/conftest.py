@@ -80,3 +80,15 @@ def client(app):
 @pytest.fixture
 def htmx_headers():
     return {"HX-Request": "true"}
+
+
+@pytest.fixture
+def pg_app(postgres_url, tmp_path):
+    """The app on a fresh database of the throwaway PostgreSQL cluster, migrated and seeded."""
+    from tthc.extensions import db
+
+    app = make_app(postgres_url, tmp_path)
+    migrate_and_seed(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()

@@ -16,7 +16,7 @@ import time
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import make_app, migrate_and_seed
+from tests.conftest import make_app
 from tthc.extensions import db
 from tthc.models import Counter, Office
 from tthc.transactions import Busy, serialised
@@ -77,15 +77,6 @@ def test_sqlite_twenty_threads_lose_no_update(app):
     counter_id = _counter(app)
     _increment_concurrently(app, counter_id)
     assert _value(app, counter_id) == THREADS * ROUNDS
-
-
-@pytest.fixture
-def pg_app(postgres_url, tmp_path):
-    app = make_app(postgres_url, tmp_path)
-    migrate_and_seed(app)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.postgres

@@ -11,7 +11,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_app, migrate_and_seed
 from tests.desk.conftest import MONDAY, SINGLE, Officer, load, make_dossier
 from tests.html import check_page
 from tests.queue.test_concurrency import _run_threads
@@ -289,15 +288,6 @@ def _demo_ids(app) -> dict:
 
 def test_sqlite_approve_and_send_back_at_once_one_wins(app, demo):
     _race(app, demo)
-
-
-@pytest.fixture
-def pg_app(postgres_url, tmp_path):
-    app = make_app(postgres_url, tmp_path)
-    migrate_and_seed(app)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.postgres

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import make_app, migrate_and_seed
 from tests.feedback.conftest import make_dossier
 from tests.queue.test_concurrency import _run_threads
 from tthc.extensions import db
@@ -63,15 +62,6 @@ def test_sqlite_one_rating_and_one_answer_whatever_the_race(app):
     dossier_id, feedback_id, leader = _scene(app)
     overalls = _rate_at_once(app, dossier_id)
     _check(app, dossier_id, feedback_id, overalls, _answer_at_once(app, feedback_id, leader))
-
-
-@pytest.fixture
-def pg_app(postgres_url, tmp_path):
-    app = make_app(postgres_url, tmp_path)
-    migrate_and_seed(app)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.postgres

@@ -252,17 +252,6 @@ def test_two_senders_claim_each_row_once(app, http_gateway):
     _senders_race(app, http_gateway, senders=2, rows=3)
 
 
-@pytest.fixture
-def pg_app(postgres_url, tmp_path):
-    from tests.conftest import make_app, migrate_and_seed
-
-    app = make_app(postgres_url, tmp_path)
-    migrate_and_seed(app)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
 @pytest.mark.postgres
 def test_postgres_four_senders_claim_each_row_once(pg_app, http_gateway):
     _senders_race(pg_app, http_gateway, senders=4, rows=6)

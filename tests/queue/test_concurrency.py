@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.auth import factories
-from tests.conftest import make_app, migrate_and_seed
 from tthc.extensions import db
 from tthc.models import Staff, Ticket
 from tthc.queue import services
@@ -101,15 +100,6 @@ def test_sqlite_twenty_officers_call_next_at_once(app):
 def test_sqlite_twenty_kiosks_take_numbers_at_once(app):
     labels = _issue_concurrently(app)
     assert sorted(labels) == [f"A-{n:03d}" for n in range(1, OFFICERS + 1)]
-
-
-@pytest.fixture
-def pg_app(postgres_url, tmp_path):
-    app = make_app(postgres_url, tmp_path)
-    migrate_and_seed(app)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.postgres

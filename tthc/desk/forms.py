@@ -22,6 +22,7 @@ from wtforms import StringField, ValidationError
 
 from ..domain import reception
 from ..domain.completeness import form_fields
+from ..domain.i18n import N_
 from ..domain.text import nfc
 from ..domain.validators import validate_date
 from ..forms import Form, YesNoField
@@ -113,40 +114,33 @@ class ChannelForm(DeskForm):
         return self.ma_dvc.data if self.kenh.data == "2" else ""
 
 
-class WalkInForm(ChannelForm):
+class ProcedureChoice:
+    """A procedure chosen among the versions in force (`thu_tuc`), for the forms below."""
+
+    thu_tuc = text(63)
+    unknown = N_("Chọn thủ tục công dân yêu cầu.")
+
+    def __init__(self, versions: Mapping[str, Any], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = versions
+
+    def validate_thu_tuc(self, field):
+        if field.data not in self.versions:
+            raise ValidationError(gettext(self.unknown))
+
+    @property
+    def version(self):
+        return self.versions[self.thu_tuc.data]
+
+
+class WalkInForm(ProcedureChoice, ChannelForm):
     """A walk-in or assisted dossier: the procedure, and how it came."""
 
-    thu_tuc = text(63)
 
-    def __init__(self, versions: Mapping[str, Any], *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.versions = versions
-
-    def validate_thu_tuc(self, field):
-        if field.data not in self.versions:
-            raise ValidationError(gettext("Chọn thủ tục công dân yêu cầu."))
-
-    @property
-    def version(self):
-        return self.versions[self.thu_tuc.data]
-
-
-class ProcedureForm(DeskForm):
+class ProcedureForm(ProcedureChoice, DeskForm):
     """The right procedure for a dossier filed under the wrong one."""
 
-    thu_tuc = text(63)
-
-    def __init__(self, versions: Mapping[str, Any], *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.versions = versions
-
-    def validate_thu_tuc(self, field):
-        if field.data not in self.versions:
-            raise ValidationError(gettext("Chọn thủ tục đúng với yêu cầu của công dân."))
-
-    @property
-    def version(self):
-        return self.versions[self.thu_tuc.data]
+    unknown = N_("Chọn thủ tục đúng với yêu cầu của công dân.")
 
 
 class ChecksForm(DeskForm):

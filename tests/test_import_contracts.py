@@ -26,6 +26,7 @@ BROKEN_TTHC = {
     "web.py": "",
     "domain/__init__.py": "import json\nimport flask\nfrom tthc import web\n",
     "models/__init__.py": "from tthc.catalogue import views\n",
+    "admin/__init__.py": "",
     "auth/__init__.py": "from tthc.desk import slips\n",
     "catalogue/__init__.py": "",
     "catalogue/views.py": "from tthc.desk import views\n",

@@ -121,6 +121,7 @@ def configure_sqlite(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import site
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
     from .desk import bp as desk_bp
@@ -131,5 +132,5 @@ def register_blueprints(app: Flask) -> None:
     from .reports import bp as reports_bp
 
     for bp in (site.bp, catalogue_bp, intake_bp, queue_bp, auth_bp, desk_bp, notify_bp,
-               feedback_bp, reports_bp):
+               feedback_bp, reports_bp, admin_bp):
         app.register_blueprint(bp)

@@ -4,9 +4,11 @@ how."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tthc.domain import metrics
 from tthc.domain.metrics import DossierTimes, Measure, Supplement
@@ -62,9 +64,13 @@ def tet_case(finished: datetime) -> DossierTimes:
 
 def test_supplement_across_tet_is_subtracted_in_working_days() -> None:
     # A calendar subtraction (11 days) would call Fri 27/02 early; in working days it is late.
-    assert metrics.measure(tet_case(vn(2026, 2, 27, 10)), AFTER_FEB, CAL, rule=DAYS) == Measure.LATE
-    assert metrics.measure(tet_case(vn(2026, 2, 26, 16)), AFTER_FEB, CAL, rule=DAYS) == Measure.ON_TIME
-    assert metrics.measure(tet_case(vn(2026, 2, 25, 16)), AFTER_FEB, CAL, rule=DAYS) == Measure.EARLY
+    def measured(finished: datetime) -> Measure:
+        return metrics.measure(tet_case(finished), AFTER_FEB, CAL, rule=DAYS)
+
+    assert metrics.due_by(tet_case(None), AFTER_FEB, CAL, rule=DAYS) == close(2026, 2, 26)
+    assert measured(vn(2026, 2, 27, 10)) == Measure.LATE
+    assert measured(vn(2026, 2, 26, 16)) == Measure.ON_TIME
+    assert measured(vn(2026, 2, 25, 16)) == Measure.EARLY
 
 
 def test_supplement_across_tet_under_the_hours_rule() -> None:
@@ -265,3 +271,33 @@ def test_percentiles_by_nearest_rank() -> None:
 def test_due_soon_horizon_skips_days_off() -> None:
     # Wed 29/04: the next two working days are Mon 04/05 and Tue 05/05.
     assert metrics.next_working_days(date(2026, 4, 29), 2, CAL) == date(2026, 5, 5)
+
+
+# ------------------------------------------------------------------ properties of the 766 due date
+
+moments = st.datetimes(min_value=datetime(2025, 12, 1), max_value=datetime(2027, 6, 30),
+                       timezones=st.just(VN_TZ))
+
+
+@st.composite
+def cases(draw) -> DossierTimes:
+    received = draw(moments)
+    asked = received + timedelta(hours=draw(st.integers(0, 24 * 30)))
+    back = asked + timedelta(hours=draw(st.integers(0, 24 * 30)))
+    waits = draw(st.sampled_from([(), (Supplement(asked, back),), (Supplement(asked, None),)]))
+    return DossierTimes(received, draw(st.integers(0, 10)), None, None, len(waits), waits)
+
+
+@given(cases(), st.sampled_from(list(CountingRule)), st.integers(0, 24 * 90),
+       st.integers(0, 24 * 30))
+def test_the_766_due_date_never_comes_before_the_legal_one_and_only_moves_later(
+        case, rule, hours_after, more) -> None:
+    first = metrics.due_by(case, case.received_at, CAL, rule=rule)
+    at = case.received_at + timedelta(hours=hours_after)
+    later = at + timedelta(hours=more)
+    assert first >= case.received_at
+    assert first <= metrics.due_by(case, at, CAL, rule=rule) <= \
+        metrics.due_by(case, later, CAL, rule=rule)
+    # A step done by the legal due date is never late (at most one supplement request).
+    step = min(at, first)
+    assert metrics.measure_step(case, step, CAL, rule=rule) != Measure.LATE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
-from .domain.workdays import CountingRule
+from .domain.workdays import DEFAULT_RULE, CountingRule
 
 
 class ConfigurationError(RuntimeError):
@@ -75,7 +75,7 @@ DEFAULTS: dict[str, Any] = {
     # How a legal time of n working days is counted (docs/deadlines.md): "days", whole working
     # days after the reception day (domain.md §12 item 1), or "hours", n working days' worth
     # of office hours from the reception instant, as some provincial systems count.
-    "TTHC_DEADLINE_COUNTING": "days",
+    "TTHC_DEADLINE_COUNTING": DEFAULT_RULE.value,  # "days"
     "TTHC_DOSSIER_CODE_PATTERN": "{unit}-{yymmdd}-{seq:04d}",  # Circular 01/2018 Art 19
     # Official forms: the file of form sets, and the set an office uses until its admin
     # chooses one (None: the file's default, TT 01/2018/TT-VPCP; docs/desk.md "Form sets")

@@ -21,7 +21,8 @@ item 1). How a limit of *n* working days is counted is configuration
   instant and only inside ``open``–``close`` on working days (a reception before opening
   counts from the opening, one after closing or on a day off from the next working day's
   opening; the lunch break is inside the window, so every working day gives the same
-  length). "3 ngày làm việc" received Friday 24/04/2026 09:00 is due Monday 04/05 09:00.
+  length), and never before a same-day limit received at the same time would be due.
+  "3 ngày làm việc" received Friday 24/04/2026 09:00 is due Monday 04/05 09:00.
 * ``n == 0`` means "the same day" (trả ngay / trong ngày) under either rule, and here the
   cut-off decides: received on a working day up to the cut-off, due that day at closing
   time; after the cut-off or on a day off, due at closing time on the next working day.
@@ -221,11 +222,14 @@ def due_at(
     if working_days < 0:
         raise ValueError("working_days must be zero or positive")
     rule = CountingRule(rule)
+    same_day = datetime.combine(counting_start(received_at, calendar, hours), hours.close,
+                                tzinfo=hours.tz)
     if working_days == 0:
-        day = counting_start(received_at, calendar, hours)
-        due = datetime.combine(day, hours.close, tzinfo=hours.tz)
+        due = same_day
     elif rule is CountingRule.HOURS:
-        due = _add_working_hours(received_at, working_days, calendar, hours)
+        # Never before a same-day limit would be: one day's hours from 16:00 end at 16:00
+        # the next day, while a same-day request received then is due at that day's close.
+        due = max(_add_working_hours(received_at, working_days, calendar, hours), same_day)
     else:
         day = received_at.astimezone(hours.tz).date()
         if not calendar.is_working_day(day):

@@ -115,7 +115,8 @@ def test_the_detail_page_shows_competence_and_code_but_no_admin_caveat(client, p
     assert "Cơ quan thực hiện" in text and p.competence_vi in text
     if p.national_code:
         assert f"<dd>{p.national_code}</dd>" in text
-    for admin_word in ("chưa kiểm chứng", "[S", "[U]", "[V", "maThuTuc", "domain.md"):
+    for admin_word in ("chưa kiểm chứng", "chờ cơ quan xác nhận", "[S", "[U]", "[V",
+                       "maThuTuc", "domain.md", "120/2025"):
         assert admin_word not in text, admin_word
     english = client.get(f"/thu-tuc/{code}?lang=en").get_data(as_text=True)
     assert p.competence_en.replace("'", "&#39;") in english

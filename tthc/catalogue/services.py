@@ -17,7 +17,9 @@ from ..domain.catalogue import (
     parse_catalogue,
     parse_procedure,
 )
-from ..domain.text import fold
+from ..domain.relevance import Entry, mentions, rank
+from ..domain.search_terms import Elsewhere, SearchTerms
+from ..domain.search_terms import words as folded_words
 from ..extensions import db
 from ..models import Procedure, ProcedureVersion
 from ..timeutil import today
@@ -135,14 +137,34 @@ def versions_in_force(on: dt.date | None = None) -> list[ProcedureVersion]:
 
 def search(query: str = "", field: str = "", on: dt.date | None = None,
            max_chars: int = 200,
-           versions: list[ProcedureVersion] | None = None) -> list[ProcedureVersion]:
-    """Procedures in force whose name matches every word of *query*, ignoring diacritics."""
-    words = fold(query[:max_chars]).split()
-    found = [
-        v for v in (versions if versions is not None else versions_in_force(on))
-        if (not field or v.field == field) and all(w in v.search_key for w in words)
+           versions: list[ProcedureVersion] | None = None,
+           terms: SearchTerms | None = None) -> list[ProcedureVersion]:
+    """Procedures in force that match *query*, the most relevant first, then the most used.
+
+    Diacritics and case are ignored; *terms* (the synonyms citizens use) widen the match
+    (tthc.domain.relevance explains the order). An empty query lists every procedure by use.
+    """
+    terms = terms or SearchTerms()
+    entries = [
+        Entry(
+            item=v,
+            names=(folded_words(v.name_vi), folded_words(v.name_en)),
+            text=folded_words(v.search_key),
+            synonyms=terms.phrases_for(v.procedure.code),
+            national_code=v.national_code or "",
+            popularity=v.popularity,
+            sort_name=v.name_vi,
+        )
+        for v in (versions if versions is not None else versions_in_force(on))
+        if not field or v.field == field
     ]
-    return sorted(found, key=lambda v: (-v.popularity, v.name_vi))
+    return [entry.item for entry, _ in rank(query[:max_chars], entries)]
+
+
+def elsewhere(query: str, terms: SearchTerms, max_chars: int = 200) -> list[Elsewhere]:
+    """The offices other than the ward that *query* names ("cccd", "hộ khẩu")."""
+    query = query[:max_chars]
+    return [entry for entry in terms.elsewhere if mentions(query, entry.phrases)]
 
 
 def most_used(limit: int = 6) -> list[ProcedureVersion]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -43,12 +43,15 @@ def read_file(path: str | Path) -> tuple[tuple[ProcedureSpec, ...], list[Mapping
     return parse_catalogue(data), data["procedure"]
 
 
-def load(path: str | Path) -> LoadReport:
+def load(path: str | Path, *, changed_from: dt.date | None = None) -> LoadReport:
     """Load every procedure version of a file in one transaction; idempotent.
 
     A version already loaded with the same content is skipped. A version loaded before with
     different content is refused: published law is amended by a new effective date,
     never rewritten in place, because received dossiers point at the version they used.
+    With *changed_from*, such a changed entry (a corrected seed file, say) is loaded instead
+    as a new version in force from that date; dossiers keep the version they were received
+    under.
     """
     specs, raw_tables = read_file(path)
     added, unchanged = [], []
@@ -58,9 +61,17 @@ def load(path: str | Path) -> LoadReport:
             if procedure is None:
                 procedure = Procedure(code=spec.code)
                 db.session.add(procedure)
-            existing = next(
-                (v for v in procedure.versions if v.effective_from == spec.version), None
-            )
+            existing = _loaded(procedure, spec.version)
+            if existing is not None and existing.content_hash != spec.content_hash():
+                if changed_from is None:
+                    raise CatalogueError(
+                        spec.code, "version",
+                        f"{spec.version} is already loaded with other content; "
+                        "give the change a new effective date (or load it with "
+                        "--changed-from DATE)",
+                    )
+                spec, raw = replace(spec, version=changed_from), {**raw, "version": changed_from}
+                existing = _loaded(procedure, changed_from)
             digest = spec.content_hash()
             if existing is not None:
                 if existing.content_hash != digest:
@@ -78,6 +89,10 @@ def load(path: str | Path) -> LoadReport:
         db.session.rollback()
         raise
     return LoadReport(tuple(added), tuple(unchanged))
+
+
+def _loaded(procedure: Procedure, on: dt.date) -> ProcedureVersion | None:
+    return next((v for v in procedure.versions if v.effective_from == on), None)
 
 
 def _version_row(spec: ProcedureSpec, raw: Mapping[str, Any], digest: str) -> ProcedureVersion:

@@ -385,3 +385,19 @@ def test_the_preview_shows_the_citizens_form_and_checks_without_saving(app, admi
         assert db.session.scalar(select(db.func.count(Dossier.id))) == count
     assert "Lý do xin bản sao" not in app.test_client().get(
         f"/nop-truoc?thu_tuc={COPY}").get_data(as_text=True)
+
+
+def test_keys_a_row_has_no_field_for_are_kept_from_version_to_version(app, admin):
+    _, response = new_version(admin, **{"papers-0-more": 'verified_by = "quantri"\n'})
+    assert response.status_code == 303, errors_of(response)
+    day = tomorrow().isoformat()
+    assert versions(app)[-1].spec["papers"][0]["verified_by"] == "quantri"
+    values = admin.form(f"{URL}/{COPY}/moi?tu={day}")  # a copy of that version keeps it
+    assert values["papers-0-more"] == ['verified_by = "quantri"\n']
+    values.update(effective_from=[(tomorrow() + dt.timedelta(days=1)).strftime("%d/%m/%Y")],
+                  action=["save"])
+    values["papers-0-more"] = ['name_vi = "Tên"']  # a key with its own field is refused there
+    response = admin.post(f"{URL}/{COPY}/moi?tu={day}", values)
+    assert response.status_code == 422
+    assert errors_of(response) == {
+        "papers-0-more": "Mục name_vi có ô riêng trên trang này; sửa ở ô đó."}

@@ -93,7 +93,7 @@ def _editor(form, base, row, errors=None, status: int = 200, past_day=None):
     errors = errors or {}
     return render_template(
         "admin/procedures/edit.html", form=form, base=base, row=row, code=code,
-        action=action, errors=errors, past_day=past_day,
+        action=action, errors=errors, past_day=past_day, labelled=forms.labelled,
         summary=[("#" + (key if key != "general" else "phien-ban"), message)
                  for key, message in errors.items()],
     ), status

@@ -63,6 +63,8 @@ class PaperRow(RowForm):
     when_en = StringField(_l("Điều kiện, diễn đạt cho công dân (tiếng Anh)"))
     note_vi = TextAreaField(_l("Ghi chú (tiếng Việt)"))
     note_en = TextAreaField(_l("Ghi chú (tiếng Anh)"))
+    more = TextAreaField(_l("Các mục khác của giấy tờ này (TOML)"),
+                         render_kw={"rows": "2", "spellcheck": "false"})
 
 
 class FeeRow(RowForm):
@@ -81,6 +83,8 @@ class FeeRow(RowForm):
     when_en = StringField(_l("Điều kiện, diễn đạt cho công dân (tiếng Anh)"))
     wording_vi = TextAreaField(_l("Mức thu theo văn bản"))
     legal_basis = StringField(_l("Căn cứ thu"))
+    more = TextAreaField(_l("Các mục khác của mức thu này (TOML)"),
+                         render_kw={"rows": "2", "spellcheck": "false"})
 
 
 class VersionForm(Form):
@@ -121,6 +125,16 @@ class VersionForm(Form):
                                 render_kw={"rows": "24", "spellcheck": "false"})
     extra_toml = TextAreaField(_l("Các mục khác (TOML)"),
                                render_kw={"rows": "8", "spellcheck": "false"})
+
+
+def labelled(field, labels: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A choice field's (value, label) pairs; a label is text or a function giving it (as in
+    ``tthc.catalogue.present``); a value the table does not know is shown as it is."""
+    pairs = []
+    for choice in field.choices:
+        label = labels.get(choice.value, choice.value)
+        pairs.append((choice.value, label() if callable(label) else str(label)))
+    return pairs
 
 
 # --- a stored version → the form's data ----------------------------------------------------
@@ -167,6 +181,9 @@ def _row_data(raw: Mapping[str, Any], texts, flags) -> dict[str, Any]:
             row[key] = _text(value)
     for key in flags:
         row[key] = bool(raw.get(key, key == "required"))
+    # Keys this page has no field for (added to the catalogue later) are kept as TOML.
+    more = {k: v for k, v in raw.items() if k not in texts and k not in flags}
+    row["more"] = toml.table(more) if more else ""
     return row
 
 
@@ -253,17 +270,22 @@ def to_raw(form: VersionForm, code: str, effective_from: dt.date | None,
 
 
 def _extra(text: str, typing: Typing) -> dict[str, Any]:
+    return _more(text, "extra_toml", KNOWN_KEYS, typing)
+
+
+def _more(text: str, field_id: str, known, typing: Typing) -> dict[str, Any]:
+    """Keys typed as TOML for which the page has no field (none that it has)."""
     if not (text or "").strip():
         return {}
     try:
         extra = toml.read(text)
     except tomllib.TOMLDecodeError as error:
-        typing.add("extra_toml", _l("Không đọc được nội dung TOML: %(error)s", error=str(error)))
+        typing.add(field_id, _l("Không đọc được nội dung TOML: %(error)s", error=str(error)))
         return {}
-    doubled = [k for k in extra if k in KNOWN_KEYS]
+    doubled = [k for k in extra if k in known]
     if doubled:
-        typing.add("extra_toml", _l("Mục %(key)s có ô riêng trên trang này; sửa ở ô đó.",
-                                    key=doubled[0]))
+        typing.add(field_id, _l("Mục %(key)s có ô riêng trên trang này; sửa ở ô đó.",
+                                key=doubled[0]))
         return {}
     return extra
 
@@ -299,6 +321,7 @@ def _paper(row: PaperRow, prefix: str, typing: Typing) -> dict[str, Any]:
     raw["required"] = bool(row.required.data)
     if row.generated.data:
         raw["generated"] = True
+    raw.update(_more(row.more.data, f"{prefix}-more", PAPER_TEXT + PAPER_FLAGS, typing))
     return raw
 
 
@@ -323,6 +346,7 @@ def _fee(row: FeeRow, prefix: str, typing: Typing) -> dict[str, Any]:
     for key in FEE_FLAGS:
         if row[key].data:
             raw[key] = True
+    raw.update(_more(row.more.data, f"{prefix}-more", FEE_TEXT + FEE_FLAGS, typing))
     return raw
 
 

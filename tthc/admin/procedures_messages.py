@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from flask_babel import gettext
 
 from ..domain.catalogue import CatalogueError
-from .procedures_forms import FEE_TEXT, PAPER_TEXT, TEXT_KEYS
+from .procedures_forms import FEE_FLAGS, FEE_TEXT, PAPER_FLAGS, PAPER_TEXT, TEXT_KEYS
 
 # (pattern of the parser's problem, Vietnamese message); groups become the message's params.
 _PROBLEMS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
@@ -95,9 +95,13 @@ def field_id(error: CatalogueError, raw: Mapping[str, Any]) -> str:
     match = _ROW.match(where)
     if match is not None:
         table, index, key = match.groups()
-        keys = PAPER_TEXT if table == "papers" else FEE_TEXT
+        keys = PAPER_TEXT + PAPER_FLAGS if table == "papers" else FEE_TEXT + FEE_FLAGS
         if key in keys:
             return f"{table}-{index}-{key}"
+        rows = raw.get(table) or []
+        row = rows[int(index)] if int(index) < len(rows) else {}
+        if key is not None and key in row:  # a key typed in the row's "other keys"
+            return f"{table}-{index}-more"
         return f"{table}-{index}-{'key' if table == 'papers' else 'kind'}"
     match = _CONDITION.match(where)
     if match is not None:

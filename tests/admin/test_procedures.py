@@ -401,3 +401,17 @@ def test_keys_a_row_has_no_field_for_are_kept_from_version_to_version(app, admin
     assert response.status_code == 422
     assert errors_of(response) == {
         "papers-0-more": "Mục name_vi có ô riêng trên trang này; sửa ở ô đó."}
+
+
+def test_the_list_says_which_version_governs_a_date(admin):
+    new_version(admin, name_vi="Chứng thực bản sao (mẫu mới)")
+    day = tomorrow() + dt.timedelta(days=3)
+    page = admin.get(f"{URL}?ngay={day.strftime('%d/%m/%Y')}").get_data(as_text=True)
+    section = page.split(f'id="tt-{COPY}"')[1].split("</section>")[0]
+    rows = section.split("<tr>")[2:]  # the header row first
+    assert "Sắp áp dụng" in rows[0] and f"Áp dụng ngày {day.strftime('%d/%m/%Y')}" in rows[0]
+    assert "Áp dụng ngày" not in rows[1]
+    assert f"đến {timeutil.today().strftime('%d/%m/%Y')}" in rows[1]  # the old one ends today
+    response = admin.get(f"{URL}?ngay=31/02/2027")
+    assert response.status_code == 400
+    assert errors_of(response)["ngay"].startswith("Nhập ngày dạng dd/mm/yyyy")

@@ -42,9 +42,15 @@ def _version_or_404(code: str, day: str):
 @bp.get(PREFIX)
 @staff_required("admin")
 def procedures():
-    """List every procedure with its versions: in force, to come, past."""
-    return render_template("admin/procedures/list.html", procedures=data.overview(),
-                           today=timeutil.today())
+    """List every procedure with its versions: in force, to come, past (?ngay=: which one
+    governs that date)."""
+    typed = request.args.get("ngay", "")[:20]
+    asked = forms.parse_date(typed) if typed else None
+    error = gettext("Nhập ngày dạng dd/mm/yyyy, ví dụ %(d)s.",
+                    d=timeutil.today().strftime("%d/%m/%Y")) if typed and asked is None else None
+    return render_template("admin/procedures/list.html", procedures=data.overview(asked=asked),
+                           today=timeutil.today(), asked=asked, typed=typed,
+                           error=error), 400 if error else 200
 
 
 @bp.route(PREFIX + "/<code>/moi", methods=("GET", "POST"))

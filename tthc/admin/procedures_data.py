@@ -52,6 +52,10 @@ class VersionLine:
     row: ProcedureVersion
     state: str
     until: dt.date | None  # the last day it governs; None: no later version
+    asked: bool = False  # it governs the date the admin asked about
+
+    def governs(self, day: dt.date) -> bool:
+        return self.row.effective_from <= day and (self.until is None or day <= self.until)
 
 
 @dataclass
@@ -68,8 +72,9 @@ def state_of(effective_from: dt.date, in_force_id: int | None, row_id: int,
     return CURRENT if row_id == in_force_id else PAST
 
 
-def overview(today: dt.date | None = None) -> list[ProcedureLine]:
-    """Every procedure with its versions, newest first, and which one governs each date."""
+def overview(today: dt.date | None = None, asked: dt.date | None = None) -> list[ProcedureLine]:
+    """Every procedure with its versions, newest first, and the days each governs (and
+    which one governs *asked*)."""
     today = today or timeutil.today()
     rows = db.session.scalars(
         select(ProcedureVersion)
@@ -90,7 +95,9 @@ def overview(today: dt.date | None = None) -> list[ProcedureLine]:
                 if i + 1 < len(versions) else None
             state = state_of(row.effective_from, in_force.id if in_force else None, row.id,
                              today)
-            line.versions.append(VersionLine(row, state, until))
+            version = VersionLine(row, state, until)
+            version.asked = asked is not None and version.governs(asked)
+            line.versions.append(version)
         line.versions.reverse()
     return sorted(lines.values(), key=lambda line: line.name)
 

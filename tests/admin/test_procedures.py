@@ -415,3 +415,11 @@ def test_the_list_says_which_version_governs_a_date(admin):
     response = admin.get(f"{URL}?ngay=31/02/2027")
     assert response.status_code == 400
     assert errors_of(response)["ngay"].startswith("Nhập ngày dạng dd/mm/yyyy")
+
+
+def test_the_error_summary_names_the_field_and_links_to_it(admin):
+    _, response = new_version(admin, **{"papers-1-name_vi": ""})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert '<a href="#papers-1-name_vi">Giấy tờ 2 – Tên giấy tờ (tiếng Việt): Cần nhập mục ' \
+        'này.</a>' in page

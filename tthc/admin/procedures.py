@@ -97,10 +97,12 @@ def _editor(form, base, row, errors=None, status: int = 200, past_day=None):
         if row is not None else url_for("admin.procedure_new", code=code,
                                         tu=request.args.get("tu") or None)
     errors = errors or {}
+    labels = forms.labels_of(form) if errors else {}
     return render_template(
         "admin/procedures/edit.html", form=form, base=base, row=row, code=code,
         action=action, errors=errors, past_day=past_day, labelled=forms.labelled,
-        summary=[("#" + (key if key != "general" else "phien-ban"), message)
+        summary=[("#" + (key if key != "general" else "phien-ban"),
+                  f"{labels[key]}: {message}" if key in labels else message)
                  for key, message in errors.items()],
     ), status
 

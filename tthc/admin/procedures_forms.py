@@ -15,6 +15,7 @@ import re
 import tomllib
 from typing import Any, Mapping
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import Form as RowForm
 from wtforms import (FieldList, FormField, HiddenField, SelectChoice, SelectField,
@@ -135,6 +136,20 @@ def labelled(field, labels: Mapping[str, Any]) -> list[tuple[str, str]]:
         label = labels.get(choice.value, choice.value)
         pairs.append((choice.value, label() if callable(label) else str(label)))
     return pairs
+
+
+def labels_of(form: VersionForm) -> dict[str, str]:
+    """Field id → its label, for the error summary ("Giấy tờ 2 – Tên giấy tờ…" in rows)."""
+    labels = {"papers": gettext("Giấy tờ"), "fees": gettext("Phí, lệ phí")}
+    for field in form:
+        if isinstance(field, FieldList):
+            noun = labels[field.name]
+            for number, entry in enumerate(field, 1):
+                for sub in entry.form:
+                    labels[sub.id] = f"{noun} {number} – {sub.label.text}"
+        else:
+            labels[field.id] = str(field.label.text)
+    return labels
 
 
 # --- a stored version → the form's data ----------------------------------------------------

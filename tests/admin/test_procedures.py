@@ -304,12 +304,33 @@ def test_fees_and_return_channels_are_edited(app, admin):
     assert spec["return_channels"] == ["desk"]
 
 
-def test_other_keys_such_as_extensions_are_kept_and_checked(app, admin):
-    extra = '[[extensions]]\nreason = "many_pages"\nmax_days = 2\n'
+def test_extensions_of_time_are_rows_like_papers(app, admin):
+    path = f"{URL}/{COPY}/moi"
+    values = admin.form(path)
+    values["action"] = ["add_extension"]
+    values = form_values(admin.post(path, values).get_data(as_text=True), path)
+    values.update({"extensions-0-key": ["nhieu_giay_to"],
+                   "extensions-0-label_vi": ["Nhiều giấy tờ, nhiều trang"],
+                   "extensions-0-label_en": ["Many papers"], "extensions-0-working_days": ["2"],
+                   "extensions-0-legal_basis": ["Nghị định 23/2015/NĐ-CP, Điều 7"],
+                   "extensions-0-appointment": ["1"], "action": ["save"]})
+    response = admin.post(path, values)
+    assert response.status_code == 303, errors_of(response)
+    assert versions(app)[-1].spec["extensions"] == [{
+        "key": "nhieu_giay_to", "label_vi": "Nhiều giấy tờ, nhiều trang",
+        "label_en": "Many papers", "working_days": 2,
+        "legal_basis": "Nghị định 23/2015/NĐ-CP, Điều 7", "appointment": True}]
+    copied = admin.form(f"{URL}/{COPY}/moi?tu={tomorrow().isoformat()}")
+    assert copied["extensions-0-working_days"] == ["2"]
+    assert copied["extensions-0-appointment"] == ["1"]
+
+
+def test_other_keys_are_kept_and_checked(app, admin):
+    extra = '[[competence]]\nlevel = "xa"\nsince = "2025-07-01"\n'
     _, response = new_version(admin, extra_toml=extra)
     assert response.status_code == 303
-    assert versions(app)[-1].spec["extensions"] == [{"reason": "many_pages", "max_days": 2}]
-    _, response = new_version(admin, extra_toml="extensions = [",
+    assert versions(app)[-1].spec["competence"] == [{"level": "xa", "since": "2025-07-01"}]
+    _, response = new_version(admin, extra_toml="competence = [",
                               effective_from=(tomorrow() + dt.timedelta(days=1))
                               .strftime("%d/%m/%Y"))
     assert response.status_code == 422
@@ -423,3 +444,30 @@ def test_the_error_summary_names_the_field_and_links_to_it(admin):
     page = response.get_data(as_text=True)
     assert '<a href="#papers-1-name_vi">Giấy tờ 2 – Tên giấy tờ (tiếng Việt): Cần nhập mục ' \
         'này.</a>' in page
+
+
+@pytest.mark.parametrize("source", ["main", "with extensions"])
+def test_every_procedure_of_the_file_survives_the_form_unchanged(app, source):
+    """form_data → the form → to_raw gives back the same law, for each of the 12 entries
+    (and with the extensions of time the reception work adds to the file)."""
+    import tomllib
+
+    from tthc.admin import procedures_forms, procedures_raw
+    from tthc.catalogue.services import DEFAULT_FILE
+    from tthc.domain.catalogue import parse_procedure
+
+    entries = tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))["procedure"]
+    if source == "with extensions":
+        entries = [dict(e, extensions=[{"key": "xac_minh", "label_vi": "Cần xác minh",
+                                        "label_en": "Verification", "working_days": 5,
+                                        "legal_basis": "Luật Hộ tịch 2014, Điều 18",
+                                        "appointment": True}]) for e in entries]
+    with app.test_request_context():
+        for entry in entries:
+            data = procedures_raw.form_data(entry, entry["version"])
+            form = procedures_forms.VersionForm(formdata=None, data=data)
+            typing = procedures_raw.Typing()
+            raw = procedures_raw.to_raw(form, entry["code"], entry["version"], typing)
+            assert typing.errors == {}
+            assert parse_procedure(raw) == parse_procedure(entry), entry["code"]
+            assert raw.get("extensions") == entry.get("extensions")

@@ -22,6 +22,7 @@ from ..intake import services as intake
 from . import bp
 from . import procedures_data as data
 from . import procedures_forms as forms
+from . import procedures_raw as raw_form
 from . import procedures_toml as toml
 from .procedures_messages import describe
 
@@ -45,7 +46,7 @@ def procedures():
     """List every procedure with its versions: in force, to come, past (?ngay=: which one
     governs that date)."""
     typed = request.args.get("ngay", "")[:20]
-    asked = forms.parse_date(typed) if typed else None
+    asked = raw_form.parse_date(typed) if typed else None
     error = gettext("Nhập ngày dạng dd/mm/yyyy, ví dụ %(d)s.",
                     d=timeutil.today().strftime("%d/%m/%Y")) if typed and asked is None else None
     return render_template("admin/procedures/list.html", procedures=data.overview(asked=asked),
@@ -63,7 +64,7 @@ def procedure_new(code):
     if request.method == "POST":
         return _save(code, base, row=None)
     tomorrow = timeutil.today() + dt.timedelta(days=1)
-    form = forms.VersionForm(formdata=None, data=forms.form_data(base.spec, tomorrow))
+    form = forms.VersionForm(formdata=None, data=raw_form.form_data(base.spec, tomorrow))
     return _editor(form, base, row=None)
 
 
@@ -79,7 +80,7 @@ def procedure_version(code, day):
         return _read_only(row, state)
     if request.method == "POST":
         return _save(code, row, row=row)
-    form = forms.VersionForm(formdata=None, data=forms.form_data(row.spec, row.effective_from))
+    form = forms.VersionForm(formdata=None, data=raw_form.form_data(row.spec, row.effective_from))
     form.read_hash.data = row.content_hash
     return _editor(form, row, row=row)
 
@@ -111,11 +112,11 @@ def _save(code: str, base, row):
     """Check the posted version with the catalogue's parser, and store it (or say why not)."""
     form = forms.VersionForm()
     form.validate()  # CSRFProtect has checked the token; the rules are the parser's
-    moved = forms.row_action(form)
+    moved = raw_form.row_action(form)
     if moved is not None:  # add, remove or move a row: show the form again, nothing stored
         return _editor(forms.VersionForm(formdata=None, data=moved), base, row)
-    typing = forms.Typing()
-    day = forms.parse_date(form.effective_from.data or "")
+    typing = raw_form.Typing()
+    day = raw_form.parse_date(form.effective_from.data or "")
     today = timeutil.today()
     past_day = None
     if day is None:
@@ -133,7 +134,7 @@ def _save(code: str, base, row):
                 "Ngày %(date)s không sau hôm nay: phiên bản sẽ áp dụng ngay cho hồ sơ tiếp "
                 "nhận từ bây giờ. Đánh dấu ô xác nhận dưới đây nếu đúng ý.",
                 date=day.strftime("%d/%m/%Y")))
-    raw = forms.to_raw(form, code, day, typing)
+    raw = raw_form.to_raw(form, code, day, typing)
     errors = dict(typing.errors)
     spec = None
     if not errors:

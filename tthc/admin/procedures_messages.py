@@ -13,7 +13,8 @@ from typing import Any, Mapping
 from flask_babel import gettext
 
 from ..domain.catalogue import CatalogueError
-from .procedures_forms import FEE_FLAGS, FEE_TEXT, PAPER_FLAGS, PAPER_TEXT, TEXT_KEYS
+from .procedures_forms import TEXT_KEYS
+from .procedures_raw import ROWS
 
 # (pattern of the parser's problem, Vietnamese message); groups become the message's params.
 _PROBLEMS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
@@ -65,6 +66,11 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
         (r"^a free rule has no amount$", lambda: gettext("Miễn phí thì không ghi số tiền.")),
         (r"^a free rule has no per and is not separate$",
          lambda: gettext("Miễn phí thì không nhân theo trường nào và không thu riêng.")),
+        (r"^name at least one channel$",
+         lambda: gettext("Chọn ít nhất một cách nhận kết quả.")),
+        (r"^is not a key here \(known: (.+)\)$",
+         lambda known: gettext("Mục này không dùng được ở đây (các mục dùng được: %(known)s).",
+                               known=known)),
         (r"^already loaded with other content",
          lambda: gettext("Phiên bản ngày này đã có với nội dung khác; hãy chọn một ngày hiệu "
                          "lực mới.")),
@@ -80,7 +86,7 @@ def problem_text(error: CatalogueError) -> str:
     return gettext("Không đúng quy tắc của danh mục: %(problem)s", problem=error.problem)
 
 
-_ROW = re.compile(r"^(papers|fees)\[(\d+)\](?:\.([a-z_]+))?")
+_ROW = re.compile(r"^(papers|fees|extensions)\[(\d+)\](?:\.([a-z_]+))?")
 _CONDITION = re.compile(r"^(papers|fees)\.([a-z0-9_]+)\.when")
 
 
@@ -95,14 +101,14 @@ def field_id(error: CatalogueError, raw: Mapping[str, Any]) -> str:
     match = _ROW.match(where)
     if match is not None:
         table, index, key = match.groups()
-        keys = PAPER_TEXT + PAPER_FLAGS if table == "papers" else FEE_TEXT + FEE_FLAGS
-        if key in keys:
+        kind = ROWS[table]
+        if key in kind.texts + kind.flags:
             return f"{table}-{index}-{key}"
         rows = raw.get(table) or []
         row = rows[int(index)] if int(index) < len(rows) else {}
         if key is not None and key in row:  # a key typed in the row's "other keys"
             return f"{table}-{index}-more"
-        return f"{table}-{index}-{'key' if table == 'papers' else 'kind'}"
+        return f"{table}-{index}-{kind.texts[0]}"
     match = _CONDITION.match(where)
     if match is not None:
         table, name = match.groups()
@@ -110,7 +116,7 @@ def field_id(error: CatalogueError, raw: Mapping[str, Any]) -> str:
             return f"fees-{name}-when"
         keys = [p.get("key") for p in raw.get("papers", ())]
         return f"papers-{keys.index(name)}-when" if name in keys else "papers"
-    if top in ("papers", "fees"):
+    if top in ROWS:
         return top
     if top == "fields":
         return "fields_toml"

@@ -1,0 +1,264 @@
+"""A version's ``[[procedure]]`` table to the form's data, and the posted form back to the
+table the catalogue's parser checks (``to_raw``); the buttons that add, move and remove rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from flask_babel import lazy_gettext as _l
+
+from ..domain.catalogue import RETURN_CHANNELS
+from . import procedures_toml as toml
+from .procedures_forms import (EXTENSION_FLAGS, EXTENSION_TEXT, FEE_FLAGS, FEE_INTS, FEE_TEXT,
+                               INT_KEYS, KNOWN_KEYS, LINE_KEYS, OPTIONAL_KEYS, PAPER_FLAGS,
+                               PAPER_TEXT, TEXT_KEYS, VersionForm)
+
+
+@dataclass(frozen=True)
+class RowKind:
+    """How one kind of row (papers, fees, extensions) maps to its tables in the file."""
+
+    texts: tuple[str, ...]  # fields typed as text, in file order
+    flags: tuple[str, ...]  # check boxes
+    ints: tuple[str, ...] = ()  # texts read as whole numbers
+    written: tuple[str, ...] = ()  # texts written even when empty (the parser says if needed)
+    always: tuple[str, ...] = ()  # flags written even when false
+    defaults: Mapping[str, Any] = None  # what a new row, or a missing key, shows
+
+    def default(self, key: str) -> Any:
+        return (self.defaults or {}).get(key)
+
+
+ROWS = {
+    "papers": RowKind(PAPER_TEXT, PAPER_FLAGS, ints=("quantity",),
+                      written=("key", "name_vi", "name_en", "form"), always=("required",),
+                      defaults={"quantity": 1, "required": True}),
+    "fees": RowKind(FEE_TEXT, FEE_FLAGS, ints=FEE_INTS,
+                    written=("kind", "wording_vi", "legal_basis"), defaults={"kind": "free"}),
+    "extensions": RowKind(EXTENSION_TEXT, EXTENSION_FLAGS, ints=("working_days",),
+                          written=("key", "label_vi", "label_en", "legal_basis")),
+}
+
+
+# --- a stored version → the form's data ----------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def form_data(raw: Mapping[str, Any], effective_from: dt.date | None) -> dict[str, Any]:
+    """The form's data for the [[procedure]] table *raw*, dated *effective_from*."""
+    data: dict[str, Any] = {"effective_from": effective_from.strftime("%d/%m/%Y")
+                            if effective_from else ""}
+    for key in TEXT_KEYS:
+        value = raw.get(key)
+        if key in LINE_KEYS:
+            data[key] = "\n".join(value or ())
+        elif key == "return_channels":
+            data[key] = list(value or ())
+        elif key == "monday_same_day":
+            data[key] = bool(value)
+        else:
+            data[key] = _text(value)
+    for table, kind in ROWS.items():
+        data[table] = [row_data(kind, item) for item in raw.get(table) or ()]
+    fields = raw.get("fields") or []
+    data["fields_toml"] = toml.table({"fields": fields}).lstrip() if fields else ""
+    extra = {k: v for k, v in raw.items() if k not in KNOWN_KEYS}
+    data["extra_toml"] = toml.table(extra) if extra else ""
+    return data
+
+
+def row_data(kind: RowKind, raw: Mapping[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for key in kind.texts:
+        value = raw.get(key, kind.default(key))
+        if key == "when":
+            row[key] = toml.inline(value)
+        elif key == "per":
+            row[key] = ", ".join(value or ())
+        else:
+            row[key] = _text(value)
+    for key in kind.flags:
+        row[key] = bool(raw.get(key, kind.default(key)))
+    # Keys this page has no field for (added to the catalogue later) are kept as TOML.
+    more = {k: v for k, v in raw.items() if k not in kind.texts and k not in kind.flags}
+    row["more"] = toml.table(more) if more else ""
+    return row
+
+
+# --- the posted form → a [[procedure]] table ------------------------------------------------
+
+
+class Typing:
+    """Faults found while reading the form's text into values, before the file's rules."""
+
+    def __init__(self):
+        self.errors: dict[str, str] = {}
+
+    def add(self, field_id: str, message: str) -> None:
+        self.errors.setdefault(field_id, str(message))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed as dd/mm/yyyy (or yyyy-mm-dd), or None."""
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _integer(text: str, field_id: str, typing: Typing) -> int | None:
+    text = (text or "").strip().replace(".", "")
+    if not text:
+        return None
+    if not re.fullmatch(r"-?\d{1,12}", text):
+        typing.add(field_id, _l("Nhập một số nguyên, ví dụ 3."))
+        return None
+    return int(text)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _when(text: str, field_id: str, typing: Typing) -> Any:
+    try:
+        return toml.read_inline(text)
+    except tomllib.TOMLDecodeError:
+        typing.add(field_id, _l("Viết điều kiện dạng { tên_trường = giá_trị }, ví dụ "
+                                "{ has_copies = true }."))
+        return None
+
+
+def to_raw(form: VersionForm, code: str, effective_from: dt.date | None,
+           typing: Typing) -> dict[str, Any]:
+    """The [[procedure]] table the posted form describes, for the catalogue's parser."""
+    raw: dict[str, Any] = {"code": code}
+    if effective_from is not None:
+        raw["version"] = effective_from.isoformat()
+    for key in TEXT_KEYS:
+        field = form[key]
+        if key in LINE_KEYS:
+            lines = _lines(field.data)
+            if lines or key == "legal_basis":
+                raw[key] = lines
+        elif key in INT_KEYS:
+            number = _integer(field.data, key, typing)
+            if number is not None:
+                raw[key] = number
+        elif key == "monday_same_day":
+            raw[key] = bool(field.data)
+        elif key == "return_channels":
+            raw[key] = [c for c in RETURN_CHANNELS if c in (field.data or ())]
+        else:
+            text = (field.data or "").strip()
+            if text or key not in OPTIONAL_KEYS:
+                raw[key] = text
+    raw.update(_more(form.extra_toml.data, "extra_toml", KNOWN_KEYS, typing))
+    for table, kind in ROWS.items():
+        rows = [_row(kind, entry.form, entry.id, typing) for entry in form[table]]
+        if rows or table != "extensions":  # papers and fees are required lists
+            raw[table] = rows
+    fields = _fields(form.fields_toml.data, typing)
+    if fields:
+        raw["fields"] = fields
+    return raw
+
+
+def _more(text: str, field_id: str, known, typing: Typing) -> dict[str, Any]:
+    """Keys typed as TOML for which the page has no field (none that it has)."""
+    if not (text or "").strip():
+        return {}
+    try:
+        extra = toml.read(text)
+    except tomllib.TOMLDecodeError as error:
+        typing.add(field_id, _l("Không đọc được nội dung TOML: %(error)s", error=str(error)))
+        return {}
+    doubled = [k for k in extra if k in known]
+    if doubled:
+        typing.add(field_id, _l("Mục %(key)s có ô riêng trên trang này; sửa ở ô đó.",
+                                key=doubled[0]))
+        return {}
+    return extra
+
+
+def _fields(text: str, typing: Typing) -> list[Any]:
+    if not (text or "").strip():
+        return []
+    try:
+        data = toml.read(text)
+    except tomllib.TOMLDecodeError as error:
+        typing.add("fields_toml", _l("Không đọc được nội dung TOML: %(error)s", error=str(error)))
+        return []
+    if set(data) != {"fields"} or not isinstance(data["fields"], list):
+        typing.add("fields_toml", _l("Chỉ ghi các bảng [[fields]] ở đây."))
+        return []
+    return data["fields"]
+
+
+def _row(kind: RowKind, row, prefix: str, typing: Typing) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for key in kind.texts:
+        text = (row[key].data or "").strip()
+        if key in kind.ints:
+            number = _integer(text, f"{prefix}-{key}", typing)
+            if number is not None:
+                raw[key] = number
+        elif key == "per":
+            names = [n.strip() for n in text.split(",") if n.strip()]
+            if names:
+                raw[key] = names
+        elif key == "when":
+            when = _when(text, f"{prefix}-when", typing) if text else None
+            if when is not None:
+                raw[key] = when
+        elif text or key in kind.written:
+            raw[key] = text
+    for key in kind.flags:
+        if row[key].data or key in kind.always:
+            raw[key] = bool(row[key].data)
+    raw.update(_more(row.more.data, f"{prefix}-more", kind.texts + kind.flags, typing))
+    return raw
+
+
+# --- the buttons that add, remove and move rows ------------------------------------------
+
+ROW_ACTION = re.compile(r"^(add|remove|up|down)_(paper|fee|extension)(?::(\d{1,3}))?$")
+
+
+def row_action(form: VersionForm) -> dict[str, Any] | None:
+    """The form's data after an add/remove/move button, or None when it was not one.
+
+    The data is read back from the posted form, changed, and shown again: nothing typed is
+    lost, and the page works the same with JavaScript off.
+    """
+    match = ROW_ACTION.match(form.action.data or "")
+    if match is None:
+        return None
+    verb, table, index = match.group(1), match.group(2) + "s", match.group(3)
+    data = dict(form.data)
+    rows = list(data[table])
+    i = int(index) if index is not None else None
+    if verb == "add":
+        rows.append(row_data(ROWS[table], {}))
+    elif i is not None and 0 <= i < len(rows):
+        if verb == "remove":
+            rows.pop(i)
+        elif verb == "up" and i > 0:
+            rows[i - 1], rows[i] = rows[i], rows[i - 1]
+        elif verb == "down" and i + 1 < len(rows):
+            rows[i + 1], rows[i] = rows[i], rows[i + 1]
+    data[table] = rows
+    data.pop("action", None)
+    data.pop("csrf_token", None)
+    return data

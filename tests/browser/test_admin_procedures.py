@@ -7,11 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import RULES
 from tthc import timeutil
 
 NEW_NAME = "Chứng thực bản sao từ bản chính (mẫu 2027)"
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violation on the page as it is now."""
+    results = Axe().run(page, options=RULES)
+    assert not results.violations_count, results.generate_report()
 
 
 def test_the_admin_adds_a_version_effective_tomorrow(app, browser, live_server, monkeypatch):
@@ -26,6 +34,7 @@ def test_the_admin_adds_a_version_effective_tomorrow(app, browser, live_server, 
     page.goto(f"{live_server}/can-bo/quan-tri")
     page.get_by_role("link", name="Thủ tục hành chính").click()
     expect(page.locator("h1")).to_have_text("Thủ tục hành chính")
+    assert_accessible(page)
     page.locator("#tt-chung-thuc-ban-sao").get_by_role(
         "link", name=re.compile("^Tạo phiên bản mới")).click()
     expect(page.locator("#effective_from")).to_have_value(tomorrow.strftime("%d/%m/%Y"))
@@ -33,6 +42,7 @@ def test_the_admin_adds_a_version_effective_tomorrow(app, browser, live_server, 
     page.fill("#name_vi", NEW_NAME)
     page.get_by_role("button", name="Thêm giấy tờ").click()  # the page comes back, kept
     expect(page.locator("#name_vi")).to_have_value(NEW_NAME)
+    assert_accessible(page)
     page.fill("#papers-2-key", "giay_uy_quyen")
     page.fill("#papers-2-name_vi", "Giấy ủy quyền (nếu nhờ người khác nộp)")
     page.fill("#papers-2-name_en", "Power of attorney")
@@ -45,6 +55,7 @@ def test_the_admin_adds_a_version_effective_tomorrow(app, browser, live_server, 
     page.get_by_role("link", name="Xem trước biểu mẫu của công dân").click()
     expect(page.locator("h1")).to_have_text(NEW_NAME)
     expect(page.locator("#giay-to + ul")).to_contain_text("Giấy ủy quyền (nếu nhờ người khác nộp)")
+    assert_accessible(page)
 
     public = context.new_page()
     public.goto(f"{live_server}/thu-tuc/chung-thuc-ban-sao")
@@ -59,4 +70,6 @@ def test_the_admin_adds_a_version_effective_tomorrow(app, browser, live_server, 
     page.goto(f"{live_server}/can-bo/quan-tri/thu-tuc")  # tomorrow: the new one is in force
     row = page.locator("#tt-chung-thuc-ban-sao tbody tr").first
     expect(row).to_contain_text("Đang áp dụng")
+    page.goto(f"{live_server}/can-bo/quan-tri/thu-tuc/nhap")
+    assert_accessible(page)
     context.close()

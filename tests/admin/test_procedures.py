@@ -471,3 +471,9 @@ def test_every_procedure_of_the_file_survives_the_form_unchanged(app, source):
             assert typing.errors == {}
             assert parse_procedure(raw) == parse_procedure(entry), entry["code"]
             assert raw.get("extensions") == entry.get("extensions")
+
+
+def test_a_name_longer_than_its_column_is_refused_beside_it(app, admin):
+    _, response = new_version(admin, name_en="x" * 301)
+    assert response.status_code == 422
+    assert errors_of(response) == {"name_en": "Tối đa 300 ký tự."}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tests.admin.test_procedures import COPY, URL, form_values, new_version, tomorrow
 from tests.admin.test_procedures import admin  # noqa: F401  (fixture)
+from tthc import timeutil
 from tthc.admin import procedures_toml
 from tthc.catalogue.services import DEFAULT_FILE
 from tthc.domain.catalogue import parse_catalogue
@@ -68,6 +69,7 @@ def test_an_import_shows_what_it_adds_then_loads_it_on_confirmation(app, admin):
     assert checked.status_code == 200
     page = checked.get_data(as_text=True)
     assert "Chứng thực bản sao (mẫu mới)" in page
+    assert "áp dụng ngay" not in page  # from tomorrow
     assert stored(app) == before  # nothing stored before the admin confirms
     values = form_values(page, f"{URL}/nhap")
     assert values["buoc"] == ["nhap"]
@@ -86,6 +88,15 @@ def test_the_unchanged_file_adds_nothing(app, admin):
     assert response.status_code == 200
     assert "Không có phiên bản nào mới." in response.get_data(as_text=True)
     assert stored(app) == before
+
+
+def test_an_import_says_when_a_version_applies_at_once(app, admin):
+    data = tomllib.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    today = timeutil.today()
+    entry = dict(data["procedure"][0], version=today - dt.timedelta(days=1),
+                 name_vi="Bản từ hôm qua")
+    page = _upload(admin, procedures_toml.catalogue([entry])).get_data(as_text=True)
+    assert re.search(r"Bản từ hôm qua · [^<]*<strong>ngày này đã đến: áp dụng ngay", page)
 
 
 def test_a_file_that_rewrites_a_stored_version_is_refused_whole(app, admin):

@@ -49,6 +49,7 @@ def procedures_export():
 def _page(status: int = 200, **context):
     context.setdefault("error", None)
     context.setdefault("plan", None)
+    context["today"] = timeutil.today()
     return render_template("admin/procedures/import.html", **context), status
 
 

@@ -45,6 +45,10 @@ ROWS = {
 }
 
 
+#: Texts the list's columns hold (tthc.models.catalogue): longer ones are refused here.
+COLUMN_SIZES = {"name_vi": 300, "name_en": 300}
+
+
 # --- a stored version → the form's data ----------------------------------------------------
 
 
@@ -162,6 +166,8 @@ def to_raw(form: VersionForm, code: str, effective_from: dt.date | None,
             raw[key] = [c for c in RETURN_CHANNELS if c in (field.data or ())]
         else:
             text = (field.data or "").strip()
+            if key in COLUMN_SIZES and len(text) > COLUMN_SIZES[key]:
+                typing.add(key, _l("Tối đa %(n)d ký tự.", n=COLUMN_SIZES[key]))
             if text or key not in OPTIONAL_KEYS:
                 raw[key] = text
     raw.update(_more(form.extra_toml.data, "extra_toml", KNOWN_KEYS, typing))

@@ -386,12 +386,17 @@ def test_an_edit_from_a_stale_page_is_refused(app, admin):
 
 
 def test_the_preview_shows_the_citizens_form_and_checks_without_saving(app, admin):
-    extra_field = ('[[fields]]\nname = "ly_do"\nlabel_vi = "Lý do xin bản sao"\n'
-                   'label_en = "Why"\ntype = "text"\n')
-    values = admin.form(f"{URL}/{COPY}/moi")
-    values["fields_toml"] = [values["fields_toml"][0] + "\n" + extra_field]
-    values["action"] = ["save"]
-    assert admin.post(f"{URL}/{COPY}/moi", values).status_code == 303
+    path = f"{URL}/{COPY}/moi"
+    values = admin.form(path)
+    values["action"] = ["add_field"]
+    values = form_values(admin.post(path, values).get_data(as_text=True), path)
+    last = max(int(k.split("-")[1]) for k in values if k.startswith("fields-"))
+    values.update({f"fields-{last}-name": ["ly_do"],
+                   f"fields-{last}-label_vi": ["Lý do xin bản sao"],
+                   f"fields-{last}-label_en": ["Why"], f"fields-{last}-type": ["text"],
+                   "action": ["save"]})
+    response = admin.post(path, values)
+    assert response.status_code == 303, errors_of(response)
     path = f"{URL}/{COPY}/{tomorrow().isoformat()}/xem-truoc"
     page = admin.get(path).get_data(as_text=True)
     assert "Lý do xin bản sao" in page and 'name="ly_do"' in page
@@ -465,15 +470,39 @@ def test_every_procedure_of_the_file_survives_the_form_unchanged(app, source):
     with app.test_request_context():
         for entry in entries:
             data = procedures_raw.form_data(entry, entry["version"])
+            assert "fields" not in data["extra_toml"]
             form = procedures_forms.VersionForm(formdata=None, data=data)
             typing = procedures_raw.Typing()
             raw = procedures_raw.to_raw(form, entry["code"], entry["version"], typing)
             assert typing.errors == {}
             assert parse_procedure(raw) == parse_procedure(entry), entry["code"]
             assert raw.get("extensions") == entry.get("extensions")
+            assert len(raw.get("fields", [])) == len(entry.get("fields", []))
 
 
 def test_a_name_longer_than_its_column_is_refused_beside_it(app, admin):
     _, response = new_version(admin, name_en="x" * 301)
     assert response.status_code == 422
     assert errors_of(response) == {"name_en": "Tối đa 300 ký tự."}
+
+
+def test_the_citizens_form_fields_are_rows_checked_by_the_files_rules(app, admin):
+    # A question may only depend on questions above it (the form is filled top down).
+    _, response = new_version(admin, **{"fields-0-when": "{ has_copies = true }"})
+    assert response.status_code == 422
+    assert "has_copies" in errors_of(response)["fields-0-when"]
+    _, response = new_version(admin, **{"fields-4-type": "choice",
+                                        "fields-4-choices": "co | Có\nkhong | Không | No"})
+    assert response.status_code == 422
+    assert errors_of(response) == {
+        "fields-4-choices": "Mỗi dòng ghi: giá trị | nhãn tiếng Việt | nhãn tiếng Anh."}
+    # A choice field whose values the conditions and fees below do not use: accepted.
+    _, response = new_version(admin, **{
+        "fields-0-type": "choice", "fields-0-options": "",
+        "fields-0-choices": "bang | Bằng cấp | Diploma\nkhac | Giấy tờ khác | Other"})
+    assert response.status_code == 303, errors_of(response)
+    field = versions(app)[-1].spec["fields"][0]
+    assert field["choices"] == [
+        {"value": "bang", "label_vi": "Bằng cấp", "label_en": "Diploma"},
+        {"value": "khac", "label_vi": "Giấy tờ khác", "label_en": "Other"}]
+    assert "options" not in field

@@ -17,7 +17,8 @@ from wtforms import Form as RowForm
 from wtforms import (FieldList, FormField, HiddenField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 
-from ..domain.catalogue import FEE_KINDS, FIELDS, ONLINE_LEVELS, PAPER_FORMS, RETURN_CHANNELS
+from ..domain.catalogue import (FEE_KINDS, FIELD_TYPES, FIELDS, ONLINE_LEVELS, PAPER_FORMS,
+                                RETURN_CHANNELS)
 from ..forms import Form, YesNoField
 
 #: Keys of a [[procedure]] table that have their own field on the page, in file order.
@@ -38,6 +39,9 @@ FEE_INTS = ("amount", "first_pages", "amount_after", "cap_per_copy")
 FEE_TEXT = ("kind",) + FEE_INTS + ("per", "when", "when_vi", "when_en", "wording_vi",
                                    "legal_basis")
 FEE_FLAGS = ("separate", "unconfirmed")
+FIELD_TEXT = ("name", "label_vi", "label_en", "type", "group", "group_en", "hint_vi", "hint_en",
+              "choices", "options", "when")
+FIELD_FLAGS = ("required",)
 EXTENSION_TEXT = ("key", "label_vi", "label_en", "working_days", "legal_basis")
 EXTENSION_FLAGS = ("appointment",)
 
@@ -98,6 +102,26 @@ class ExtensionRow(RowForm):
                          render_kw={"rows": "2", "spellcheck": "false"})
 
 
+class FieldRow(RowForm):
+    """One field of the citizen's form (a row of the form's fieldset)."""
+
+    name = StringField(_l("Tên trường"))
+    label_vi = StringField(_l("Câu hỏi (tiếng Việt)"))
+    label_en = StringField(_l("Câu hỏi (tiếng Anh)"))
+    type = SelectField(_l("Loại"), choices=_choices(FIELD_TYPES), validate_choice=False)
+    required = YesNoField(_l("Bắt buộc trả lời"), default=True)
+    group = StringField(_l("Thuộc phần (tiếng Việt)"))
+    group_en = StringField(_l("Thuộc phần (tiếng Anh)"))
+    hint_vi = StringField(_l("Gợi ý (tiếng Việt)"))
+    hint_en = StringField(_l("Gợi ý (tiếng Anh)"))
+    choices = TextAreaField(_l("Các lựa chọn (mỗi dòng: giá trị | nhãn tiếng Việt | nhãn "
+                               "tiếng Anh)"), render_kw={"rows": "3"})
+    options = StringField(_l("Giới hạn, giá trị điền sẵn (TOML)"))
+    when = StringField(_l("Chỉ hỏi khi (TOML)"))
+    more = TextAreaField(_l("Các mục khác của trường này (TOML)"),
+                         render_kw={"rows": "2", "spellcheck": "false"})
+
+
 class VersionForm(Form):
     """A version of one procedure: the page's form, posted whole by every button."""
 
@@ -133,8 +157,7 @@ class VersionForm(Form):
     papers = FieldList(FormField(PaperRow))
     fees = FieldList(FormField(FeeRow))
     extensions = FieldList(FormField(ExtensionRow))
-    fields_toml = TextAreaField(_l("Các trường của biểu mẫu (TOML, [[fields]])"),
-                                render_kw={"rows": "24", "spellcheck": "false"})
+    fields = FieldList(FormField(FieldRow))
     extra_toml = TextAreaField(_l("Các mục khác (TOML)"),
                                render_kw={"rows": "8", "spellcheck": "false"})
 
@@ -152,7 +175,7 @@ def labelled(field, labels: Mapping[str, Any]) -> list[tuple[str, str]]:
 def labels_of(form: VersionForm) -> dict[str, str]:
     """Field id → its label, for the error summary ("Giấy tờ 2 – Tên giấy tờ…" in rows)."""
     labels = {"papers": gettext("Giấy tờ"), "fees": gettext("Phí, lệ phí"),
-              "extensions": gettext("Gia hạn")}
+              "extensions": gettext("Gia hạn"), "fields": gettext("Trường")}
     for field in form:
         if isinstance(field, FieldList):
             noun = labels[field.name]

@@ -86,8 +86,8 @@ def problem_text(error: CatalogueError) -> str:
     return gettext("Không đúng quy tắc của danh mục: %(problem)s", problem=error.problem)
 
 
-_ROW = re.compile(r"^(papers|fees|extensions)\[(\d+)\](?:\.([a-z_]+))?")
-_CONDITION = re.compile(r"^(papers|fees)\.([a-z0-9_]+)\.when")
+_ROW = re.compile(r"^(papers|fees|extensions|fields)\[(\d+)\](?:\.([a-z_]+))?")
+_CONDITION = re.compile(r"^(papers|fees|fields)\.([a-z0-9_]+)\.when")
 
 
 def field_id(error: CatalogueError, raw: Mapping[str, Any]) -> str:
@@ -114,12 +114,10 @@ def field_id(error: CatalogueError, raw: Mapping[str, Any]) -> str:
         table, name = match.groups()
         if table == "fees":
             return f"fees-{name}-when"
-        keys = [p.get("key") for p in raw.get("papers", ())]
-        return f"papers-{keys.index(name)}-when" if name in keys else "papers"
+        names = [row.get("key" if table == "papers" else "name") for row in raw.get(table, ())]
+        return f"{table}-{names.index(name)}-when" if name in names else table
     if top in ROWS:
         return top
-    if top == "fields":
-        return "fields_toml"
     if top in raw:
         return "extra_toml"
     return "general"

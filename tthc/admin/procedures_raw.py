@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from ..domain.catalogue import RETURN_CHANNELS
 from . import procedures_toml as toml
 from .procedures_forms import (EXTENSION_FLAGS, EXTENSION_TEXT, FEE_FLAGS, FEE_INTS, FEE_TEXT,
-                               INT_KEYS, KNOWN_KEYS, LINE_KEYS, OPTIONAL_KEYS, PAPER_FLAGS,
-                               PAPER_TEXT, TEXT_KEYS, VersionForm)
+                               FIELD_FLAGS, FIELD_TEXT, INT_KEYS, KNOWN_KEYS, LINE_KEYS,
+                               OPTIONAL_KEYS, PAPER_FLAGS, PAPER_TEXT, TEXT_KEYS, VersionForm)
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class RowKind:
     flags: tuple[str, ...]  # check boxes
     ints: tuple[str, ...] = ()  # texts read as whole numbers
     written: tuple[str, ...] = ()  # texts written even when empty (the parser says if needed)
-    always: tuple[str, ...] = ()  # flags written even when false
+    always: tuple[str, ...] = ()  # flags written even when they have their default value
     defaults: Mapping[str, Any] = None  # what a new row, or a missing key, shows
 
     def default(self, key: str) -> Any:
@@ -42,7 +42,10 @@ ROWS = {
                     written=("kind", "wording_vi", "legal_basis"), defaults={"kind": "free"}),
     "extensions": RowKind(EXTENSION_TEXT, EXTENSION_FLAGS, ints=("working_days",),
                           written=("key", "label_vi", "label_en", "legal_basis")),
+    "fields": RowKind(FIELD_TEXT, FIELD_FLAGS, written=("name", "label_vi", "label_en", "type"),
+                      defaults={"type": "text", "required": True}),
 }
+CHOICE_KEYS = ("value", "label_vi", "label_en")
 
 
 #: Texts the list's columns hold (tthc.models.catalogue): longer ones are refused here.
@@ -72,8 +75,6 @@ def form_data(raw: Mapping[str, Any], effective_from: dt.date | None) -> dict[st
             data[key] = _text(value)
     for table, kind in ROWS.items():
         data[table] = [row_data(kind, item) for item in raw.get(table) or ()]
-    fields = raw.get("fields") or []
-    data["fields_toml"] = toml.table({"fields": fields}).lstrip() if fields else ""
     extra = {k: v for k, v in raw.items() if k not in KNOWN_KEYS}
     data["extra_toml"] = toml.table(extra) if extra else ""
     return data
@@ -83,8 +84,11 @@ def row_data(kind: RowKind, raw: Mapping[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for key in kind.texts:
         value = raw.get(key, kind.default(key))
-        if key == "when":
+        if key in ("when", "options"):
             row[key] = toml.inline(value)
+        elif key == "choices":
+            row[key] = "\n".join(" | ".join(_text(c.get(k)) for k in CHOICE_KEYS)
+                                 for c in value or ())
         elif key == "per":
             row[key] = ", ".join(value or ())
         else:
@@ -136,12 +140,24 @@ def _lines(text: str) -> list[str]:
 
 
 def _when(text: str, field_id: str, typing: Typing) -> Any:
+    """A condition or options table typed on one line, as in the file."""
     try:
         return toml.read_inline(text)
     except tomllib.TOMLDecodeError:
-        typing.add(field_id, _l("Viết điều kiện dạng { tên_trường = giá_trị }, ví dụ "
-                                "{ has_copies = true }."))
+        typing.add(field_id, _l("Viết dạng { tên = giá_trị }, ví dụ { has_copies = true }."))
         return None
+
+
+def _choices(text: str, field_id: str, typing: Typing) -> list[dict[str, str]]:
+    """A choice field's choices, one a line: value | Vietnamese label | English label."""
+    choices = []
+    for line in _lines(text):
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) != len(CHOICE_KEYS):
+            typing.add(field_id, _l("Mỗi dòng ghi: giá trị | nhãn tiếng Việt | nhãn tiếng Anh."))
+            return []
+        choices.append(dict(zip(CHOICE_KEYS, parts)))
+    return choices
 
 
 def to_raw(form: VersionForm, code: str, effective_from: dt.date | None,
@@ -173,11 +189,8 @@ def to_raw(form: VersionForm, code: str, effective_from: dt.date | None,
     raw.update(_more(form.extra_toml.data, "extra_toml", KNOWN_KEYS, typing))
     for table, kind in ROWS.items():
         rows = [_row(kind, entry.form, entry.id, typing) for entry in form[table]]
-        if rows or table != "extensions":  # papers and fees are required lists
+        if rows or table in ("papers", "fees"):  # lists the file requires
             raw[table] = rows
-    fields = _fields(form.fields_toml.data, typing)
-    if fields:
-        raw["fields"] = fields
     return raw
 
 
@@ -198,20 +211,6 @@ def _more(text: str, field_id: str, known, typing: Typing) -> dict[str, Any]:
     return extra
 
 
-def _fields(text: str, typing: Typing) -> list[Any]:
-    if not (text or "").strip():
-        return []
-    try:
-        data = toml.read(text)
-    except tomllib.TOMLDecodeError as error:
-        typing.add("fields_toml", _l("Không đọc được nội dung TOML: %(error)s", error=str(error)))
-        return []
-    if set(data) != {"fields"} or not isinstance(data["fields"], list):
-        typing.add("fields_toml", _l("Chỉ ghi các bảng [[fields]] ở đây."))
-        return []
-    return data["fields"]
-
-
 def _row(kind: RowKind, row, prefix: str, typing: Typing) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for key in kind.texts:
@@ -224,22 +223,27 @@ def _row(kind: RowKind, row, prefix: str, typing: Typing) -> dict[str, Any]:
             names = [n.strip() for n in text.split(",") if n.strip()]
             if names:
                 raw[key] = names
-        elif key == "when":
-            when = _when(text, f"{prefix}-when", typing) if text else None
-            if when is not None:
-                raw[key] = when
+        elif key in ("when", "options"):
+            value = _when(text, f"{prefix}-{key}", typing) if text else None
+            if value is not None:
+                raw[key] = value
+        elif key == "choices":
+            choices = _choices(text, f"{prefix}-choices", typing)
+            if choices:
+                raw[key] = choices
         elif text or key in kind.written:
             raw[key] = text
     for key in kind.flags:
-        if row[key].data or key in kind.always:
-            raw[key] = bool(row[key].data)
+        value = bool(row[key].data)
+        if value != bool(kind.default(key)) or key in kind.always:
+            raw[key] = value
     raw.update(_more(row.more.data, f"{prefix}-more", kind.texts + kind.flags, typing))
     return raw
 
 
 # --- the buttons that add, remove and move rows ------------------------------------------
 
-ROW_ACTION = re.compile(r"^(add|remove|up|down)_(paper|fee|extension)(?::(\d{1,3}))?$")
+ROW_ACTION = re.compile(r"^(add|remove|up|down)_(paper|fee|extension|field)(?::(\d{1,3}))?$")
 
 
 def row_action(form: VersionForm) -> dict[str, Any] | None:

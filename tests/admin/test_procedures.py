@@ -506,3 +506,16 @@ def test_the_citizens_form_fields_are_rows_checked_by_the_files_rules(app, admin
         {"value": "bang", "label_vi": "Bằng cấp", "label_en": "Diploma"},
         {"value": "khac", "label_vi": "Giấy tờ khác", "label_en": "Other"}]
     assert "options" not in field
+
+
+def test_rows_are_folded_but_a_row_with_a_message_or_a_new_one_is_open(admin):
+    _, response = new_version(admin, **{"papers-1-name_vi": ""})
+    page = response.get_data(as_text=True)
+    assert '<details class="section admin-row" id="papers-1" open>' in page
+    assert '<details class="section admin-row" id="papers-0">' in page
+    path = f"{URL}/{COPY}/moi"
+    values = admin.form(path)
+    values["action"] = ["add_fee"]
+    page = admin.post(path, values).get_data(as_text=True)
+    assert '<details class="section admin-row" id="fees-2" open>' in page
+    assert '<details class="section admin-row" id="fees-1">' in page

@@ -99,9 +99,18 @@ def _editor(form, base, row, errors=None, status: int = 200, past_day=None):
                                         tu=request.args.get("tu") or None)
     errors = errors or {}
     labels = forms.labels_of(form) if errors else {}
+
+    def row_open(entry) -> bool:
+        """Show a row unfolded when it has a message, or is new (nothing typed in it yet)."""
+        blank = not any(str(sub.data or "").strip() for sub in entry.form
+                        if sub.type in ("StringField", "TextAreaField")
+                        and sub.data != sub.default)
+        return blank or any(key.startswith(entry.id + "-") for key in errors)
+
     return render_template(
         "admin/procedures/edit.html", form=form, base=base, row=row, code=code,
         action=action, errors=errors, past_day=past_day, labelled=forms.labelled,
+        row_open=row_open,
         summary=[("#" + (key if key != "general" else "phien-ban"),
                   f"{labels[key]}: {message}" if key in labels else message)
                  for key, message in errors.items()],

@@ -281,7 +281,9 @@ def test_rows_are_added_moved_and_removed_by_posting_the_form(app, admin):
                    "papers-2-form": ["original"],
                    "action": ["up_paper:2"]})
     values.pop("papers-2-required")
-    values = form_values(admin.post(path, values).get_data(as_text=True), path)
+    page = admin.post(path, values).get_data(as_text=True)
+    assert '<details class="section admin-row" id="papers-1" open>' in page  # the moved row
+    values = form_values(page, path)
     assert values["papers-1-key"] == ["giay_uy_quyen"]
     assert "papers-1-required" not in values  # unticked, and still unticked after the move
     values["action"] = ["remove_paper:0"]
@@ -519,3 +521,11 @@ def test_rows_are_folded_but_a_row_with_a_message_or_a_new_one_is_open(admin):
     page = admin.post(path, values).get_data(as_text=True)
     assert '<details class="section admin-row" id="fees-2" open>' in page
     assert '<details class="section admin-row" id="fees-1">' in page
+
+
+def test_a_version_in_force_shows_what_it_asks_and_allows(admin):
+    page = admin.get(f"{URL}/{COPY}/2025-07-01").get_data(as_text=True)
+    assert "Số loại giấy tờ (bản chính) cần chứng thực" in page  # a question of its form
+    assert "Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao" in page
+    assert "Thông tư 226/2016/TT-BTC, Điều 4" in page
+    assert f'href="{URL}/{COPY}/moi?tu=2025-07-01"' in page

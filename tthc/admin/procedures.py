@@ -91,7 +91,7 @@ def _read_only(row, state: str, refused: bool = False):
         text=toml.table(row.spec, ""), dossiers=data.dossier_count(row), refused=refused)
 
 
-def _editor(form, base, row, errors=None, status: int = 200, past_day=None):
+def _editor(form, base, row, errors=None, status: int = 200, past_day=None, moved=""):
     """The version's page with its form (and the messages of a refused save)."""
     code = base.procedure.code
     action = url_for("admin.procedure_version", code=code, day=row.effective_from.isoformat()) \
@@ -105,7 +105,8 @@ def _editor(form, base, row, errors=None, status: int = 200, past_day=None):
         blank = not any(str(sub.data or "").strip() for sub in entry.form
                         if sub.type in ("StringField", "TextAreaField")
                         and sub.data != sub.default)
-        return blank or any(key.startswith(entry.id + "-") for key in errors)
+        return blank or entry.id == moved or any(key.startswith(entry.id + "-")
+                                                 for key in errors)
 
     return render_template(
         "admin/procedures/edit.html", form=form, base=base, row=row, code=code,
@@ -121,9 +122,11 @@ def _save(code: str, base, row):
     """Check the posted version with the catalogue's parser, and store it (or say why not)."""
     form = forms.VersionForm()
     form.validate()  # CSRFProtect has checked the token; the rules are the parser's
-    moved = raw_form.row_action(form)
-    if moved is not None:  # add, remove or move a row: show the form again, nothing stored
-        return _editor(forms.VersionForm(formdata=None, data=moved), base, row)
+    changed = raw_form.row_action(form)
+    if changed is not None:  # add, remove or move a row: show the form again, nothing stored
+        moved_data, moved = changed
+        return _editor(forms.VersionForm(formdata=None, data=moved_data), base, row,
+                       moved=moved)
     typing = raw_form.Typing()
     day = raw_form.parse_date(form.effective_from.data or "")
     today = timeutil.today()

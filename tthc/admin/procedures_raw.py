@@ -246,8 +246,9 @@ def _row(kind: RowKind, row, prefix: str, typing: Typing) -> dict[str, Any]:
 ROW_ACTION = re.compile(r"^(add|remove|up|down)_(paper|fee|extension|field)(?::(\d{1,3}))?$")
 
 
-def row_action(form: VersionForm) -> dict[str, Any] | None:
-    """The form's data after an add/remove/move button, or None when it was not one.
+def row_action(form: VersionForm) -> tuple[dict[str, Any], str] | None:
+    """The form's data after an add/remove/move button, and the id of the row it moved
+    (or ""); None when it was not such a button.
 
     The data is read back from the posted form, changed, and shown again: nothing typed is
     lost, and the page works the same with JavaScript off.
@@ -259,6 +260,7 @@ def row_action(form: VersionForm) -> dict[str, Any] | None:
     data = dict(form.data)
     rows = list(data[table])
     i = int(index) if index is not None else None
+    moved = ""
     if verb == "add":
         rows.append(row_data(ROWS[table], {}))
     elif i is not None and 0 <= i < len(rows):
@@ -266,9 +268,11 @@ def row_action(form: VersionForm) -> dict[str, Any] | None:
             rows.pop(i)
         elif verb == "up" and i > 0:
             rows[i - 1], rows[i] = rows[i], rows[i - 1]
+            moved = f"{table}-{i - 1}"
         elif verb == "down" and i + 1 < len(rows):
             rows[i + 1], rows[i] = rows[i], rows[i + 1]
+            moved = f"{table}-{i + 1}"
     data[table] = rows
     data.pop("action", None)
     data.pop("csrf_token", None)
-    return data
+    return data, moved

@@ -328,7 +328,9 @@ def test_extensions_of_time_are_rows_like_papers(app, admin):
 
 
 def test_other_keys_are_kept_and_checked(app, admin):
-    extra = '[[competence]]\nlevel = "xa"\nsince = "2025-07-01"\n'
+    # Keys the editor has no field for (competence, sources) arrive in the box: keep them.
+    kept = admin.form(f"{URL}/{COPY}/moi")["extra_toml"][0]
+    extra = kept + '\n[[competence]]\nlevel = "xa"\nsince = "2025-07-01"\n'
     _, response = new_version(admin, extra_toml=extra)
     assert response.status_code == 303
     assert versions(app)[-1].spec["competence"] == [{"level": "xa", "since": "2025-07-01"}]

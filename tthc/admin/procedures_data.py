@@ -129,29 +129,6 @@ def dossier_count(row: ProcedureVersion) -> int:
         select(func.count(Dossier.id)).where(Dossier.procedure_version_id == row.id)) or 0
 
 
-def _columns(spec: Spec, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The row's columns as the catalogue loader fills them (tthc.catalogue.services.load)."""
-    return {
-        "effective_from": spec.version, "content_hash": spec.content_hash(),
-        "national_code": spec.national_code, "name_vi": spec.name_vi, "name_en": spec.name_en,
-        "field": spec.field, "statutory_days": spec.statutory_days,
-        "monday_same_day": spec.monday_same_day, "online_level": spec.online_level,
-        "popularity": spec.popularity, "search_key": spec.search_key,
-        "spec": jsonable(raw), "loaded_at": dt.datetime.now(dt.timezone.utc),
-    }
-
-
-def jsonable(value: Any) -> Any:
-    """A TOML table as the database's JSON keeps it (dates as ISO text), as the loader does."""
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    return value
-
-
 def _taken(procedure_id: int, day: dt.date, other_than: int | None = None) -> bool:
     query = select(ProcedureVersion.id).where(
         ProcedureVersion.procedure_id == procedure_id, ProcedureVersion.effective_from == day)
@@ -167,7 +144,8 @@ def create(code: str, spec: Spec, raw: Mapping[str, Any]) -> ProcedureVersion:
             procedure = session.scalar(select(Procedure).filter_by(code=code))
             if procedure is None or _taken(procedure.id, spec.version):
                 raise DateTaken(str(spec.version))
-            row = ProcedureVersion(procedure_id=procedure.id, **_columns(spec, raw))
+            row = ProcedureVersion(procedure_id=procedure.id,
+                                   **catalogue.version_columns(spec, raw))
             session.add(row)
     except IntegrityError:  # another admin stored that date between the check and the insert
         raise DateTaken(str(spec.version)) from None
@@ -193,7 +171,7 @@ def replace(row_id: int, read_hash: str, spec: Spec, raw: Mapping[str, Any]) -> 
                 .where(ProcedureVersion.id == row_id,
                        ProcedureVersion.content_hash == read_hash,
                        ProcedureVersion.effective_from > today)
-                .values(**_columns(spec, raw))
+                .values(**catalogue.version_columns(spec, raw))
                 .execution_options(synchronize_session=False))
             if done.rowcount != 1:
                 raise Changed(str(row_id))

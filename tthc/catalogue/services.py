@@ -96,27 +96,29 @@ def _loaded(procedure: Procedure, on: dt.date) -> ProcedureVersion | None:
 
 
 def _version_row(spec: ProcedureSpec, raw: Mapping[str, Any], digest: str) -> ProcedureVersion:
-    return ProcedureVersion(
-        effective_from=spec.version,
-        content_hash=digest,
-        national_code=spec.national_code,
-        name_vi=spec.name_vi,
-        name_en=spec.name_en,
-        field=spec.field,
-        statutory_days=spec.statutory_days,
-        monday_same_day=spec.monday_same_day,
-        online_level=spec.online_level,
-        popularity=spec.popularity,
-        search_key=spec.search_key,
-        spec=_jsonable(raw),
-    )
+    return ProcedureVersion(**version_columns(spec, raw, digest))
 
 
-def _jsonable(value: Any) -> Any:
+def version_columns(spec: ProcedureSpec, raw: Mapping[str, Any],
+                    digest: str | None = None) -> dict[str, Any]:
+    """A version row's columns for *spec*, parsed from the TOML table *raw*: what the loader
+    and the admin's editor both store."""
+    return {
+        "effective_from": spec.version, "content_hash": digest or spec.content_hash(),
+        "national_code": spec.national_code, "name_vi": spec.name_vi, "name_en": spec.name_en,
+        "field": spec.field, "statutory_days": spec.statutory_days,
+        "monday_same_day": spec.monday_same_day, "online_level": spec.online_level,
+        "popularity": spec.popularity, "search_key": spec.search_key,
+        "spec": jsonable(raw), "loaded_at": dt.datetime.now(dt.timezone.utc),
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """A TOML table as the database's JSON keeps it (dates as ISO text)."""
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     return value

@@ -300,7 +300,10 @@ def receive(dossier_id: int):
         return page
     dossier = services.reception.receive(dossier_id, current_user,
                                          slip_requested=form.in_phieu.data,
-                                         keep_promise=form.giu_hen.data)
+                                         keep_promise=form.giu_hen.data,
+                                         extension=form.gia_han.data,
+                                         return_channel=form.kenh_tra.data,
+                                         return_address=form.dia_chi_tra.data)
     logged(dossier, "update", f"tiếp nhận, mã {dossier.code}")
     if dossier.slip_requested:
         return redirect(url_for("desk.slip", dossier_id=dossier.id,

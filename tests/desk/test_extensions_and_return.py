@@ -64,6 +64,15 @@ def test_an_extension_gives_the_lawful_date_on_the_slip(app, reception, dossier,
     assert "/phieu/01" in response.headers["Location"]  # the slip is required
     stored = load(app, dossier_id)
     assert (stored.status, stored.extension_key, stored.extension_days) == (2, key, extra)
+    with app.app_context():
+        from sqlalchemy import select
+
+        from tthc.extensions import db
+        from tthc.models import AccessLog
+
+        details = db.session.scalars(select(AccessLog.detail).filter_by(
+            dossier_id=dossier_id, action="update")).all()
+    assert any(f"gia hạn {key}" in d for d in details)  # the change is in the access log
     assert not stored.same_day and stored.slip_requested
     assert stored.due_at.astimezone(MONDAY.tzinfo) == due
 
@@ -223,3 +232,20 @@ def test_the_return_offers_only_the_channels_allowed(app, reception, dossier):
     assert "Thủ tục này không trả kết quả theo cách đã chọn" in field_message(
         response.get_data(as_text=True), "kenh_tra")
     assert load(app, dossier_id).status == 9
+
+
+def test_a_long_form_offers_the_choice_with_the_review_send_button(app, prefiled):
+    dossier_id, citizen, path = prefiled("dang-ky-khai-sinh", submit=False)
+    review = citizen.client.get(path + "/kiem-tra-lai")
+    assert review.status_code == 200
+    html = review.get_data(as_text=True)
+    check_page(html)
+    send = html[html.index('action="' + path + '/nop"'):]
+    assert 'name="nhan_kq" value="post"' in send[:send.index("</form>")]
+    response = citizen.action(path + "/nop", data={"nkq_shown": "1", "nhan_kq": "zalo"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    check_page(html)
+    assert "Kiểm tra lại trước khi nộp" in html  # the review again, the message beside
+    assert "Thủ tục này không trả kết quả theo cách đã chọn" in field_message(html, "nhan_kq")
+    assert load(app, dossier_id).status == 0

@@ -304,7 +304,9 @@ def receive(dossier_id: int):
                                          extension=form.gia_han.data,
                                          return_channel=form.kenh_tra.data,
                                          return_address=form.dia_chi_tra.data)
-    logged(dossier, "update", f"tiếp nhận, mã {dossier.code}")
+    logged(dossier, "update", f"tiếp nhận, mã {dossier.code}"
+           + (f", gia hạn {dossier.extension_key}" if dossier.extension_days else "")
+           + f", nhận kết quả: {dossier.return_channel or 'desk'}")
     if dossier.slip_requested:
         return redirect(url_for("desk.slip", dossier_id=dossier.id,
                                 form=slips.number(dossier, slips.RECEIPT)), 303)

@@ -201,6 +201,12 @@ class ReceiveForm(DeskForm):
     kenh_tra = text(10)
     dia_chi_tra = text(300)
 
+    @property
+    def choices(self) -> dict[str, str]:
+        """The extension and return choices, as ``services.reception.receive`` takes them."""
+        return {"extension": self.gia_han.data, "return_channel": self.kenh_tra.data,
+                "return_address": self.dia_chi_tra.data}
+
 
 class PostalForm(DeskForm):
     """A result sent by public post: the day handed to the post office, the tracking number."""

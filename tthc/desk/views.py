@@ -300,13 +300,9 @@ def receive(dossier_id: int):
         return page
     dossier = services.reception.receive(dossier_id, current_user,
                                          slip_requested=form.in_phieu.data,
-                                         keep_promise=form.giu_hen.data,
-                                         extension=form.gia_han.data,
-                                         return_channel=form.kenh_tra.data,
-                                         return_address=form.dia_chi_tra.data)
+                                         keep_promise=form.giu_hen.data, **form.choices)
     logged(dossier, "update", f"tiếp nhận, mã {dossier.code}"
-           + (f", gia hạn {dossier.extension_key}" if dossier.extension_days else "")
-           + f", nhận kết quả: {dossier.return_channel or 'desk'}")
+           + services.extension.log_detail(dossier))
     if dossier.slip_requested:
         return redirect(url_for("desk.slip", dossier_id=dossier.id,
                                 form=slips.number(dossier, slips.RECEIPT)), 303)

@@ -57,3 +57,11 @@ def context(dossier: Dossier, spec) -> dict:
     one chosen (the dossier's, when it is received again after a supplement)."""
     return {"extension_options": options(dossier, spec) if spec.extensions else [],
             "extension_chosen": dossier.extension_key}
+
+
+def log_detail(dossier: Dossier) -> str:
+    """What the access log adds to a reception: the extension's key, a return other than at
+    the desk (no personal data: never the postal address)."""
+    granted = f", gia hạn {dossier.extension_key}" if dossier.extension_days else ""
+    channel = dossier.return_channel or "desk"
+    return granted + (f", nhận kết quả: {channel}" if channel != "desk" else "")

@@ -78,7 +78,7 @@ def test_an_extension_gives_the_lawful_date_on_the_slip(app, reception, dossier,
 
     slip = reception.get(response.headers["Location"]).get_data(as_text=True)
     assert printed(due) in slip
-    assert f"gồm {extra} ngày làm việc gia hạn" in slip
+    assert f"gia hạn thêm {extra} ngày làm việc" in slip
     shown = reception.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
     assert f"gia hạn {extra} ngày làm việc" in shown
 
@@ -179,15 +179,25 @@ def test_a_channel_the_procedure_does_not_allow_is_refused_when_filing(app, pref
     assert load(app, dossier_id).status == 0
 
 
-def test_by_post_the_address_is_needed_when_filing(app, prefiled):
+def test_by_post_an_address_is_needed_when_filing(app, reception, prefiled):
     dossier_id, citizen, path = prefiled(COPY, submit=False)
     response = citizen.action(path + "/nop", data={"nkq_shown": "1", "nhan_kq": "post",
-                                                   "dia_chi_nhan": ""})
+                                                   "dia_chi_nhan": "HN"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     check_page(html)
     assert "Nhập địa chỉ nhận kết quả qua bưu chính" in field_message(html, "dia_chi_nhan")
-    assert load(app, dossier_id).status == 0
+    assert ">HN</textarea>" in html and load(app, dossier_id).status == 0  # nothing lost
+    # left empty: the place of residence, fixed on the dossier at reception (Form 01)
+    response = citizen.action(path + "/nop", data={"nkq_shown": "1", "nhan_kq": "post",
+                                                   "dia_chi_nhan": ""})
+    assert response.status_code == 303
+    assert load(app, dossier_id).return_address == ""
+    check_all(reception, app, dossier_id)
+    assert reception.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", {}).status_code == 303
+    stored = load(app, dossier_id)
+    assert (stored.return_channel, stored.return_address) == \
+        ("post", stored.answers["applicant_address"])
 
 
 def test_a_postal_return_records_the_hand_over_and_tracking_number(app, reception, prefiled):

@@ -52,9 +52,13 @@ def chosen(dossier: Dossier, spec) -> str:
     return "desk" if "desk" in channels or not channels else channels[0]
 
 
+def residence(dossier: Dossier) -> str:
+    return str((dossier.answers or {}).get("applicant_address") or "")
+
+
 def address(dossier: Dossier) -> str:
-    """The postal address shown: the one given, else the applicant's place of residence."""
-    return dossier.return_address or str((dossier.answers or {}).get("applicant_address") or "")
+    """The postal address: the one given, else the applicant's place of residence."""
+    return dossier.return_address or residence(dossier)
 
 
 def _read() -> ReturnChoiceForm | None:
@@ -63,14 +67,14 @@ def _read() -> ReturnChoiceForm | None:
     return ReturnChoiceForm(request.form, meta={"csrf": False})  # CSRFProtect checked it
 
 
-def _errors(form: ReturnChoiceForm, spec) -> dict[str, str]:
+def _errors(form: ReturnChoiceForm, spec, dossier: Dossier) -> dict[str, str]:
     channels = offered(spec)
     channel = form.nhan_kq.data
     if channel not in channels:
         return {"nhan_kq": gettext(
             "Thủ tục này không trả kết quả theo cách đã chọn. Chọn: %(allowed)s.",
             allowed="; ".join(label(RETURN_CHANNELS, c) for c in channels))}
-    if channel == "post" and len(form.dia_chi_nhan.data) < ADDRESS_MIN:
+    if channel == "post" and len(form.dia_chi_nhan.data or residence(dossier)) < ADDRESS_MIN:
         return {"dia_chi_nhan": gettext(
             "Nhập địa chỉ nhận kết quả qua bưu chính: số nhà, đường phố, phường (xã), tỉnh "
             "(thành phố).")}
@@ -79,14 +83,17 @@ def _errors(form: ReturnChoiceForm, spec) -> dict[str, str]:
 
 def record_posted(dossier: Dossier) -> bool:
     """Store the choice posted with the draft when the page showed it: an allowed channel,
-    and the address as typed (nothing typed is lost). True if something changed."""
+    and the address as typed (nothing typed is lost). An empty address, or the place of
+    residence itself, is stored as "": the address then follows the place of residence
+    (typed on the same page, after the page was drawn). True if something changed."""
     form = _read()
     if form is None:
         return False
     before = (dossier.return_channel, dossier.return_address)
     if form.nhan_kq.data in offered(spec_of(dossier)):
         dossier.return_channel = form.nhan_kq.data
-    dossier.return_address = form.dia_chi_nhan.data
+    typed = form.dia_chi_nhan.data
+    dossier.return_address = "" if typed == residence(dossier) else typed
     if (dossier.return_channel, dossier.return_address) == before:
         return False
     db.session.commit()
@@ -96,7 +103,7 @@ def record_posted(dossier: Dossier) -> bool:
 def posted_errors(dossier: Dossier) -> dict[str, str]:
     """What the send must refuse in the posted choice: field name → message."""
     form = _read()
-    return _errors(form, spec_of(dossier)) if form is not None else {}
+    return _errors(form, spec_of(dossier), dossier) if form is not None else {}
 
 
 @bp.app_template_global()

@@ -53,9 +53,13 @@ def refuse_channel(spec, channel: str, field: str = "kenh_tra") -> None:
 
 def choose(dossier: Dossier, spec, channel: str, address: str) -> None:
     """Set the return channel chosen at reception ("" keeps the one chosen when filing),
-    with the postal address for a return by post. The caller commits."""
+    with the postal address for a return by post (empty: the applicant's place of
+    residence). The caller commits."""
     if not channel:
+        if dossier.return_channel == "post":  # chosen when filing: the address is fixed now
+            dossier.return_address = default_address(dossier)
         return
+    address = address or default_address(dossier)
     refuse_channel(spec, channel)
     if channel == "post" and len(address) < ADDRESS_MIN:
         raise DeskRefusal(gettext("Nhập địa chỉ nhận kết quả qua bưu chính: số nhà, đường "

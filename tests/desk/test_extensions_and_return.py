@@ -259,3 +259,41 @@ def test_a_long_form_offers_the_choice_with_the_review_send_button(app, prefiled
     assert "Kiểm tra lại trước khi nộp" in html  # the review again, the message beside
     assert "Thủ tục này không trả kết quả theo cách đã chọn" in field_message(html, "nhan_kq")
     assert load(app, dossier_id).status == 0
+
+
+def test_a_change_of_procedure_keeps_the_extension_only_as_the_new_one_allows(app, reception,
+                                                                             dossier):
+    dossier_id = dossier(RECOGNITION, state="checked")
+    reception.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", {"gia_han": "xac_minh"})
+    assert load(app, dossier_id).due_at.astimezone(MONDAY.tzinfo) == lawful_due(3 + 5)
+    # the same reason under the right procedure: its own days (Luật Hộ tịch Art 28: +3)
+    assert reception.post(f"/can-bo/ho-so/{dossier_id}/thu-tuc",
+                          {"thu_tuc": CORRECTION}).status_code == 303
+    stored = load(app, dossier_id)
+    assert (stored.extension_key, stored.extension_days) == ("xac_minh", 3)
+    assert stored.due_at.astimezone(MONDAY.tzinfo) == lawful_due(3 + 3)
+    # a procedure without that reason: the plain legal time
+    reception.post(f"/can-bo/ho-so/{dossier_id}/thu-tuc", {"thu_tuc": "dang-ky-giam-ho"})
+    stored = load(app, dossier_id)
+    assert (stored.extension_key, stored.extension_days) == ("", 0)
+    assert stored.due_at.astimezone(MONDAY.tzinfo) == lawful_due(3)
+
+
+def test_received_again_after_a_supplement_the_reason_is_offered_as_chosen(app, reception,
+                                                                          dossier, demo):
+    from tthc.desk import services
+    from tthc.extensions import db
+    from tthc.intake import services as intake
+    from tthc.models import Dossier, Staff
+
+    dossier_id = dossier(MARRIAGE, state="checked")
+    reception.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", {"gia_han": "xac_minh"})
+    with app.app_context():
+        staff = db.session.get(Staff, demo["staff"]["tiepnhan"])
+        services.reception.request_supplement(dossier_id, staff, [
+            services.reception.PostedItem("", "", "Bổ sung giấy xác nhận tình trạng hôn nhân")],
+            "xác minh")
+        intake.submit(db.session.get(Dossier, dossier_id))  # the citizen sends it again
+    assert load(app, dossier_id).status == 1
+    page = reception.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
+    assert re.search(r'name="gia_han" value="xac_minh" checked', page)

@@ -8,11 +8,20 @@ from __future__ import annotations
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.test_desk_browser import APPLICANT, check_paper, open_by_code, sign_in
 from tests.desk.conftest import MONDAY
 from tthc.domain.workdays import load_calendar_file
+
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+         "resultTypes": ["violations"]}
+
+
+def no_wcag_violation(page) -> None:
+    results = Axe().run(page, options=RULES)
+    assert not results.violations_count, results.generate_report()
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +54,7 @@ def test_post_chosen_on_the_phone_and_two_more_days_at_the_desk(phone, desktop, 
     expect(phone.locator("#completeness")).to_contain_text("Hồ sơ đã đủ", timeout=10000)
     # the address left empty: the place of residence typed above
     phone.get_by_label("Qua dịch vụ bưu chính công ích").check()
+    no_wcag_violation(phone)
     phone.get_by_role("button", name="Nộp trước").click()
     phone.wait_for_url(re.compile(r"/da-nop$"))
     code = phone.locator(".code-large").inner_text().strip()
@@ -60,6 +70,7 @@ def test_post_chosen_on_the_phone_and_two_more_days_at_the_desk(phone, desktop, 
     option = desktop.get_by_label(re.compile("Cùng lúc chứng thực nhiều loại giấy tờ"))
     expect(option).to_be_visible()
     option.check()
+    no_wcag_violation(desktop)
     desktop.get_by_role("button", name="Tiếp nhận hồ sơ").click()
 
     # Form 01: the lawful date, the extension and its basis, the channel with its address

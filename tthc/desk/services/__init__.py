@@ -30,7 +30,7 @@ from typing import Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ...domain import hours as opening_hours
@@ -220,8 +220,10 @@ def _by_code(raw: str, office_id: int) -> Dossier | None:
     official = " ".join(raw.split()).upper()
     if len(official) > 40:
         return None
-    return db.session.scalar(select(Dossier).where(Dossier.office_id == office_id,
-                                                   func.upper(Dossier.code) == official))
+    return db.session.scalar(select(Dossier).where(  # the portal's code too, before reception
+        Dossier.office_id == office_id,
+        or_(func.upper(Dossier.code) == official, func.upper(Dossier.portal_code) == official))
+        .order_by(Dossier.code.is_(None)).limit(1))
 
 
 def counter_tickets(staff: Staff) -> list[Ticket]:

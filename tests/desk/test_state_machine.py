@@ -50,7 +50,7 @@ def supplement_after_reception(app, dossier_id: int, staff_id: int) -> None:
 
 
 def test_awaiting_the_fee_the_page_offers_paid_withdraw_and_stop(app, dossier, specialist,
-                                                                  reception):
+                                                                  reception, demo):
     dossier_id = awaiting_fee(app, dossier, specialist)
     tt03(app, dossier_id)
     page = reception.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
@@ -60,6 +60,10 @@ def test_awaiting_the_fee_the_page_offers_paid_withdraw_and_stop(app, dossier, s
     assert f"/can-bo/ho-so/{dossier_id}/dung" not in page  # stopping is not the counter's
     assert f"/can-bo/ho-so/{dossier_id}/dung" in \
         specialist.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
+    # the officer who holds it still sees it among their work while the fee is awaited
+    assert load(app, dossier_id).handler_id == demo["staff"]["chuyenmon"]
+    assert f"/can-bo/ho-so/{dossier_id}" in \
+        specialist.get("/can-bo/viec-cua-toi").get_data(as_text=True)
     assert reception.post(f"/can-bo/ho-so/{dossier_id}/da-nop-phi", {}).status_code == 303
     stored = load(app, dossier_id)
     assert stored.status == 4

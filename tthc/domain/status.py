@@ -220,6 +220,10 @@ stands; 6 (fee awaited) is not reached at the desk yet and is left out."""
 PROCESSING: frozenset[Status] = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 """A received dossier being processed: hand-overs, sign-off, the result, a new date (Form 04)."""
 
+HANDLED: frozenset[Status] = PROCESSING | {Status.AWAITING_FEE}
+"""A dossier its officer holds, for the work lists: being processed, or waiting for the fee
+(it comes back to processing when paid)."""
+
 SIGNOFF_ONLY: frozenset[str] = frozenset({"approve", "send_back"})
 """The leader's answers: only while a signature is awaited."""
 

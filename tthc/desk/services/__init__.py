@@ -38,7 +38,7 @@ from ...domain.codes import DEFAULT_DOSSIER_PATTERN, normalise_prefiling_code
 from ...domain.deadlines import IntakeDecision, decide
 from ...domain.i18n import N_, Message
 from ...domain.reception import DeskReport, check, read_checks
-from ...domain.status import PROCESSING, Status, is_overdue
+from ...domain.status import HANDLED, PROCESSING, Status, is_overdue
 from ...domain.text import nfc
 from ...domain.workdays import Calendar, OfficeHours
 from ... import offices
@@ -270,7 +270,7 @@ def worklists(staff: Staff, limit: int = 30) -> Worklists:
         waiting=rows(Dossier.status.in_([int(Status.NEW), int(Status.SUPPLEMENT)]),
                      order=Dossier.updated_at.desc()),
         mine=rows(Dossier.handler_id == staff.id,
-                  Dossier.status.in_([int(s) for s in PROCESSING]), order=Dossier.due_at),
+                  Dossier.status.in_([int(s) for s in HANDLED]), order=Dossier.due_at),
         ready=rows(Dossier.status == int(Status.RESOLVED), order=Dossier.resolved_at),
         received_today=received,
     )

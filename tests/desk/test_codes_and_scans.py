@@ -250,3 +250,15 @@ def test_the_citizen_downloads_the_result_only_with_the_link(app, reception, pre
     other_id, other, other_path = prefiled()
     wrong = other.client.get(link.replace(path.split("/")[-1], other_path.split("/")[-1]))
     assert wrong.status_code == 404
+
+
+def test_the_citizen_cannot_delete_the_offices_scan(app, reception, prefiled):
+    dossier_id, citizen, path = prefiled()
+    reception.post(f"/can-bo/ho-so/{dossier_id}/quet", {"giay_to": "ban_chinh", "tep": photo()})
+    scan = load(app, dossier_id).uploads[-1]
+    reception.post(f"/can-bo/ho-so/{dossier_id}/bo-sung", {
+        "so_muc": "1", "muc-0": "", "ly-do-0": "Bổ sung bản sao có chứng thực."})
+    assert load(app, dossier_id).status == 5  # the citizen's to edit again
+    assert f"/tep/{scan.id}" not in citizen.client.get(path).get_data(as_text=True)
+    assert citizen.action(f"{path}/tep/{scan.id}/xoa").status_code == 404
+    assert [u.id for u in load(app, dossier_id).uploads] == [scan.id]

@@ -94,7 +94,8 @@ def change_procedure(dossier: Dossier, version: ProcedureVersion, staff: Staff |
 
     After reception the due date follows the new procedure's legal time, counted from the
     same reception, unless a new date was already promised (Form 04); and the change is an
-    event of the dossier's history (the codes of both procedures), not only a log line.
+    event of the dossier's history (both names in the note, both codes in the detail), not
+    only a log line.
     """
     old = dossier.procedure_version.procedure.code
     if dossier.received_at is not None:

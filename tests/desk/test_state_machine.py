@@ -274,3 +274,17 @@ def test_the_history_cannot_be_deleted_with_its_dossier_postgresql(pg_app, clock
 
     _history_is_kept(pg_app, make_dossier(pg_app, SINGLE, state="progress"))
     _only_a_deliberate_purge_removes_a_draft(pg_app, make_dossier(pg_app, state="draft"))
+
+
+def test_no_fee_request_while_a_leader_holds_the_result(app, dossier, demo, specialist):
+    dossier_id = dossier(SINGLE, state="progress")
+    with app.app_context():
+        held = db.session.get(Dossier, dossier_id)
+        held.signoff_by_id, held.signoff_round = demo["staff"]["lanhdao"], 1
+        db.session.commit()
+    assert f"/can-bo/ho-so/{dossier_id}/yeu-cau-nop-phi" not in \
+        specialist.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
+    response = specialist.post(f"/can-bo/ho-so/{dossier_id}/yeu-cau-nop-phi", {})
+    assert response.status_code == 409
+    assert "Hồ sơ đang chờ lãnh đạo ký" in response.get_data(as_text=True)
+    assert load(app, dossier_id).status == 4

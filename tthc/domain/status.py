@@ -227,7 +227,7 @@ HANDLED: frozenset[Status] = PROCESSING | {Status.AWAITING_FEE}
 SIGNOFF_ONLY: frozenset[str] = frozenset({"approve", "send_back"})
 """The leader's answers: only while a signature is awaited."""
 
-NOT_WHILE_SIGNING: frozenset[str] = frozenset({"resolve"})
+NOT_WHILE_SIGNING: frozenset[str] = frozenset({"resolve", "request_fee"})
 """What the officer cannot do while the leader holds the result for signature."""
 
 _BY_KEY: dict[tuple[Status, str, str], Transition] = {}

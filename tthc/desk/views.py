@@ -327,6 +327,7 @@ def supplement_page(dossier, *, items, errors=None, posted=None, status: int = 2
 def supplement(dossier_id: int):
     """Form 02: the items generated from the check, editable; sent once and completely."""
     dossier = dossier_or_404(dossier_id)
+    services.processing.check_supplement_in_time(dossier)  # after appraisal: 3 working days
     if request.method == "GET":
         logged(dossier, "view", "yêu cầu bổ sung")
         return supplement_page(dossier, items=services.reception.proposed_items(dossier))

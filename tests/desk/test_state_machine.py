@@ -183,6 +183,8 @@ def test_a_supplement_after_the_third_working_day_is_refused(app, dossier, speci
     check_page(page)
     assert 'id="bo-sung-het-han"' in page and "Yêu cầu bổ sung sau khi thẩm định (Mẫu 02)" \
         not in page
+    form = specialist.get(f"/can-bo/ho-so/{dossier_id}/bo-sung")
+    assert form.status_code == 409 and "Điều 19 khoản 4" in form.get_data(as_text=True)
     response = specialist.post(f"/can-bo/ho-so/{dossier_id}/bo-sung", ASK)
     html = response.get_data(as_text=True)
     assert response.status_code == 409

@@ -12,9 +12,9 @@ from typing import Any, Callable, Sequence
 from sqlalchemy import func, or_, select
 
 from ...domain import reception
-from ...domain.deadlines import RescheduleRefused, check_reschedule
-from ...domain.i18n import N_, msg
 from ...domain.codes import portal_code_problem
+from ...domain.deadlines import RescheduleRefused, check_reschedule
+from ...domain.i18n import N_, Message, msg
 from ...domain.status import (STAFF, Status, awaiting_signature, signoff_transition,
                               supplement_notice_problem)
 from ...extensions import db
@@ -191,7 +191,7 @@ def last_reception(dossier: Dossier) -> dt.datetime | None:
     return max(times) if times else None
 
 
-def supplement_problem(dossier: Dossier):
+def supplement_problem(dossier: Dossier) -> Message | None:
     """Why the dossier can no longer be asked to supplement after appraisal (a Message), or
     None: in time, or not received (the check at reception has no such limit)."""
     if Status(dossier.status) not in services.PROCESSING:

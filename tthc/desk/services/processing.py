@@ -199,7 +199,8 @@ def supplement_problem(dossier: Dossier) -> Message | None:
     received = last_reception(dossier)
     if received is None:
         return None
-    return supplement_notice_problem(services.local(received).date(), services.today(),
+    return supplement_notice_problem(services.local(received).date(),
+                                     services.local(services.now()).date(),
                                      services.calendar())
 
 

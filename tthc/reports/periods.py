@@ -17,7 +17,8 @@ from sqlalchemy import select
 from wtforms import StringField
 
 from ..domain.validators import validate_date
-from ..domain.workdays import Calendar, OfficeHours, load_calendar_file
+from .. import offices
+from ..domain.workdays import Calendar, OfficeHours
 from ..extensions import db
 from ..forms import Form
 from ..i18n import render_message
@@ -124,9 +125,10 @@ class PeriodForm(Form):
             self.period = Period(days["tu"], days["den"])
 
 
-def calendar() -> Calendar:
-    """The holiday table, read for the request (a small file: no cache to keep in step)."""
-    return load_calendar_file()
+def calendar(office_id: int | None = None) -> Calendar:
+    """The office's holiday table, read for the request (tthc.offices.calendar: no cache to
+    keep in step)."""
+    return offices.calendar(office_id)
 
 
 def office_hours(office_id: int) -> OfficeHours:

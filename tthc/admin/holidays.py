@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.access import log_access, scoped_get_or_404, staff_required
 from ..desk.forms import DeskForm, text
@@ -41,7 +42,7 @@ class HolidayForm(DeskForm):
     """One row of the table: its day, kind, name, legal basis, confirmed, counted."""
 
     ngay = text(20)
-    loai = RadioField(choices=[(k, lazy_gettext(v)) for k, v in KIND_LABELS.items()],
+    loai = RadioField(choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
                       validate_choice=False)
     ten = text(200)
     can_cu = text(1000)
@@ -119,6 +120,14 @@ def _lock_table(session, office_id: int) -> None:
         log_access(None, "settings", f"holidays: {added} rows copied from the seed file")
 
 
+def _ensure_table(office_id: int) -> None:
+    """Copy the seed file into the office's table on the first visit, so that every row
+    has an id to edit and every check sees the whole table."""
+    if db.session.scalar(select(Holiday.id).filter_by(office_id=office_id).limit(1)) is None:
+        with serialised() as session:
+            _lock_table(session, office_id)
+
+
 def _rows(office_id: int, year: int) -> list[Holiday]:
     return list(db.session.scalars(select(Holiday).where(
         Holiday.office_id == office_id, Holiday.day >= dt.date(year, 1, 1),
@@ -135,9 +144,7 @@ def _years(office_id: int) -> list[int]:
 def holidays():
     """List the office's days off and make-up days of one year (?nam=2026)."""
     office_id = current_user.office_id
-    if db.session.scalar(select(Holiday.id).filter_by(office_id=office_id).limit(1)) is None:
-        with serialised() as session:
-            _lock_table(session, office_id)
+    _ensure_table(office_id)
     year = _year()
     return render_template("admin/holidays.html", year=year, rows=_rows(office_id, year),
                            years=_years(office_id), kinds=KIND_LABELS, weekdays=WEEKDAYS)
@@ -145,15 +152,16 @@ def holidays():
 
 def _edit(row: Holiday | None):
     office_id = current_user.office_id
+    _ensure_table(office_id)
     template = "admin/holidays_edit.html"
     if request.method == "GET":
         form = HolidayForm(office_id, row.id if row else None, formdata=None, data=_data(row))
-        return render_template(template, form=form, row=row, errors={})
+        return render_template(template, form=form, row=row, errors={}, kinds=_kinds())
     form = HolidayForm(office_id, row.id if row else None)
     if not form.validate():
         errors = form.messages()
         return render_template(template, form=form, row=row, errors=errors,
-                               summary=summary(errors)), 422
+                               summary=summary(errors), kinds=_kinds()), 422
     with serialised() as session:
         _lock_table(session, office_id)
         target = row if row is not None else Holiday(office_id=office_id)
@@ -169,11 +177,15 @@ def _edit(row: Holiday | None):
             form.fail("ngay", gettext("Bảng ngày nghỉ không nhất quán với ngày này; kiểm tra lại."))
             errors = form.messages()
             return render_template(template, form=form, row=row, errors=errors,
-                                   summary=summary(errors)), 422
+                                   summary=summary(errors), kinds=_kinds()), 422
         what = "added" if row is None else "changed"
         log_access(None, "settings", f"holiday {form.day:%Y-%m-%d} {what}: " + "; ".join(changes))
     flash(gettext("Đã lưu ngày %(day)s.", day=form.day.strftime("%d/%m/%Y")), "info")
     return redirect(url_for("admin.holidays", nam=form.day.year), 303)
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [(kind, gettext(label)) for kind, label in KIND_LABELS.items()]
 
 
 def _data(row: Holiday | None) -> dict:

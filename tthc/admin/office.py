@@ -16,6 +16,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.access import log_access, scoped_get_or_404, staff_required
 from ..desk.forms import DeskForm, text
@@ -154,7 +155,7 @@ class GroupForm(DeskForm):
     chu = text(4)
     ten = text(100)
     ten_en = text(100)
-    linh_vuc = SelectMultipleField(choices=[(f, f) for f in FIELDS], validate_choice=False,
+    linh_vuc = SelectMultipleField(choices=[SelectChoice(f) for f in FIELDS], validate_choice=False,
                                    widget=widgets.ListWidget(prefix_label=False),
                                    option_widget=widgets.CheckboxInput())
     thu_tu = text(3)

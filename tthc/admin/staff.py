@@ -14,6 +14,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
 
 from ..auth import services
 from ..auth.access import log_access, scoped_get_or_404, staff_required
@@ -27,7 +28,7 @@ from . import bp
 
 
 def _role_field() -> SelectMultipleField:
-    return SelectMultipleField(choices=[(r, r) for r in ROLES], validate_choice=False,
+    return SelectMultipleField(choices=[SelectChoice(r) for r in ROLES], validate_choice=False,
                                widget=widgets.ListWidget(prefix_label=False),
                                option_widget=widgets.CheckboxInput())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from flask import current_app, has_request_context
+from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,7 +17,7 @@ from .domain.formsets import FORMS_FILE, FormSet, FormSets, load_formsets_file
 from .domain.workdays import Calendar, load_calendar
 from .extensions import db
 from .models import Office, Setting
-from .models.holiday import table_rows
+from .models.holiday import file_rows, table_rows
 from .timeutil import today
 
 #: The Setting row where an office's admin records its set of official forms.
@@ -64,7 +64,10 @@ def calendar(office_id: int | None = None) -> Calendar:
     """The holiday table of an office, read now from its rows (tthc.models.holiday; the seed
     file tthc/data/holidays.toml until its admin edits it). A few dozen rows, read on every
     use: an edit applies at once on every worker. Default office: the signed-in officer's,
-    else the office served."""
+    else the office served. Outside an app (a script, a test's set-up): the seed file."""
+    if not has_app_context():
+        version, rows = file_rows()
+        return load_calendar(rows, version=version)
     if office_id is None and has_request_context() and current_user.is_authenticated:
         office_id = current_user.office_id
     if office_id is None:

@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from tests.auth import factories
 from tests.desk.conftest import Officer
 from tests.html import check_page
 from tthc import offices

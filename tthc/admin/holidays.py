@@ -78,8 +78,8 @@ class HolidayForm(DeskForm):
         one row per day, a make-up day on a weekend, a day off on a weekday)."""
         weekend = self.day.weekday() >= 5
         if self.loai.data == MAKEUP_WORKDAY and not weekend:
-            return gettext("Ngày làm bù phải là Thứ Bảy hoặc Chủ nhật; ngày %(day)s là %(weekday)s.",
-                           day=self.day.strftime("%d/%m/%Y"),
+            return gettext("Ngày làm bù phải là Thứ Bảy hoặc Chủ nhật; ngày %(day)s là "
+                           "%(weekday)s.", day=self.day.strftime("%d/%m/%Y"),
                            weekday=gettext(WEEKDAYS[self.day.weekday()]))
         if self.loai.data == HOLIDAY and weekend:
             return gettext("Thứ Bảy, Chủ nhật vốn là ngày nghỉ: chỉ ghi ngày nghỉ từ Thứ Hai đến "

@@ -34,6 +34,7 @@ from . import bp
 
 KIND_LABELS = {HOLIDAY: N_("Ngày nghỉ (Thứ Hai – Thứ Sáu)"),
                MAKEUP_WORKDAY: N_("Ngày làm bù (Thứ Bảy, Chủ nhật)")}
+SHORT_KIND_LABELS = {HOLIDAY: N_("Ngày nghỉ"), MAKEUP_WORKDAY: N_("Ngày làm bù")}
 WEEKDAYS = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"),
             N_("Thứ Bảy"), N_("Chủ nhật"))
 
@@ -147,7 +148,8 @@ def holidays():
     _ensure_table(office_id)
     year = _year()
     return render_template("admin/holidays.html", year=year, rows=_rows(office_id, year),
-                           years=_years(office_id), kinds=KIND_LABELS, weekdays=WEEKDAYS)
+                           years=_years(office_id), kinds=SHORT_KIND_LABELS,
+                           weekdays=WEEKDAYS)
 
 
 def _edit(row: Holiday | None):

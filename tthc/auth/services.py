@@ -128,6 +128,24 @@ def _counter_checked(counter: int | None) -> int | None:
     return counter
 
 
+def new_account_error(username: str, password: str | None) -> AccountError | None:
+    """Why an account *username* with *password* (None: not checked) cannot be created now,
+    or None: the username's form, the password's strength, the username free."""
+    username = passwords.normalise_username(username)
+    if passwords.username_problem(username):
+        return AccountError(passwords.username_problem(username), "ten_dang_nhap", msg(N_(
+            "Tên đăng nhập từ 2 đến 60 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch "
+            "dưới hoặc gạch ngang, bắt đầu bằng chữ hoặc số.")))
+    if password is not None:
+        error = password_error(password, username)
+        if error:
+            return error
+    if db.session.scalar(select(Staff.id).filter_by(username=username)) is not None:
+        return AccountError(f"the username {username!r} is taken", "ten_dang_nhap",
+                            msg(N_("Tên đăng nhập này đã có người dùng: chọn tên khác.")))
+    return None
+
+
 def create_staff(*, office_code: str, username: str, password: str, roles: list[str],
                  full_name: str = "", counter: int | None = None,
                  allow_demo_password: bool = False, grantor: Staff | None = None) -> Staff:
@@ -137,15 +155,9 @@ def create_staff(*, office_code: str, username: str, password: str, roles: list[
     city admin gives the city admin role.
     """
     username = passwords.normalise_username(username)
-    problem = passwords.username_problem(username)
-    if problem:
-        raise AccountError(problem, "ten_dang_nhap", msg(N_(
-            "Tên đăng nhập từ 2 đến 60 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch "
-            "dưới hoặc gạch ngang, bắt đầu bằng chữ hoặc số.")))
-    if not allow_demo_password:
-        error = password_error(password, username)
-        if error:
-            raise error
+    error = new_account_error(username, None if allow_demo_password else password)
+    if error:
+        raise error
     roles = _roles_checked(roles, grantor)
     office = db.session.scalar(select(Office).filter_by(code=office_code))
     if office is None:

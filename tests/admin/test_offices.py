@@ -112,3 +112,19 @@ def test_a_plain_admin_neither_sees_nor_adds_offices(app, demo):
         assert db.session.scalar(select(ServiceGroup).filter_by(prefix="A").join(
             Office, Office.id == ServiceGroup.office_id).where(Office.code == "thuy-khue")) \
             is None
+
+
+def test_every_page_of_the_office_holidays_staff_and_offices_is_guarded(app):
+    """Each route of these four pages needs the admin role (new offices: the city admin)."""
+    modules = ("tthc.admin.office", "tthc.admin.holidays", "tthc.admin.staff",
+               "tthc.admin.offices")
+    seen = set()
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "__module__", "") not in modules:
+            continue
+        seen.add(view.__module__)
+        assert rule.rule.startswith("/can-bo/quan-tri/"), rule.rule
+        expected = ("city_admin",) if view.__module__ == "tthc.admin.offices" else ("admin",)
+        assert getattr(view, "staff_roles", None) == expected, rule.endpoint
+    assert seen == set(modules)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.desk.conftest import Officer
 from tests.html import check_page
 from tthc import offices
 from tthc.domain.workdays import due_at
 from tthc.extensions import db
-from tthc.models import AccessLog, Holiday
+from tthc.models import AccessLog, Holiday, Staff
 from tthc.timeutil import TZ
 
 LIST = "/can-bo/quan-tri/ngay-nghi"
@@ -158,3 +158,27 @@ def test_only_admins_open_the_table(app, other_office, role):
     assert officer.get(LIST).status_code == 403
     assert officer.post(NEW, {"ngay": "09/12/2026", "loai": "holiday",
                               "ten": "x"}).status_code == 403
+
+
+def _first_visits_at_once(app, staff_id: int) -> None:
+    from tests.queue.test_concurrency import _run_threads
+    from tthc.models.holiday import file_rows
+
+    officers = [Officer(app, staff_id) for _ in range(6)]
+    statuses = _run_threads(len(officers), lambda i: officers[i].get(LIST).status_code)
+    assert statuses == [200] * len(officers)
+    with app.app_context():
+        office_id = db.session.get(Staff, staff_id).office_id
+        count = db.session.scalar(select(func.count(Holiday.id)).filter_by(office_id=office_id))
+    assert count == len(file_rows()[1])  # copied once, whoever came first
+
+
+def test_sqlite_first_visits_at_once_copy_the_seed_once(app, demo):
+    _first_visits_at_once(app, demo["staff"]["quantri"])
+
+
+@pytest.mark.postgres
+def test_postgres_first_visits_at_once_copy_the_seed_once(pg_app):
+    with pg_app.app_context():
+        admin = db.session.scalar(select(Staff).filter_by(username="quantri")).id
+    _first_visits_at_once(pg_app, admin)

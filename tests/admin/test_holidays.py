@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from tests.desk.conftest import Officer
 from tests.html import check_page
 from tthc import offices
-from tthc.domain.workdays import due_at
+from tthc.domain.workdays import CountingRule, due_at
 from tthc.extensions import db
 from tthc.models import AccessLog, Holiday, Staff
 from tthc.timeutil import TZ
+
+DAYS = CountingRule.DAYS  # the default counting rule (domain.md §12 item 1)
 
 LIST = "/can-bo/quan-tri/ngay-nghi"
 NEW = LIST + "/them"
@@ -60,14 +62,14 @@ def test_the_list_shows_the_years_rows_from_the_seed_file(app, demo, admin):
 
 def test_an_added_holiday_moves_the_deadline_at_once(app, demo, admin):
     received = dt.datetime(2026, 12, 7, 9, 0, tzinfo=TZ)  # Monday
-    before = due_at(received, 3, _calendar(app, demo["office"]))
+    before = due_at(received, 3, _calendar(app, demo["office"]), rule=DAYS)
     assert before.date() == dt.date(2026, 12, 10)
     response = admin.post(NEW, {"ngay": "09/12/2026", "loai": "holiday",
                                 "ten": "Nghỉ đột xuất", "can_cu": "Quyết định 1/QĐ-UBND",
                                 "ap_dung": "1"})
     assert response.status_code == 303
     assert response.location.endswith(LIST + "?nam=2026")
-    after = due_at(received, 3, _calendar(app, demo["office"]))
+    after = due_at(received, 3, _calendar(app, demo["office"]), rule=DAYS)
     assert after.date() == dt.date(2026, 12, 11)  # Wednesday 09/12 skipped
     row = _row(app, demo["office"], dt.date(2026, 12, 9))
     assert (row.kind, row.name, row.basis, row.enabled, row.confirmed) == \

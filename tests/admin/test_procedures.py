@@ -309,22 +309,26 @@ def test_fees_and_return_channels_are_edited(app, admin):
 def test_extensions_of_time_are_rows_like_papers(app, admin):
     path = f"{URL}/{COPY}/moi"
     values = admin.form(path)
+    # The copy starts with the version in force's extensions (the seed has one).
+    assert values["extensions-0-key"] == ["nhieu_giay_to"]
     values["action"] = ["add_extension"]
     values = form_values(admin.post(path, values).get_data(as_text=True), path)
-    values.update({"extensions-0-key": ["nhieu_giay_to"],
-                   "extensions-0-label_vi": ["Nhiều giấy tờ, nhiều trang"],
-                   "extensions-0-label_en": ["Many papers"], "extensions-0-working_days": ["2"],
-                   "extensions-0-legal_basis": ["Nghị định 23/2015/NĐ-CP, Điều 7"],
-                   "extensions-0-appointment": ["1"], "action": ["save"]})
+    values.update({"extensions-1-key": ["ban_chinh_dai"],
+                   "extensions-1-label_vi": ["Bản chính có nhiều trang"],
+                   "extensions-1-label_en": ["A long original"], "extensions-1-working_days": ["2"],
+                   "extensions-1-legal_basis": ["Nghị định 23/2015/NĐ-CP, Điều 7"],
+                   "extensions-1-appointment": ["1"], "action": ["save"]})
     response = admin.post(path, values)
     assert response.status_code == 303, errors_of(response)
-    assert versions(app)[-1].spec["extensions"] == [{
-        "key": "nhieu_giay_to", "label_vi": "Nhiều giấy tờ, nhiều trang",
-        "label_en": "Many papers", "working_days": 2,
-        "legal_basis": "Nghị định 23/2015/NĐ-CP, Điều 7", "appointment": True}]
+    stored = versions(app)[-1].spec["extensions"]
+    assert [e["key"] for e in stored] == ["nhieu_giay_to", "ban_chinh_dai"]
+    assert stored[-1] == {
+        "key": "ban_chinh_dai", "label_vi": "Bản chính có nhiều trang",
+        "label_en": "A long original", "working_days": 2,
+        "legal_basis": "Nghị định 23/2015/NĐ-CP, Điều 7", "appointment": True}
     copied = admin.form(f"{URL}/{COPY}/moi?tu={tomorrow().isoformat()}")
-    assert copied["extensions-0-working_days"] == ["2"]
-    assert copied["extensions-0-appointment"] == ["1"]
+    assert copied["extensions-1-working_days"] == ["2"]
+    assert copied["extensions-1-appointment"] == ["1"]
 
 
 def test_other_keys_are_kept_and_checked(app, admin):

@@ -16,8 +16,10 @@ from playwright.sync_api import expect
 
 from tests.desk.conftest import MONDAY, SINGLE, make_dossier
 from tthc import offices
-from tthc.domain.workdays import Calendar, due_at
+from tthc.domain.workdays import Calendar, CountingRule, due_at
 from tthc.timeutil import TZ
+
+DAYS = CountingRule.DAYS  # the default counting rule (domain.md §12 item 1)
 
 GOOD = "mot-mat-khau-tot-42"
 
@@ -48,8 +50,8 @@ def scene(app, monkeypatch):
     day_off = calendar.next_working_day(MONDAY.date())
     with_day_off = Calendar(calendar.holidays | {day_off}, calendar.makeup_workdays)
     return {"dossier": dossier_id, "day_off": day_off,
-            "due_before": due_at(MONDAY, 3, calendar), "due_after": due_at(MONDAY, 3,
-                                                                          with_day_off)}
+            "due_before": due_at(MONDAY, 3, calendar, rule=DAYS),
+            "due_after": due_at(MONDAY, 3, with_day_off, rule=DAYS)}
 
 
 @pytest.fixture

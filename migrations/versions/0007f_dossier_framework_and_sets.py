@@ -1,0 +1,38 @@
+"""dossier: the legal framework it was received under (framework) and its number of sets
+
+The legal framework is versioned data (tthc/data/frameworks.toml: Decree 61/2018 with
+Circular 01/2018, Decree 118/2025 with the 2018 forms, Decree 118/2025 with Circular
+03/2025). A dossier records the key of the version in force on the day it is received and
+cites that version ever after. Existing rows stay NULL: a dossier that recorded none follows
+the version in force on its reception date (tthc.desk.formsets).
+
+``sets`` is the number of sets of papers handed in (Form 01 item 2 "Số lượng hồ sơ (bộ)",
+the ledger's column): 1 for existing rows, as the slips printed them.
+
+Revision ID: 0007f
+Revises: 0006p
+Create Date: 2026-12-04 23:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0007f'
+down_revision = '0006p'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('framework', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('sets', sa.Integer(), nullable=False,
+                                      server_default=sa.text('1')))
+
+
+def downgrade():
+    with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.drop_column('sets')
+        batch_op.drop_column('framework')

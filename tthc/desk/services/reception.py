@@ -157,7 +157,7 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
         at = services.now()
         decision = services.preview(dossier, spec, keep_promise=keep_promise, at=at)
         first = dossier.received_at is None
-        services.pin_form_set(dossier)
+        services.pin_form_set(dossier, receiving=True)
         intake.change_status(dossier, "receive", STAFF, staff=staff,
                              note="same_day" if decision.same_day else "slip")
         if dossier.code is None:

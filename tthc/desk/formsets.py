@@ -5,7 +5,7 @@ The framework is versioned data (``tthc/data/frameworks.toml``, parsed by
 its settings, ``tthc.offices.frameworks``). A dossier follows the version in force on the day
 it is received: it records the version's key at reception (``Dossier.framework``) and cites
 it ever after; before reception it follows today's. Every legal citation the desk shows comes
-from that version (``law`` in the desk's templates).
+from that version (``law`` in the desk's templates, ``tthc.desk.legal``).
 
 The set of forms (``tthc/data/forms.toml``) is the framework's: a dossier records the set in
 force at the desk's first decision on it (reception, a request to supplement, a refusal) and
@@ -18,14 +18,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from flask_login import current_user
 
 from .. import offices
 from ..domain.formsets import STOP, FormSet, FormSets, OfficialForm
 from ..domain.frameworks import Version
 from ..models import Dossier
 from ..timeutil import TZ
-from . import bp
 
 
 def all_sets() -> FormSets:
@@ -43,15 +41,9 @@ def office_set(office_id: int, day: dt.date) -> FormSet:
     return all_sets()[in_force(office_id, day).form_set]
 
 
-def _desk_today() -> dt.date:
-    from . import services  # the desk's clock; services imports this module
-
-    return services.today()
-
-
-def framework_of(dossier: Dossier) -> Version:
+def framework_of(dossier: Dossier, today: dt.date) -> Version:
     """The version a dossier cites: the one it recorded at reception, else the one in force
-    on its reception date, else (not received yet) today's."""
+    on its reception date, else (not received yet) *today*'s."""
     versions = offices.frameworks(dossier.office_id)
     recorded = versions.get(dossier.framework)
     if recorded is not None:
@@ -61,7 +53,7 @@ def framework_of(dossier: Dossier) -> Version:
                                    dossier.id, dossier.framework)
     if dossier.received_at is not None:
         return versions.in_force(dossier.received_at.astimezone(TZ).date())
-    return versions.in_force(_desk_today())
+    return versions.in_force(today)
 
 
 def of(dossier: Dossier) -> FormSet:
@@ -93,18 +85,3 @@ def pin(dossier: Dossier, today: dt.date, *, receiving: bool = False) -> None:
     earlier = dossier.received_at is not None or bool(dossier.supplement_items) \
         or bool(dossier.refusal_reason)
     dossier.form_set = all_sets().unrecorded if earlier else version.form_set
-
-
-def law(dossier: Dossier | None = None) -> Version:
-    """The version the desk cites: the dossier's, or (no dossier) the officer's office's
-    today."""
-    if dossier is not None:
-        return framework_of(dossier)
-    return in_force(current_user.office_id, _desk_today())
-
-
-@bp.context_processor
-def _law():
-    # The desk's templates cite the law from the data: law(dossier).cite("no_slip"), and name
-    # a dossier's set of forms: forms_of(dossier).name.
-    return {"law": law, "forms_of": of}

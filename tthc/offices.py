@@ -50,7 +50,7 @@ def form_sets() -> FormSets:
     return _form_sets(str(current_app.config.get("TTHC_FORMS_FILE") or FORMS_FILE))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4)
 def _frameworks(path: str, sets: tuple[str, ...]) -> Frameworks:
     # Shipped with the code like the forms: a new file comes with a restart. The days the
     # admin sets are in the database, read on each call (framework_dates).

@@ -190,11 +190,28 @@ def checks_form(spec) -> ChecksForm:
     return type("ChecksForm", (ChecksForm,), fields)()
 
 
+SETS_MAX = 99
+
+
 class ReceiveForm(DeskForm):
-    """The reception's choices: a slip asked for, the same-day promise kept after the cut-off."""
+    """The reception's choices: a slip asked for, the same-day promise kept after the cut-off,
+    the number of sets of papers (Form 01 item 2; none posted: 1)."""
 
     in_phieu = YesNoField()
     giu_hen = YesNoField()
+    so_bo = text(5)
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if self.so_bo.data and not (self.so_bo.data.isdigit()
+                                    and 1 <= int(self.so_bo.data) <= SETS_MAX):
+            self.fail("so_bo", gettext("Nhập số bộ hồ sơ bằng chữ số, từ 1 đến %(n)d.",
+                                       n=SETS_MAX))
+        return not self.messages()
+
+    @property
+    def sets(self) -> int:
+        return int(self.so_bo.data) if self.so_bo.data else 1
 
 
 def _row_count(value: Any) -> int:

@@ -300,7 +300,7 @@ def receive(dossier_id: int):
         return page
     dossier = services.reception.receive(dossier_id, current_user,
                                          slip_requested=form.in_phieu.data,
-                                         keep_promise=form.giu_hen.data)
+                                         keep_promise=form.giu_hen.data, sets=form.sets)
     logged(dossier, "update", f"tiếp nhận, mã {dossier.code}")
     if dossier.slip_requested:
         return redirect(url_for("desk.slip", dossier_id=dossier.id,

@@ -136,7 +136,7 @@ def save_checks(dossier: Dossier, checks: Mapping[str, reception.PaperCheck], st
 
 
 def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
-            keep_promise: bool = False) -> Dossier:
+            keep_promise: bool = False, sets: int = 1) -> Dossier:
     """Receive a complete dossier (status 2): its official code, and same day or a due date.
 
     The code (office pattern, default ``{unit}-{yymmdd}-{seq:04d}``) is given once, at the
@@ -172,6 +172,7 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
         dossier.due_at = decision.due
         dossier.same_day = decision.same_day
         dossier.slip_requested = bool(slip_requested) or not decision.same_day
+        dossier.sets = sets
     return dossier
 
 

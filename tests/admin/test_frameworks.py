@@ -52,7 +52,9 @@ def test_the_page_lists_the_versions_rules_citations_and_checks(admin):
         assert date in html
     assert "Nghị định số 61/2018/NĐ-CP, Điều 17 khoản 4" in html
     assert "Nghị định số 61/2018/NĐ-CP, Điều 19 khoản 9" in html
-    assert "days_before = 1; times = 1" in html and "hour = 15:00" in html
+    assert "Số ngày trước ngày hết hạn: 1; Số lần tối đa: 1" in html
+    assert "Giờ chốt: 15:00" in html and "Số ngày làm việc: 3; Tính lại thời hạn từ đầu: có" \
+        in html
     assert "Nghị định số 118/2025/NĐ-CP" in html
     assert "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết" in html
     # The marks: here, and only here.

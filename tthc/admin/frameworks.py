@@ -14,7 +14,7 @@ from wtforms import StringField
 
 from .. import offices
 from ..auth import log_access, staff_required
-from ..domain.frameworks import Frameworks
+from ..domain.frameworks import VALUE_LABELS, Frameworks
 from ..domain.text import nfc
 from ..domain.validators import validate_date
 from ..forms import Form
@@ -87,7 +87,7 @@ def _page(errors: dict[str, str], posted: dict[str, str], status: int = 200):
         "admin/frameworks.html", versions=versions.versions, in_force=versions.in_force(now),
         sets=offices.form_sets(), errors=errors, posted=posted, today=now,
         summary=[(f"#ngay-{key}", text) for key, text in errors.items()],
-        file_versions=offices.file_frameworks()), status
+        file_versions=offices.file_frameworks(), value_labels=VALUE_LABELS), status
 
 
 @bp.get("/can-bo/quan-tri/van-ban")

@@ -40,15 +40,23 @@ RULES: Mapping[str, tuple[str, Mapping[str, type]]] = {
     "cutoff": (N_("Chuyển hồ sơ trong ngày; tiếp nhận sau giờ chốt thì chuyển vào đầu giờ "
                   "ngày làm việc tiếp theo"), {"hour": str}),
     "supplement_once": (N_("Hướng dẫn bổ sung, hoàn thiện hồ sơ một lần, đầy đủ"), {}),
-    "supplement_after_appraisal": (N_("Yêu cầu bổ sung sau thẩm định: không quá số ngày làm "
-                                      "việc kể từ ngày tiếp nhận; thời hạn giải quyết tính lại "
-                                      "từ đầu"), {"working_days": int, "restart": bool}),
+    "supplement_after_appraisal": (N_("Yêu cầu bổ sung sau thẩm định trong một số ngày làm "
+                                      "việc kể từ ngày tiếp nhận; bổ sung đủ thì thời hạn giải "
+                                      "quyết tính lại từ đầu"),
+                                   {"working_days": int, "restart": bool}),
     "refusal_after_appraisal": (N_("Từ chối giải quyết sau thẩm định: thông báo bằng văn bản, "
                                    "nêu rõ lý do, trong thời hạn giải quyết"), {}),
-    "apology": (N_("Xin lỗi và hẹn lại ngày trả kết quả: chậm nhất trước ngày hết hạn, không "
-                   "quá số lần"), {"days_before": int, "times": int}),
+    "apology": (N_("Xin lỗi và hẹn lại ngày trả kết quả: chậm nhất một số ngày trước ngày hết "
+                   "hạn, có giới hạn số lần"), {"days_before": int, "times": int}),
     "early_return": (N_("Trả kết quả trước hạn: báo trước cho người nộp"), {}),
     "dossier_code": (N_("Cấu trúc mã hồ sơ"), {"pattern": str}),
+}
+
+#: What each value of a rule is, for the admin's page (msgids).
+VALUE_LABELS: Mapping[str, str] = {
+    "hour": N_("Giờ chốt"), "working_days": N_("Số ngày làm việc"),
+    "restart": N_("Tính lại thời hạn từ đầu"), "days_before": N_("Số ngày trước ngày hết hạn"),
+    "times": N_("Số lần tối đa"), "pattern": N_("Cấu trúc"),
 }
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}$")

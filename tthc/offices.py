@@ -51,17 +51,18 @@ def form_sets() -> FormSets:
 
 
 @functools.lru_cache(maxsize=4)
-def _frameworks(path: str, sets: tuple[str, ...]) -> Frameworks:
+def _frameworks(path: str, sets: tuple[tuple[str, dt.date], ...]) -> Frameworks:
     # Shipped with the code like the forms: a new file comes with a restart. The days the
     # admin sets are in the database, read on each call (framework_dates).
-    return load_frameworks_file(sets, path)
+    return load_frameworks_file(dict(sets), path)
 
 
 def file_frameworks() -> Frameworks:
     """The framework versions of the file (TTHC_FRAMEWORKS_FILE, default
     tthc/data/frameworks.toml), with the file's dates."""
     path = current_app.config.get("TTHC_FRAMEWORKS_FILE") or FRAMEWORKS_FILE
-    return _frameworks(str(path), form_sets().keys)
+    sets = tuple((s.key, s.effective_from) for s in form_sets().sets)
+    return _frameworks(str(path), sets)
 
 
 def framework_dates(office_id: int) -> dict[str, dt.date]:

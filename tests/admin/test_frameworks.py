@@ -101,8 +101,8 @@ def test_setting_the_day_is_stored_for_the_office_and_logged(app, admin, demo):
 @pytest.mark.parametrize("typed, message", [
     ("", "Nhập ngày có hiệu lực"),
     ("31/02/2025", "Không có ngày 31/02/2025"),  # the date rule's own message
-    ("30/06/2025", "phải sau ngày có hiệu lực của văn bản trước (01/07/2025)"),
-    ("01/07/2025", "phải sau ngày có hiệu lực của văn bản trước (01/07/2025)"),
+    ("30/06/2025", "trước ngày ban hành thông tư của bộ biểu mẫu (15/09/2025)"),
+    ("14/09/2025", "trước ngày ban hành thông tư của bộ biểu mẫu (15/09/2025)"),
 ])
 def test_a_wrong_day_is_refused_beside_the_field_and_kept(app, admin, typed, message):
     response = admin.post({"phien_ban": TT03, "ngay": typed})

@@ -13,7 +13,7 @@ from tthc.domain.formsets import load_formsets_file
 from tthc.domain.frameworks import (FRAMEWORKS_FILE, RULES, FrameworkError, load_frameworks_file,
                                     parse_frameworks)
 
-SETS = load_formsets_file().keys
+SETS = {s.key: s.effective_from for s in load_formsets_file().sets}
 TT03 = "nd118-2025-tt03"
 
 
@@ -98,7 +98,7 @@ def test_only_the_day_of_circular_03_is_the_admins(versions):
     assert versions[TT03].note_vi
 
 
-def test_the_admins_day_replaces_the_file_date_in_order_only(versions):
+def test_the_admins_day_replaces_the_file_date_in_order_only(raw, versions):
     moved = versions.with_dates({TT03: dt.date(2025, 10, 1)})
     assert moved.in_force(dt.date(2025, 9, 30)).key == "nd118-2025"
     assert moved.in_force(dt.date(2025, 10, 1)).key == TT03
@@ -109,8 +109,11 @@ def test_the_admins_day_replaces_the_file_date_in_order_only(versions):
                                    "x": dt.date(2025, 8, 1)})
     assert [v.effective_from for v in ignored.versions] == \
         [v.effective_from for v in versions.versions]
-    assert versions.date_problem(TT03, dt.date(2025, 7, 1)) == "too_early"
-    assert versions.date_problem(TT03, dt.date(2025, 7, 2)) == ""
+    assert versions.date_problem(TT03, dt.date(2025, 9, 14)) == "before_forms"
+    assert versions.date_problem(TT03, dt.date(2025, 9, 15)) == ""
+    keys_only = parse_frameworks(raw, tuple(SETS))  # without the forms' days: the order only
+    assert keys_only.date_problem(TT03, dt.date(2025, 7, 1)) == "too_early"
+    assert keys_only.date_problem(TT03, dt.date(2025, 7, 2)) == ""
     assert versions.date_problem("nd118-2025", dt.date(2025, 7, 2)) == "confirmed"
     assert versions.date_problem("x", dt.date(2025, 7, 2)) == "unknown"
 
@@ -161,6 +164,8 @@ def test_an_unverified_rule_must_say_what_carries_over(raw):
 def test_versions_must_be_in_the_order_of_their_dates(raw):
     error = refusal(raw, lambda d: version(d, TT03).update(effective_from=dt.date(2025, 7, 1)))
     assert (error.version, error.field) == (TT03, "effective_from")
+    error = refusal(raw, lambda d: version(d, TT03).update(effective_from=dt.date(2025, 9, 1)))
+    assert (error.version, error.field) == (TT03, "effective_from")  # before TT 03 was signed
 
 
 @pytest.mark.parametrize("change, field", [

@@ -51,6 +51,9 @@ def problem_text(versions: Frameworks, key: str, problem: str) -> str:
     if problem in ("unknown", "confirmed"):
         return gettext("Ngày có hiệu lực của văn bản này đã được kiểm chứng, không sửa được.")
     before, after = versions.bounds(key)
+    if problem == "before_forms":
+        return gettext("Ngày này trước ngày ban hành thông tư của bộ biểu mẫu (%(date)s).",
+                       date=versions[key].earliest.strftime("%d/%m/%Y"))
     if problem == "too_early":
         return gettext("Ngày này phải sau ngày có hiệu lực của văn bản trước (%(date)s).",
                        date=before.strftime("%d/%m/%Y"))

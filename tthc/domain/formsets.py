@@ -111,9 +111,6 @@ class FormSet:
     def by_number(self, number: str) -> OfficialForm | None:
         return next((f for f in self.forms if f.number == number), None)
 
-    def in_force(self, on: dt.date) -> bool:
-        return self.effective_from <= on
-
 
 @dataclass(frozen=True)
 class FormSets:

@@ -112,6 +112,8 @@ class Version:
     note_en: str = ""
     #: The file's date when the admin set another (None: the file's date stands).
     file_date: dt.date | None = None
+    #: The earliest day its set of forms can apply (the circular's date), if known.
+    earliest: dt.date | None = None
 
     @property
     def unverified(self) -> tuple[str, ...]:
@@ -173,12 +175,15 @@ class Frameworks:
 
     def date_problem(self, key: str, day: dt.date) -> str:
         """Why *key* cannot take effect on *day* ("" when it can), in English for logs:
-        "unknown", "confirmed" (its date is verified), "too_early", "too_late"."""
+        "unknown", "confirmed" (its date is verified), "before_forms" (before its circular
+        exists), "too_early", "too_late" (not between the versions before and after it)."""
         found = self.get(key)
         if found is None:
             return "unknown"
         if not found.date_editable:
             return "confirmed"
+        if found.earliest is not None and day < found.earliest:
+            return "before_forms"
         index = self.versions.index(found)
         if index > 0 and day <= self.versions[index - 1].effective_from:
             return "too_early"
@@ -210,8 +215,10 @@ class Frameworks:
         return result
 
 
-def parse_frameworks(data: Mapping[str, Any], form_sets: Iterable[str]) -> Frameworks:
-    """Parse and check a whole framework file; *form_sets* are the keys of the form sets."""
+def parse_frameworks(data: Mapping[str, Any],
+                     form_sets: Mapping[str, dt.date] | Iterable[str]) -> Frameworks:
+    """Parse and check a whole framework file; *form_sets* are the keys of the form sets, or
+    each key with the earliest day its set can apply (a version cannot start before it)."""
     if not isinstance(data, Mapping):
         raise FrameworkError("?", "", "", "the file must be a table")
     for key in data:
@@ -220,10 +227,16 @@ def parse_frameworks(data: Mapping[str, Any], form_sets: Iterable[str]) -> Frame
     raw_versions = data.get("version")
     if not isinstance(raw_versions, list) or not raw_versions:
         raise FrameworkError("?", "", "version", "at least one [[version]] is needed")
+    earliest = dict(form_sets) if isinstance(form_sets, Mapping) else {}
     sets = tuple(form_sets)
     versions: list[Version] = []
     for index, raw in enumerate(raw_versions):
         version = _parse_version(raw, index, sets, versions)
+        version = replace(version, earliest=earliest.get(version.form_set))
+        if version.earliest is not None and version.effective_from < version.earliest:
+            raise FrameworkError(version.key, "", "effective_from",
+                                 f"must not be before its forms' day "
+                                 f"({version.earliest.isoformat()})")
         if versions and version.effective_from <= versions[-1].effective_from:
             raise FrameworkError(version.key, "", "effective_from",
                                  f"must be after {versions[-1].key!r}'s "
@@ -338,7 +351,7 @@ class _Reader(TableReader):
         return dict(value)
 
 
-def load_frameworks_file(form_sets: Iterable[str],
+def load_frameworks_file(form_sets: Mapping[str, dt.date] | Iterable[str],
                          path: str | PathLike[str] = FRAMEWORKS_FILE) -> Frameworks:
     """Load a framework file in the format of ``tthc/data/frameworks.toml``."""
     with open(path, "rb") as fh:

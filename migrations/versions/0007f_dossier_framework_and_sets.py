@@ -9,6 +9,10 @@ the version in force on its reception date (tthc.desk.formsets).
 ``sets`` is the number of sets of papers handed in (Form 01 item 2 "Số lượng hồ sơ (bộ)",
 the ledger's column): 1 for existing rows, as the slips printed them.
 
+The offices' choice of a set of forms (Setting ``desk.form_set``) is gone: the framework in
+force on the date decides, so the rows are deleted. A downgrade does not restore them (an
+office then uses the 2018 set, the old default, until its admin chooses again).
+
 Revision ID: 0007f
 Revises: 0006p
 Create Date: 2026-12-04 23:00:00
@@ -30,6 +34,7 @@ def upgrade():
         batch_op.add_column(sa.Column('framework', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('sets', sa.Integer(), nullable=False,
                                       server_default=sa.text('1')))
+    op.execute(sa.text("DELETE FROM setting WHERE key = 'desk.form_set'"))
 
 
 def downgrade():

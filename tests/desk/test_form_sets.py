@@ -16,7 +16,7 @@ from tests.conftest import make_app, migrate_and_seed
 from tests.desk.conftest import MONDAY, SINGLE, Officer, load, make_dossier
 from tests.html import check_page
 from tthc.extensions import db
-from tthc.models import AccessLog, Dossier, Staff
+from tthc.models import AccessLog, Dossier, Setting, Staff
 from tthc.timeutil import TZ
 
 OLD_BASIS = "Ban hành kèm theo Thông tư số 01/2018/TT-VPCP"
@@ -230,7 +230,13 @@ def test_one_head_and_the_column_after_upgrade(app, dossier):
         downgrade(revision="0003q")  # a database from before 0004f, with a received dossier
         names = {c["name"] for c in inspect(db.engine).get_columns("dossier")}
         assert not names & {"form_set", "framework", "sets"}
+        office = db.session.scalar(select(Dossier.office_id).where(Dossier.id == dossier_id))
+        db.session.execute(db.text("INSERT INTO setting (office_id, key, value) VALUES "
+                                   "(:office, 'desk.form_set', '\"tt01-2018\"')"),
+                           {"office": office})
+        db.session.commit()
         upgrade()
+        assert db.session.scalar(select(Setting).filter_by(key="desk.form_set")) is None
         columns = {c["name"]: c for c in inspect(db.engine).get_columns("dossier")}
         assert columns["form_set"]["nullable"] and columns["framework"]["nullable"]
         assert not columns["sets"]["nullable"]

@@ -166,7 +166,7 @@ def context(dossier: Dossier, slip: OfficialForm) -> dict:
             "office_phone": format_phone(office.phone),
             "lookup_code": lookup_code(dossier), "names": names,
             "today": services.local(dt.datetime.now(dt.timezone.utc)), "signed_at": None,
-            "slip": slip, "form_set": form_set, "law": formsets.framework_of(dossier, services.today()),
+            "slip": slip, "form_set": form_set,
         }
         kind = slip.kind
         if kind == RECEIPT:

@@ -52,6 +52,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(
             str(app.config["SQLALCHEMY_DATABASE_URI"]))
     check_secret_key(app)
+    config_module.counting_rule(app.config)  # ConfigurationError on an unknown rule
 
 
 def check_secret_key(app: Flask) -> None:

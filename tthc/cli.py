@@ -16,6 +16,7 @@ from .domain.catalogue import CatalogueError
 from .domain.hours import display_rows, parse_schedule
 from .extensions import db
 from .models import Office
+from .timeutil import today
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.toml"
 
@@ -26,11 +27,15 @@ office_cli = AppGroup("office", help="Offices (wards and communes).")
 
 @catalogue_cli.command("load")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False), required=False)
-def catalogue_load(path: str | None) -> None:
+@click.option("--changed-from", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Load entries changed since they were loaded as new versions from this "
+                   "date (YYYY-MM-DD) instead of refusing the file.")
+def catalogue_load(path: str | None, changed_from) -> None:
     """Load a catalogue file (default: the seed catalogue); idempotent."""
     path = path or current_app.config["TTHC_CATALOGUE_FILE"] or str(catalogue_services.DEFAULT_FILE)
     try:
-        report = catalogue_services.load(path)
+        report = catalogue_services.load(
+            path, changed_from=changed_from.date() if changed_from else None)
     except CatalogueError as error:
         raise click.ClickException(f"{path}: nothing loaded: {error}") from None
     click.echo(f"catalogue: {len(report.added)} version(s) added, "
@@ -40,8 +45,10 @@ def catalogue_load(path: str | None) -> None:
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the seed catalogue, the demo office, its queue groups and accounts; idempotent."""
+    # Demo data: a seed corrected since this database loaded it becomes today's version.
     report = catalogue_services.load(
-        current_app.config["TTHC_CATALOGUE_FILE"] or catalogue_services.DEFAULT_FILE
+        current_app.config["TTHC_CATALOGUE_FILE"] or catalogue_services.DEFAULT_FILE,
+        changed_from=today(),
     )
     click.echo(f"catalogue: {len(report.added)} version(s) added, "
                f"{len(report.unchanged)} already loaded")

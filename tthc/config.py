@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
+from .domain.workdays import DEFAULT_RULE, CountingRule
+
 
 class ConfigurationError(RuntimeError):
     """The app cannot start safely with this configuration."""
@@ -67,9 +69,13 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_QUEUE_OPENING_HOURS": True,
     "TTHC_TICKETS_PER_PHONE_PER_DAY": 3,  # numbers one phone may take a day (0: no limit)
     # The desk (tthc/desk); each office can change them on /can-bo/tiep-nhan/cai-dat
-    "TTHC_DESK_CUTOFF": "15:00",  # received later: counted from the next working day
+    "TTHC_DESK_CUTOFF": "15:00",  # later: handed over, and same-day results due, next working day
     "TTHC_DESK_OPEN": "07:30",
     "TTHC_DESK_CLOSE": "17:00",  # the hour a due date falls due
+    # How a legal time of n working days is counted (docs/deadlines.md): "days", whole working
+    # days after the reception day (domain.md §12 item 1), or "hours", n working days' worth
+    # of office hours from the reception instant, as some provincial systems count.
+    "TTHC_DEADLINE_COUNTING": DEFAULT_RULE.value,  # "days"
     "TTHC_DOSSIER_CODE_PATTERN": "{unit}-{yymmdd}-{seq:04d}",  # Circular 01/2018 Art 19
     # The legal framework by date and its official forms (docs/desk.md "The legal framework")
     "TTHC_FRAMEWORKS_FILE": None,  # default: tthc/data/frameworks.toml
@@ -113,6 +119,18 @@ def _coerce(value: str, default: Any) -> Any:
         except ValueError:
             return default
     return value
+
+
+def counting_rule(config: Mapping[str, Any]) -> CountingRule:
+    """The deadline counting rule of TTHC_DEADLINE_COUNTING; ConfigurationError if unknown
+    (checked when the app starts, so a typo never silently counts another way)."""
+    value = config.get("TTHC_DEADLINE_COUNTING", DEFAULTS["TTHC_DEADLINE_COUNTING"])
+    try:
+        return CountingRule(str(value).strip().lower())
+    except ValueError:
+        raise ConfigurationError(
+            f"TTHC_DEADLINE_COUNTING must be one of {', '.join(r.value for r in CountingRule)}, "
+            f"got {value!r}") from None
 
 
 def normalise_database_url(url: str) -> str:

@@ -105,3 +105,39 @@ def test_demo_load_is_idempotent_and_loads_the_whole_seed(loader_app):
         assert _count(ProcedureVersion) == len(seed["procedure"]) == 12
         assert _count(Office) == 1
         assert services.search("khai sinh")[0].procedure.code == "dang-ky-khai-sinh"
+
+
+def test_a_changed_entry_loads_as_a_new_version_from_the_date_given(loader_app, tmp_path):
+    import datetime as dt
+
+    runner = loader_app.test_cli_runner()
+    runner.invoke(catalogue_load, [str(MINI)])
+    changed = _write(tmp_path, MINI.read_text(encoding="utf-8").replace(
+        "amount = 10000", "amount = 15000"))
+    result = runner.invoke(catalogue_load, [str(changed), "--changed-from", "2026-12-07"])
+    assert result.exit_code == 0, result.output
+    assert "1 version(s) added, 1 already loaded" in result.output
+    again = runner.invoke(catalogue_load, [str(changed), "--changed-from", "2026-12-07"])
+    assert "0 version(s) added, 2 already loaded" in again.output
+    with loader_app.app_context():
+        assert _count(ProcedureVersion) == 3
+        before = services.get_in_force("chung-thuc-chu-ky", dt.date(2026, 12, 6))
+        after = services.get_in_force("chung-thuc-chu-ky", dt.date(2026, 12, 7))
+        assert services.spec_of(before).fees[0].amount == 10000
+        assert services.spec_of(after).fees[0].amount == 15000
+        assert after.effective_from == dt.date(2026, 12, 7)
+
+
+def test_demo_load_takes_a_corrected_seed_as_todays_version(loader_app, tmp_path):
+    loader_app.config["TTHC_CATALOGUE_FILE"] = str(MINI)
+    runner = loader_app.test_cli_runner()
+    assert runner.invoke(demo_load).exit_code == 0
+    loader_app.config["TTHC_CATALOGUE_FILE"] = str(_write(tmp_path, MINI.read_text(
+        encoding="utf-8").replace("amount = 10000", "amount = 15000")))
+    result = runner.invoke(demo_load)
+    assert result.exit_code == 0, result.output
+    with loader_app.app_context():
+        from tthc.timeutil import today
+
+        now = services.get_in_force("chung-thuc-chu-ky", today())
+        assert now.effective_from == today() and services.spec_of(now).fees[0].amount == 15000

@@ -209,7 +209,7 @@ def test_outside_working_hours_the_desk_says_so(app, reception, dossier, clock, 
     assert 'name="giu_hen"' not in page  # no "still today" promise at night
     said = "Hôm nay là ngày nghỉ" if when == "day off" else "đang ngoài giờ làm việc"
     assert said in page and "Mở cửa lại lúc 07:30 " in page
-    assert "Hồ sơ tiếp nhận lúc này được tính từ ngày làm việc tiếp theo" in page
+    assert "Hồ sơ tiếp nhận lúc này được chuyển xử lý vào ngày làm việc tiếp theo" in page
     home = reception.get("/can-bo/tiep-nhan").get_data(as_text=True)
     assert said in home
     # still received if the officer does, counted from the next working day

@@ -4,15 +4,19 @@ how."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tthc.domain import metrics
 from tthc.domain.metrics import DossierTimes, Measure, Supplement
-from tthc.domain.workdays import VN_TZ, load_calendar_file
+from tthc.domain.status import Status
+from tthc.domain.workdays import VN_TZ, CountingRule, load_calendar_file
 
 CAL = load_calendar_file()
+DAYS, HOURS = CountingRule.DAYS, CountingRule.HOURS
 
 
 def vn(y: int, m: int, d: int, h: int = 9, mi: int = 0) -> datetime:
@@ -23,22 +27,7 @@ def close(y: int, m: int, d: int) -> datetime:
     return vn(y, m, d, 17, 0)
 
 
-# ------------------------------------------------------------------ counting the legal time
-
-
-@pytest.mark.parametrize("received, days, due", [
-    # §12 item 1's table.
-    (vn(2026, 4, 27), 3, close(2026, 5, 5)),  # a day off: day 0 Tue 28/04; 29/04, 04/05, 05/05
-    (vn(2026, 4, 24), 3, close(2026, 5, 4)),  # 28/04, 29/04, then 30/4–3/5 off, 04/05
-    (vn(2026, 2, 13, 10), 3, close(2026, 2, 25)),  # Tết 16–20/02: 23, 24, 25/02
-    (vn(2026, 2, 13, 15, 30), 3, close(2026, 2, 25)),  # after 15:00: the count is the same
-    (vn(2026, 1, 8, 15, 30), 2, close(2026, 1, 10)),  # Fri 09/01, make-up Sat 10/01
-    (vn(2026, 2, 13, 16), 0, close(2026, 2, 23)),  # same day after 15:00: next working day
-    (vn(2026, 4, 29, 10), 3, close(2026, 5, 6)),  # 04/05, 05/05, 06/05
-    (vn(2026, 3, 2, 15, 0), 0, close(2026, 3, 2)),  # "sau 15 giờ" is strict
-])
-def test_legal_due_counts_working_days_after_day_zero(received, days, due) -> None:
-    assert metrics.legal_due(received, days, CAL) == due
+# ------------------------------------------------------------------ the supplement wait
 
 
 def test_waited_working_days_across_tet() -> None:
@@ -75,18 +64,76 @@ def tet_case(finished: datetime) -> DossierTimes:
 
 def test_supplement_across_tet_is_subtracted_in_working_days() -> None:
     # A calendar subtraction (11 days) would call Fri 27/02 early; in working days it is late.
-    assert metrics.measure(tet_case(vn(2026, 2, 27, 10)), AFTER_FEB, CAL) == Measure.LATE
-    assert metrics.measure(tet_case(vn(2026, 2, 26, 16)), AFTER_FEB, CAL) == Measure.ON_TIME
-    assert metrics.measure(tet_case(vn(2026, 2, 25, 16)), AFTER_FEB, CAL) == Measure.EARLY
+    def measured(finished: datetime) -> Measure:
+        return metrics.measure(tet_case(finished), AFTER_FEB, CAL, rule=DAYS)
+
+    assert metrics.due_by(tet_case(None), AFTER_FEB, CAL, rule=DAYS) == close(2026, 2, 26)
+    assert measured(vn(2026, 2, 27, 10)) == Measure.LATE
+    assert measured(vn(2026, 2, 26, 16)) == Measure.ON_TIME
+    assert measured(vn(2026, 2, 25, 16)) == Measure.EARLY
+
+
+def test_supplement_across_tet_under_the_hours_rule() -> None:
+    # Thu 12/02 09:00 + 28.5 h: Thu 8 h, Fri 13/02 17.5 h, Mon 23/02 27 h, Tue 24/02 09:00;
+    # moved by the 2 working days waited: Thu 26/02 09:00. Fri 27/02 is late here too.
+    assert metrics.due_by(tet_case(None), AFTER_FEB, CAL, rule=HOURS) == vn(2026, 2, 26, 9)
+    assert metrics.measure(tet_case(vn(2026, 2, 27, 10)), AFTER_FEB, CAL, rule=HOURS) \
+        == Measure.LATE
+    assert metrics.measure(tet_case(vn(2026, 2, 26, 8)), AFTER_FEB, CAL, rule=HOURS) \
+        == Measure.ON_TIME
+
+
+def test_the_waits_are_read_from_the_history() -> None:
+    received, processing = int(Status.RECEIVED), int(Status.IN_PROGRESS)
+    history = [
+        # asked before the first reception: the clock had not started, not a wait
+        ("request_supplement", int(Status.NEW), vn(2026, 2, 10, 9)),
+        ("receive", int(Status.SUPPLEMENT), vn(2026, 2, 12, 9)),
+        ("start", received, vn(2026, 2, 12, 10)),
+        ("request_supplement", processing, vn(2026, 2, 12, 14)),
+        ("receive", int(Status.SUPPLEMENT), vn(2026, 2, 23, 10)),
+        ("request_supplement", received, vn(2026, 2, 24, 9)),  # still with the citizen
+    ]
+    assert metrics.supplement_waits(history) == (
+        Supplement(vn(2026, 2, 12, 14), vn(2026, 2, 23, 10)),
+        Supplement(vn(2026, 2, 24, 9), None))
+    assert metrics.supplement_waits([]) == ()
+
+
+def test_the_first_appointment() -> None:
+    due, first = close(2026, 3, 12), close(2026, 3, 5)
+    assert metrics.first_appointment(due, None, False, 0) == due
+    # Form 04 reset the date: the first one still counts.
+    assert metrics.first_appointment(due, first, True, 0) == first
+    # A supplement restarted the legal time: counted again from the first reception.
+    assert metrics.first_appointment(due, first, True, 1) is None
+
+
+def test_a_step_is_judged_as_if_the_dossier_ended_then() -> None:
+    case = tet_case(vn(2026, 2, 27, 10))  # due for the measure: Thu 26/02 at close
+    step = metrics.measure_step
+    assert step(case, vn(2026, 2, 12, 11), CAL, rule=DAYS) == Measure.EARLY
+    assert step(case, vn(2026, 2, 26, 11), CAL, rule=DAYS) == Measure.ON_TIME
+    assert step(case, vn(2026, 2, 27, 10), CAL, rule=DAYS) == Measure.LATE
+    # While the citizen holds the dossier the due date moves with the wait: on Mon 23/02
+    # morning (before it came back) the wait so far is Fri 13/02 and Mon 23/02.
+    assert step(case, vn(2026, 2, 23, 8), CAL, rule=DAYS) == Measure.EARLY
+    # A second request counts against the steps after it only.
+    second = Supplement(vn(2026, 2, 24, 9), vn(2026, 2, 24, 15))
+    twice = DossierTimes(case.received_at, 3, None, vn(2026, 2, 25, 10), 2,
+                         case.supplements + (second,))
+    assert step(twice, vn(2026, 2, 13, 10), CAL, rule=DAYS) == Measure.EARLY
+    assert step(twice, vn(2026, 2, 25, 10), CAL, rule=DAYS) == Measure.LATE
+    assert metrics.measure(twice, AFTER_FEB, CAL, rule=DAYS) == Measure.LATE
 
 
 def test_two_supplement_requests_are_late_whatever_the_dates() -> None:
     waits = (Supplement(vn(2026, 3, 2, 10), vn(2026, 3, 2, 11)),
              Supplement(vn(2026, 3, 2, 14), vn(2026, 3, 2, 15)))
     quick = DossierTimes(vn(2026, 3, 2, 9), 3, close(2026, 3, 5), vn(2026, 3, 3, 9), 2, waits)
-    assert metrics.measure(quick, vn(2026, 4, 1, 0), CAL) == Measure.LATE
+    assert metrics.measure(quick, vn(2026, 4, 1, 0), CAL, rule=DAYS) == Measure.LATE
     still_open = DossierTimes(vn(2026, 3, 2, 9), 3, close(2026, 3, 5), None, 2, waits)
-    assert metrics.measure(still_open, vn(2026, 3, 3, 0), CAL) == Measure.LATE
+    assert metrics.measure(still_open, vn(2026, 3, 3, 0), CAL, rule=DAYS) == Measure.LATE
 
 
 def test_returned_on_the_due_date() -> None:
@@ -94,7 +141,7 @@ def test_returned_on_the_due_date() -> None:
     def returned(at: datetime, resolved: datetime | None = None) -> Measure:
         end = metrics.processing_end(resolved, at)
         case = DossierTimes(vn(2026, 3, 2, 9), 3, close(2026, 3, 5), end)
-        return metrics.measure(case, vn(2026, 4, 1, 0), CAL)
+        return metrics.measure(case, vn(2026, 4, 1, 0), CAL, rule=DAYS)
 
     assert returned(vn(2026, 3, 5, 16, 30)) == Measure.ON_TIME  # no "ready" time: returned
     assert returned(vn(2026, 3, 5, 17, 30)) == Measure.LATE  # after the appointment's hour
@@ -107,18 +154,18 @@ def test_stopped_or_refused_end_is_the_last_resort() -> None:
     assert metrics.processing_end(None, None, stopped) == stopped
     assert metrics.processing_end(vn(2026, 3, 2), vn(2026, 3, 4), stopped) == vn(2026, 3, 2)
     case = DossierTimes(vn(2026, 3, 2, 9), 3, close(2026, 3, 5), stopped)
-    assert metrics.measure(case, vn(2026, 4, 1, 0), CAL) == Measure.EARLY
+    assert metrics.measure(case, vn(2026, 4, 1, 0), CAL, rule=DAYS) == Measure.EARLY
 
 
 def test_received_after_cutoff_same_day_procedure_is_due_next_working_day() -> None:
     # Mon 02/03 15:30, a same-day procedure with no appointment recorded: due Tue 03/03.
     late_in_day = DossierTimes(vn(2026, 3, 2, 15, 30), 0, None, vn(2026, 3, 3, 10))
-    assert metrics.measure(late_in_day, vn(2026, 4, 1, 0), CAL) == Measure.ON_TIME
+    assert metrics.measure(late_in_day, vn(2026, 4, 1, 0), CAL, rule=DAYS) == Measure.ON_TIME
     before = DossierTimes(vn(2026, 3, 2, 14, 0), 0, None, vn(2026, 3, 3, 10))
-    assert metrics.measure(before, vn(2026, 4, 1, 0), CAL) == Measure.LATE
+    assert metrics.measure(before, vn(2026, 4, 1, 0), CAL, rule=DAYS) == Measure.LATE
     # Fri 13/02 15:30, 3 days: due Wed 25/02 (the cut-off does not move a count in days).
     friday = DossierTimes(vn(2026, 2, 13, 15, 30), 3, None, vn(2026, 2, 26, 9))
-    assert metrics.measure(friday, AFTER_FEB, CAL) == Measure.LATE
+    assert metrics.measure(friday, AFTER_FEB, CAL, rule=DAYS) == Measure.LATE
 
 
 def test_dossiers_open_at_the_end_of_the_period() -> None:
@@ -131,7 +178,7 @@ def test_dossiers_open_at_the_end_of_the_period() -> None:
     # Waiting for the citizen since Tue 17/03: the clock stood still, so not late.
     waiting = DossierTimes(vn(2026, 3, 16), 3, close(2026, 3, 19), None, 1,
                            (Supplement(vn(2026, 3, 17, 10)),))
-    measured = [metrics.measure(c, end_of_march, CAL)
+    measured = [metrics.measure(c, end_of_march, CAL, rule=DAYS)
                 for c in (overdue, within, finished_after, late_after, waiting)]
     assert measured == [Measure.LATE, Measure.OPEN, Measure.OPEN, Measure.LATE, Measure.OPEN]
     counts = metrics.count_measures(measured)
@@ -224,3 +271,33 @@ def test_percentiles_by_nearest_rank() -> None:
 def test_due_soon_horizon_skips_days_off() -> None:
     # Wed 29/04: the next two working days are Mon 04/05 and Tue 05/05.
     assert metrics.next_working_days(date(2026, 4, 29), 2, CAL) == date(2026, 5, 5)
+
+
+# ------------------------------------------------------------------ properties of the 766 due date
+
+moments = st.datetimes(min_value=datetime(2025, 12, 1), max_value=datetime(2027, 6, 30),
+                       timezones=st.just(VN_TZ))
+
+
+@st.composite
+def cases(draw) -> DossierTimes:
+    received = draw(moments)
+    asked = received + timedelta(hours=draw(st.integers(0, 24 * 30)))
+    back = asked + timedelta(hours=draw(st.integers(0, 24 * 30)))
+    waits = draw(st.sampled_from([(), (Supplement(asked, back),), (Supplement(asked, None),)]))
+    return DossierTimes(received, draw(st.integers(0, 10)), None, None, len(waits), waits)
+
+
+@given(cases(), st.sampled_from(list(CountingRule)), st.integers(0, 24 * 90),
+       st.integers(0, 24 * 30))
+def test_the_766_due_date_never_comes_before_the_legal_one_and_only_moves_later(
+        case, rule, hours_after, more) -> None:
+    first = metrics.due_by(case, case.received_at, CAL, rule=rule)
+    at = case.received_at + timedelta(hours=hours_after)
+    later = at + timedelta(hours=more)
+    assert first >= case.received_at
+    assert first <= metrics.due_by(case, at, CAL, rule=rule) <= \
+        metrics.due_by(case, later, CAL, rule=rule)
+    # A step done by the legal due date is never late (at most one supplement request).
+    step = min(at, first)
+    assert metrics.measure_step(case, step, CAL, rule=rule) != Measure.LATE

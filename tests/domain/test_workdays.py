@@ -1,9 +1,10 @@
-"""Working days, cut-off and due dates, against the real 2026 holiday table."""
+"""Working days and the holiday table, against the real 2026 table (due dates and the
+counting rules: tests/domain/test_counting_rules.py)."""
 
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,6 @@ from tthc.domain.workdays import (
     Calendar,
     OfficeHours,
     Timeliness,
-    counting_start,
-    due_at,
     load_calendar,
     load_calendar_file,
     timeliness,
@@ -118,59 +117,6 @@ def test_add_and_count_working_days() -> None:
         CAL.add_working_days(date(2026, 3, 2), -1)
 
 
-def test_due_at_convention_monday_plus_three() -> None:
-    assert due_at(vn(2026, 3, 2, 9), 3, CAL) == close(2026, 3, 5)  # Mon 09:00 → Thu at close
-
-
-def test_due_at_skips_tet() -> None:
-    # Fri 13/02/2026: day 0; Tết runs Sat 14 – Sun 22; day 1–3 = Mon 23 – Wed 25.
-    assert due_at(vn(2026, 2, 13, 10), 3, CAL) == close(2026, 2, 25)
-
-
-def test_due_at_after_cutoff_on_new_years_eve() -> None:
-    received = vn(2025, 12, 31, 16)
-    assert counting_start(received, CAL) == date(2026, 1, 5)
-    assert due_at(received, 0, CAL) == close(2026, 1, 5)
-    assert due_at(received, 1, CAL) == close(2026, 1, 6)
-
-
-def test_due_at_uses_the_makeup_saturday() -> None:
-    assert due_at(vn(2026, 1, 9, 10), 1, CAL) == close(2026, 1, 10)
-    assert due_at(vn(2026, 1, 10, 10), 0, CAL) == close(2026, 1, 10)
-
-
-def test_same_day_before_and_after_cutoff() -> None:
-    assert due_at(vn(2026, 3, 2, 14, 59), 0, CAL) == close(2026, 3, 2)
-    assert due_at(vn(2026, 3, 2, 15, 0), 0, CAL) == close(2026, 3, 2)  # "sau 15 giờ" is strict
-    assert due_at(vn(2026, 3, 2, 15, 1), 0, CAL) == close(2026, 3, 3)
-
-
-def test_received_on_weekend_counts_from_monday() -> None:
-    assert due_at(vn(2026, 3, 7, 10), 3, CAL) == close(2026, 3, 12)
-
-
-def test_due_at_keeps_the_time_zone_and_cuts_days_locally() -> None:
-    # 08:30 UTC is 15:30 in Hanoi: after the cut-off.
-    received = datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)
-    due = due_at(received, 0, CAL)
-    assert due.tzinfo is timezone.utc
-    assert due == close(2026, 3, 3)
-
-
-def test_office_hours_are_configuration() -> None:
-    late_desk = OfficeHours(cutoff=time(16, 0), close=time(17, 30))
-    assert due_at(vn(2026, 3, 2, 15, 30), 0, CAL, late_desk) == vn(2026, 3, 2, 17, 30)
-    with pytest.raises(ValueError):
-        OfficeHours(cutoff=time(18, 0))
-
-
-def test_due_at_rejects_naive_and_negative() -> None:
-    with pytest.raises(ValueError):
-        due_at(datetime(2026, 3, 2, 9), 1, CAL)
-    with pytest.raises(ValueError):
-        due_at(vn(2026, 3, 2), -1, CAL)
-
-
 # ------------------------------------------------------------------ loading
 
 
@@ -212,39 +158,13 @@ def test_timeliness() -> None:
 # ------------------------------------------------------------------ properties
 
 days = st.dates(min_value=date(2025, 12, 1), max_value=date(2027, 12, 31))
-clock = st.times()
-limits = st.integers(min_value=0, max_value=30)
 
 
 def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _received(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=VN_TZ)
-
-
-@given(days, clock, limits)
-def test_due_day_is_a_working_day(day: date, at: time, n: int) -> None:
-    due = due_at(_received(day, at), n, CAL)
-    d = due.astimezone(VN_TZ).date()
-    assert (d.weekday() < 5 and d not in CAL.holidays) or d in CAL.makeup_workdays
-    assert due.astimezone(VN_TZ).time() == HOURS.close
-    assert due > _received(day, at)
-
-
-@given(days, st.times(min_value=time(15, 0, 0, 1)), limits)
-def test_after_cutoff_counts_from_next_working_day(day: date, at: time, n: int) -> None:
-    next_opening = _received(CAL.next_working_day(day), HOURS.open)
-    assert due_at(_received(day, at), n, CAL) == due_at(next_opening, n, CAL)
-
-
-@given(days, clock, limits)
-def test_working_days_from_day_zero_to_due_day(day: date, at: time, n: int) -> None:
-    received = _received(day, at)
-    start = counting_start(received, CAL)
-    assert CAL.is_working_day(start)
-    assert CAL.working_days_between(start, due_at(received, n, CAL).date()) == n
+limits = st.integers(min_value=0, max_value=30)
 
 
 @given(days, limits)
@@ -257,12 +177,6 @@ def test_add_working_days_is_monotonic_in_n(day: date, n: int) -> None:
 def test_add_working_days_is_monotonic_in_start(a: date, b: date, n: int) -> None:
     first, second = sorted((a, b))
     assert CAL.add_working_days(first, n) <= CAL.add_working_days(second, n)
-
-
-@given(days, clock, days, clock, limits)
-def test_later_receipt_is_never_due_earlier(d1: date, t1: time, d2: date, t2: time, n: int) -> None:
-    first, second = sorted((_received(d1, t1), _received(d2, t2)))
-    assert due_at(first, n, CAL) <= due_at(second, n, CAL)
 
 
 @given(st.frozensets(days.filter(lambda d: d.weekday() < 5), max_size=20), days, limits)

@@ -5,4 +5,6 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import frameworks, views  # noqa: E402,F401
+from . import views  # noqa: E402,F401
+from . import procedures  # noqa: E402,F401
+from . import frameworks  # noqa: E402,F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -17,7 +17,9 @@ from ..domain.catalogue import (
     parse_catalogue,
     parse_procedure,
 )
-from ..domain.text import fold
+from ..domain.relevance import Entry, mentions, rank
+from ..domain.search_terms import Elsewhere, SearchTerms
+from ..domain.search_terms import words as folded_words
 from ..extensions import db
 from ..models import Procedure, ProcedureVersion
 from ..timeutil import today
@@ -41,12 +43,15 @@ def read_file(path: str | Path) -> tuple[tuple[ProcedureSpec, ...], list[Mapping
     return parse_catalogue(data), data["procedure"]
 
 
-def load(path: str | Path) -> LoadReport:
+def load(path: str | Path, *, changed_from: dt.date | None = None) -> LoadReport:
     """Load every procedure version of a file in one transaction; idempotent.
 
     A version already loaded with the same content is skipped. A version loaded before with
     different content is refused: published law is amended by a new effective date,
     never rewritten in place, because received dossiers point at the version they used.
+    With *changed_from*, such a changed entry (a corrected seed file, say) is loaded instead
+    as a new version in force from that date; dossiers keep the version they were received
+    under.
     """
     specs, raw_tables = read_file(path)
     added, unchanged = [], []
@@ -56,9 +61,17 @@ def load(path: str | Path) -> LoadReport:
             if procedure is None:
                 procedure = Procedure(code=spec.code)
                 db.session.add(procedure)
-            existing = next(
-                (v for v in procedure.versions if v.effective_from == spec.version), None
-            )
+            existing = _loaded(procedure, spec.version)
+            if existing is not None and existing.content_hash != spec.content_hash():
+                if changed_from is None:
+                    raise CatalogueError(
+                        spec.code, "version",
+                        f"{spec.version} is already loaded with other content; "
+                        "give the change a new effective date (or load it with "
+                        "--changed-from DATE)",
+                    )
+                spec, raw = replace(spec, version=changed_from), {**raw, "version": changed_from}
+                existing = _loaded(procedure, changed_from)
             digest = spec.content_hash()
             if existing is not None:
                 if existing.content_hash != digest:
@@ -78,28 +91,34 @@ def load(path: str | Path) -> LoadReport:
     return LoadReport(tuple(added), tuple(unchanged))
 
 
+def _loaded(procedure: Procedure, on: dt.date) -> ProcedureVersion | None:
+    return next((v for v in procedure.versions if v.effective_from == on), None)
+
+
 def _version_row(spec: ProcedureSpec, raw: Mapping[str, Any], digest: str) -> ProcedureVersion:
-    return ProcedureVersion(
-        effective_from=spec.version,
-        content_hash=digest,
-        national_code=spec.national_code,
-        name_vi=spec.name_vi,
-        name_en=spec.name_en,
-        field=spec.field,
-        statutory_days=spec.statutory_days,
-        monday_same_day=spec.monday_same_day,
-        online_level=spec.online_level,
-        popularity=spec.popularity,
-        search_key=spec.search_key,
-        spec=_jsonable(raw),
-    )
+    return ProcedureVersion(**version_columns(spec, raw, digest))
 
 
-def _jsonable(value: Any) -> Any:
+def version_columns(spec: ProcedureSpec, raw: Mapping[str, Any],
+                    digest: str | None = None) -> dict[str, Any]:
+    """A version row's columns for *spec*, parsed from the TOML table *raw*: what the loader
+    and the admin's editor both store."""
+    return {
+        "effective_from": spec.version, "content_hash": digest or spec.content_hash(),
+        "national_code": spec.national_code, "name_vi": spec.name_vi, "name_en": spec.name_en,
+        "field": spec.field, "statutory_days": spec.statutory_days,
+        "monday_same_day": spec.monday_same_day, "online_level": spec.online_level,
+        "popularity": spec.popularity, "search_key": spec.search_key,
+        "spec": jsonable(raw), "loaded_at": dt.datetime.now(dt.timezone.utc),
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """A TOML table as the database's JSON keeps it (dates as ISO text)."""
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     return value
@@ -135,14 +154,34 @@ def versions_in_force(on: dt.date | None = None) -> list[ProcedureVersion]:
 
 def search(query: str = "", field: str = "", on: dt.date | None = None,
            max_chars: int = 200,
-           versions: list[ProcedureVersion] | None = None) -> list[ProcedureVersion]:
-    """Procedures in force whose name matches every word of *query*, ignoring diacritics."""
-    words = fold(query[:max_chars]).split()
-    found = [
-        v for v in (versions if versions is not None else versions_in_force(on))
-        if (not field or v.field == field) and all(w in v.search_key for w in words)
+           versions: list[ProcedureVersion] | None = None,
+           terms: SearchTerms | None = None) -> list[ProcedureVersion]:
+    """Procedures in force that match *query*, the most relevant first, then the most used.
+
+    Diacritics and case are ignored; *terms* (the synonyms citizens use) widen the match
+    (tthc.domain.relevance explains the order). An empty query lists every procedure by use.
+    """
+    terms = terms or SearchTerms()
+    entries = [
+        Entry(
+            item=v,
+            names=(folded_words(v.name_vi), folded_words(v.name_en)),
+            text=folded_words(v.search_key),
+            synonyms=terms.phrases_for(v.procedure.code),
+            national_code=v.national_code or "",
+            popularity=v.popularity,
+            sort_name=v.name_vi,
+        )
+        for v in (versions if versions is not None else versions_in_force(on))
+        if not field or v.field == field
     ]
-    return sorted(found, key=lambda v: (-v.popularity, v.name_vi))
+    return [entry.item for entry, _ in rank(query[:max_chars], entries)]
+
+
+def elsewhere(query: str, terms: SearchTerms, max_chars: int = 200) -> list[Elsewhere]:
+    """The offices other than the ward that *query* names ("cccd", "hộ khẩu")."""
+    query = query[:max_chars]
+    return [entry for entry in terms.elsewhere if mentions(query, entry.phrases)]
 
 
 def most_used(limit: int = 6) -> list[ProcedureVersion]:

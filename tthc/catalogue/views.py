@@ -3,7 +3,7 @@ from flask_babel import gettext
 
 from ..htmx import is_fragment_request
 from .caching import public_page
-from . import bp, present, services
+from . import bp, present, search_terms, services
 
 
 @bp.app_context_processor
@@ -30,10 +30,12 @@ def procedures():
         error = gettext("Từ khóa tìm kiếm quá dài. Vui lòng nhập tối đa %(n)d ký tự.", n=max_chars)
         status = 400
     in_force = services.versions_in_force()
-    results = services.search(query, field, max_chars=max_chars, versions=in_force)
+    terms = search_terms()
+    results = services.search(query, field, max_chars=max_chars, versions=in_force, terms=terms)
     context = {
         "query": query, "field": field, "results": results, "error": error,
         "fields": services.fields_in_use(in_force),
+        "elsewhere": services.elsewhere(query, terms, max_chars=max_chars),
     }
     template = "catalogue/_results.html" if is_fragment_request() else "catalogue/list.html"
     return render_template(template, **context), status

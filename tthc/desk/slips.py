@@ -20,14 +20,13 @@ from flask import url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from ..domain import reception
+from ..domain import metrics, reception
 from ..domain.codes import format_prefiling_code
 from ..domain.formsets import (APOLOGY, CONTROL, LEDGER, RECEIPT, REFUSAL, STOP, SUPPLEMENT,
                                FormSet, OfficialForm)
 from ..domain.i18n import N_
 from ..domain.numbers import format_phone
 from ..domain.status import STAFF, Status, allowed_actions
-from ..domain.workdays import timeliness
 from ..extensions import db
 from ..i18n import localized, working_time
 from ..models import AccessLog, Dossier, DossierEvent, Office
@@ -206,9 +205,11 @@ def context(dossier: Dossier, slip: OfficialForm) -> dict:
                           received=present.hour_and_date(dossier.received_at),
                           due=present.hour_and_date(dossier.due_at))
         elif kind == CONTROL:
+            first = dossier.original_due_at if dossier.rescheduled else None
             result.update(rows=control_rows(dossier, names),
                           received=present.hour_and_date(dossier.received_at),
-                          due=present.hour_and_date(dossier.due_at))
+                          due=present.hour_and_date(first or dossier.due_at),
+                          new_due=present.hour_and_date(dossier.due_at) if first else "")
         return result
 
 
@@ -223,12 +224,21 @@ class ControlRow:
 
 
 def control_rows(dossier: Dossier, names: dict[int, str]) -> list[ControlRow]:
-    """Form 05's rows: reception, each hand-over, the result, its return, with times."""
-    due = dossier.due_at
+    """Form 05's rows: reception, each hand-over, the result, its return, with times.
+
+    Each step is judged against the legal due date as Decision 766 holds the dossier to it
+    (tthc.domain.metrics.measure_step): the first appointment, moved by the citizen's
+    supplement waits in working days; a date reset by Form 04 does not excuse the first.
+    """
+    case = services.returns.times(dossier)
+    calendar, hours = services.calendar(), services.office_hours(dossier.office_id)
+    rule = services.counting_rule()
     desk_name = gettext("Bộ phận Một cửa")
 
     def judged(at) -> str:
-        return gettext(timeliness(at, due).label) if due and at else ""
+        if case is None or at is None:
+            return ""
+        return gettext(metrics.measure_step(case, at, calendar, hours, rule=rule).label)
 
     rows = [ControlRow(gettext("Tiếp nhận hồ sơ"), present.hour_and_date(dossier.received_at),
                        gettext("Người nộp hồ sơ"),

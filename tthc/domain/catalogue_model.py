@@ -187,6 +187,9 @@ class Procedure:
     declaration_form: str = ""  # name of the official tờ khai, when the procedure has one
     source: str = ""
     unconfirmed: tuple[str, ...] = ()  # names of facts domain.md marks [U]
+    competence_vi: str = ""  # who decides, and where the citizen applies (Cơ quan thực hiện)
+    competence_en: str = ""
+    sources: Mapping[str, str] = field(default_factory=dict)  # fact name → its own source
 
     @property
     def search_key(self) -> str:

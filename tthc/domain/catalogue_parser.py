@@ -101,7 +101,12 @@ def parse_procedure(raw: Any, index: int = 0) -> Procedure:
         declaration_form=r.text("declaration_form", required=False),
         source=r.text("source"),
         unconfirmed=tuple(r.strings("unconfirmed", required=False)),
+        competence_vi=r.text("competence_vi", required=False),
+        competence_en=r.text("competence_en", required=False),
+        sources=_parse_sources(name, raw.get("sources", {})),
     )
+    if bool(procedure.competence_vi) != bool(procedure.competence_en):
+        raise CatalogueError(name, "competence_en", "competence_vi and competence_en go together")
     if procedure.monday_same_day and procedure.statutory_days > 0:
         raise CatalogueError(name, "monday_same_day", "only for procedures decided the same day")
     known = {"statutory_days", "fees", "papers", "national_code", "cutoff", "monday_same_day"}
@@ -109,6 +114,9 @@ def parse_procedure(raw: Any, index: int = 0) -> Procedure:
     for fact in procedure.unconfirmed:
         if fact not in known and fact not in raw:
             raise CatalogueError(name, "unconfirmed", f"names no field of this procedure: {fact!r}")
+    for fact in procedure.sources:
+        if fact not in known and fact not in raw:
+            raise CatalogueError(name, "sources", f"names no field of this procedure: {fact!r}")
     for i, f in enumerate(fields):
         # A field's condition reads only fields above it: the form is filled top down, and
         # the completeness check decides which fields apply in that order.
@@ -119,6 +127,19 @@ def parse_procedure(raw: Any, index: int = 0) -> Procedure:
         _check_condition_refs(name, f"fees.{i}.when", fee.when, fields)
         _check_fee_fields(name, f"fees[{i}]", fee, fields)
     return procedure
+
+
+def _parse_sources(name: str, raw: Any) -> dict[str, str]:
+    """``sources = { fact = "where it comes from" }``: the source of one fact, beside the
+    procedure's ``source``; a fact named in ``unconfirmed`` is not yet verified there."""
+    if not isinstance(raw, Mapping):
+        raise CatalogueError(name, "sources", "a table of fact = source text")
+    sources: dict[str, str] = {}
+    for fact, text in raw.items():
+        if not isinstance(text, str) or not clean(text):
+            raise CatalogueError(name, f"sources.{fact}", "must be non-empty text")
+        sources[str(fact)] = clean(text)
+    return sources
 
 
 def _check_condition_refs(

@@ -1,17 +1,18 @@
-"""Deadline decisions at the desk: same day or a slip, the one reschedule, the 766 measure.
+"""Deadline decisions at the desk: same day or a slip, extended time, the one reschedule.
 
 Two clocks are kept apart on purpose (domain.md §11.7): the legal due date restarts from
 zero when a supplemented dossier arrives complete (Decree 61/2018 Art 19(4)), while the
-Decision 766 on-time measure keeps the first reception and subtracts the citizen's waiting.
+Decision 766 on-time measure keeps the first reception and subtracts the citizen's waiting
+in working days (:mod:`tthc.domain.metrics`, the one rule for the desk and the reports).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from .i18n import N_, Message, msg
-from .workdays import DEFAULT_HOURS, Calendar, OfficeHours, Timeliness, due_at, timeliness
+from .workdays import VN_TZ, DEFAULT_HOURS, Calendar, CountingRule, OfficeHours, due_at
 
 
 @dataclass(frozen=True)
@@ -20,24 +21,35 @@ class IntakeDecision:
 
     same_day: bool  # result today, no appointment slip needed (Art 17(4))
     due: datetime  # the legal due date and hour
-    after_cutoff: bool  # received after the cut-off (15:00 by default)
+    after_cutoff: bool  # received after the cut-off (15:00 by default) or on a day off
     warning: Message | None = None
+    extension_days: int = 0  # working days granted at reception on top of the legal time
 
 
 def decide(received_at: datetime, statutory_days: int, calendar: Calendar,
-           hours: OfficeHours = DEFAULT_HOURS, *, monday_same_day: bool = False,
-           keep_same_day_promise: bool = False) -> IntakeDecision:
+           hours: OfficeHours = DEFAULT_HOURS, *, rule: CountingRule, extension_days: int = 0,
+           monday_same_day: bool = False, keep_same_day_promise: bool = False
+           ) -> IntakeDecision:
     """Decide between same-day handling and an appointment, and the due date.
 
     A same-day procedure received before the cut-off is due today at closing time. After
     the cut-off the law allows the next working day; the officer may still keep the
     Monday promise (``keep_same_day_promise``), which goes beyond the law.
+
+    *extension_days* is the extra time the officer granted at reception for a reason the
+    procedure's data allows (e.g. +2 for certified copies of many pages, +5 for a marriage
+    needing verification); the caller checks it is allowed. The limit is then
+    ``statutory_days + extension_days`` counted by *rule*, the dossier gets a slip with
+    that date, and it is never a same-day dossier (so never overdue at closing time).
     """
+    if extension_days < 0:
+        raise ValueError("extension_days must be zero or positive")
     local = received_at.astimezone(hours.tz)
     after_cutoff = local.time() > hours.cutoff or not calendar.is_working_day(local.date())
-    legal_due = due_at(received_at, statutory_days, calendar, hours)
-    if statutory_days > 0:
-        return IntakeDecision(False, legal_due, after_cutoff)
+    days = statutory_days + extension_days
+    legal_due = due_at(received_at, days, calendar, hours, rule=rule)
+    if days > 0:
+        return IntakeDecision(False, legal_due, after_cutoff, None, extension_days)
     if not after_cutoff:
         return IntakeDecision(True, legal_due, False)
     warning = msg(N_("Đã quá %(cutoff)s: theo quy định, hồ sơ được giải quyết trong ngày làm "
@@ -51,9 +63,13 @@ def decide(received_at: datetime, statutory_days: int, calendar: Calendar,
 
 
 def restart_after_supplement(complete_at: datetime, statutory_days: int, calendar: Calendar,
-                             hours: OfficeHours = DEFAULT_HOURS) -> datetime:
-    """The legal due date once the complete dossier arrives: counted again from zero."""
-    return due_at(complete_at, statutory_days, calendar, hours)
+                             hours: OfficeHours = DEFAULT_HOURS, *, rule: CountingRule,
+                             extension_days: int = 0) -> datetime:
+    """The legal due date once the complete dossier arrives: the whole legal time (with the
+    extension granted at reception) counted again from *complete_at* (Art 19(4))."""
+    if extension_days < 0:
+        raise ValueError("extension_days must be zero or positive")
+    return due_at(complete_at, statutory_days + extension_days, calendar, hours, rule=rule)
 
 
 class RescheduleRefused(Exception):
@@ -64,24 +80,18 @@ class RescheduleRefused(Exception):
 
 def check_reschedule(due: datetime, new_due: datetime, now: datetime, *,
                      already_rescheduled: bool) -> None:
-    """Form 04 (apology and new date) is allowed once, at least one day before the due date.
+    """Form 04 (apology and new date) is allowed once, until the end of the day before the
+    due date.
 
     Decree 61/2018 Art 19(9): "chậm nhất 01 ngày trước ngày hết hạn … không quá một lần".
-    Raises RescheduleRefused with the reason otherwise.
+    Days are local days (Asia/Ho_Chi_Minh): due on the 10th, the letter may go out until
+    23:59:59 on the 9th, whatever the due hour (domain.md §12 item 3). Raises
+    RescheduleRefused with the reason otherwise.
     """
     if already_rescheduled:
         raise RescheduleRefused(msg(N_("Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần nữa.")))
-    if now > due - timedelta(days=1):
+    if now.astimezone(VN_TZ).date() >= due.astimezone(VN_TZ).date():
         raise RescheduleRefused(msg(N_("Phải gửi văn bản xin lỗi và hẹn lại chậm nhất 01 ngày "
                                        "trước ngày hết hạn.")))
     if new_due <= due:
         raise RescheduleRefused(msg(N_("Ngày hẹn mới phải sau ngày hẹn cũ.")))
-
-
-def measured_timeliness(finished_at: datetime, due: datetime, *, supplement_wait: timedelta,
-                        supplement_count: int) -> Timeliness:
-    """On time as Decision 766 counts it: waiting for the citizen is subtracted, and more
-    than one supplement request counts as late (domain.md §1.4)."""
-    if supplement_count > 1:
-        return Timeliness.LATE
-    return timeliness(finished_at - supplement_wait, due)

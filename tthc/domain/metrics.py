@@ -17,22 +17,27 @@ need the holiday table to these functions. Every rule here is written down in
 * more than one supplement request after reception is late, whatever the dates;
 * a dossier still open at the end of the period is measured then: late if the (moved)
   appointment has passed, otherwise "open, within time";
-* without a recorded appointment the legal time is counted as domain.md §12 item 1 says:
-  day 0 is the reception day (the next working day when received on a day off), the legal
-  time counts whole working days after it, and only a same-day procedure received after the
-  cut-off gets the next working day.
+* without a recorded appointment (a dossier that went back to the citizen had its due date
+  restarted) the legal time is counted from the first reception by the office's counting
+  rule (:func:`tthc.domain.workdays.due_at`, domain.md §12 item 1).
+
+The desk (the dossier page, the ledger, the control sheet) and the reports build the same
+:class:`DossierTimes` from a dossier (:func:`first_appointment`, :func:`supplement_waits`,
+:data:`ENDING_ACTIONS`) and measure it here: one rule, one answer everywhere.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 from .i18n import N_
-from .workdays import DEFAULT_HOURS, Calendar, OfficeHours, Timeliness, timeliness
+from .status import Status
+from .workdays import (DEFAULT_HOURS, Calendar, CountingRule, OfficeHours, Timeliness, due_at,
+                       timeliness)
 
 
 class Measure(StrEnum):
@@ -74,7 +79,7 @@ class DossierTimes:
     """What the 766 measure needs of one received dossier (all datetimes aware)."""
 
     received_at: datetime
-    statutory_days: int
+    statutory_days: int  # the legal time, with any extension granted at reception
     appointment: datetime | None = None  # NgayHenTra of the first reception, if recorded
     finished_at: datetime | None = None  # resolved, else returned, else stopped or refused
     supplement_requests: int = 0  # requests after reception (they stop the clock)
@@ -91,22 +96,39 @@ def processing_end(resolved_at: datetime | None, returned_at: datetime | None,
     return None
 
 
-def legal_due(received_at: datetime, statutory_days: int, calendar: Calendar,
-              hours: OfficeHours = DEFAULT_HOURS) -> datetime:
-    """The due date and hour counted from the reception (domain.md §12 item 1).
+ENDING_ACTIONS = ("stop", "reject")
+"""Events that end processing without a result (their time is the last-resort end)."""
 
-    Day 0 is the reception day, or the next working day for a reception on a day off; the
-    cut-off moves day 0 only for a same-day procedure (Art 18(2) is a hand-over rule, not a
-    counting rule). Due at closing time on the *statutory_days*-th working day after day 0.
-    """
-    local = received_at.astimezone(hours.tz)
-    day = local.date()
-    if not calendar.is_working_day(day):
-        day = calendar.next_working_day(day)
-    elif statutory_days == 0 and local.time() > hours.cutoff:
-        day = calendar.next_working_day(day)
-    due_day = calendar.add_working_days(day, statutory_days)
-    return datetime.combine(due_day, hours.close, tzinfo=hours.tz)
+_PROCESSING = (int(Status.RECEIVED), int(Status.IN_PROGRESS))
+
+
+def first_appointment(due_at: datetime | None, original_due_at: datetime | None,
+                      rescheduled: bool, supplement_requests: int) -> datetime | None:
+    """The appointment of the first reception as the dossier records it: the date before
+    a Form 04 reset, else the due date; None once a supplement restarted the legal time
+    (the first date is then counted again from the reception)."""
+    if supplement_requests:
+        return None
+    return original_due_at if rescheduled and original_due_at else due_at
+
+
+def supplement_waits(events: Iterable[tuple[str, int | None, datetime]]
+                     ) -> tuple[Supplement, ...]:
+    """The waits for the citizen in a dossier's history of (action, source status, time),
+    in time order: a supplement requested while the dossier was being processed, until
+    the next reception of the complete dossier (a request before the first reception is
+    not a wait: the clock had not started)."""
+    found: list[Supplement] = []
+    asked = None
+    for action, source, at in events:
+        if action == "request_supplement" and source in _PROCESSING:
+            asked = at
+        elif action == "receive" and asked is not None:
+            found.append(Supplement(asked, at))
+            asked = None
+    if asked is not None:
+        found.append(Supplement(asked, None))
+    return tuple(found)
 
 
 def waited_working_days(supplements: Iterable[Supplement], until: datetime,
@@ -138,8 +160,19 @@ def moved_due(due: datetime, days: int, calendar: Calendar,
     return datetime.combine(day, local.timetz()).astimezone(due.tzinfo)
 
 
+def due_by(case: DossierTimes, at: datetime, calendar: Calendar,
+           hours: OfficeHours = DEFAULT_HOURS, *, rule: CountingRule) -> datetime:
+    """The due date the 766 measure holds the dossier to at *at*: the first appointment
+    (or the legal time counted from the first reception by *rule*), moved later by the
+    working days the citizen held the dossier up to *at*."""
+    due = case.appointment or due_at(case.received_at, case.statutory_days, calendar, hours,
+                                     rule=rule)
+    return moved_due(due, waited_working_days(case.supplements, at, calendar, hours.tz),
+                     calendar, hours.tz)
+
+
 def measure(case: DossierTimes, at: datetime, calendar: Calendar,
-            hours: OfficeHours = DEFAULT_HOURS) -> Measure:
+            hours: OfficeHours = DEFAULT_HOURS, *, rule: CountingRule) -> Measure:
     """Early, on time, late, or open within time, as Decision 766 counts it at *at*.
 
     *at* is the end of the period: a dossier finished after it is measured as open then.
@@ -148,13 +181,21 @@ def measure(case: DossierTimes, at: datetime, calendar: Calendar,
         else None
     if case.supplement_requests > 1:
         return Measure.LATE
-    due = case.appointment or legal_due(case.received_at, case.statutory_days, calendar, hours)
-    end = finished or at
-    due = moved_due(due, waited_working_days(case.supplements, end, calendar, hours.tz),
-                    calendar, hours.tz)
+    due = due_by(case, finished or at, calendar, hours, rule=rule)
     if finished is None:
         return Measure.LATE if at > due else Measure.OPEN
     return _FROM_TIMELINESS[timeliness(finished, due, hours.tz)]
+
+
+def measure_step(case: DossierTimes, at: datetime, calendar: Calendar,
+                 hours: OfficeHours = DEFAULT_HOURS, *, rule: CountingRule) -> Measure:
+    """How a step done at *at* stands (Form 05's column): the dossier measured as if it
+    ended then, with the supplement requests made by then, so the result's row says what
+    the ledger and the 766 figures say."""
+    later = sum(1 for wait in case.supplements if wait.requested_at > at)
+    return measure(replace(case, finished_at=at,
+                           supplement_requests=max(case.supplement_requests - later, 0)),
+                   at, calendar, hours, rule=rule)
 
 
 @dataclass(frozen=True)

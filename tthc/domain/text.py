@@ -19,7 +19,9 @@ def clean(value: str | None) -> str:
     """NFC, without control or zero-width characters, trimmed, with single spaces."""
     if not value:
         return ""
-    value = _INVISIBLE.sub("", nfc(value))
+    # NFC again once the invisible characters are gone: "A\x1f\u0300" becomes "A\u0300",
+    # which composes to "À" only now (else cleaning a cleaned value would change it).
+    value = nfc(_INVISIBLE.sub("", nfc(value)))
     return _SPACES.sub(" ", value).strip()
 
 

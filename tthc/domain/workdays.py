@@ -5,15 +5,27 @@ Saturdays, Sundays and public holidays are not counted, make-up Saturdays are. T
 and make-up days of each year come from the holiday table (``tthc/data/holidays.toml``),
 never from code.
 
-Counting convention (implemented by :func:`due_at`):
+The 15:00 cut-off (Decree 61/2018 Art 18(2), Luật Hộ tịch Art 5(3), Decree 23/2015 Art 7)
+says when a dossier reaches the processor (:func:`counting_start`) and whether a same-day
+result is still due today. It does not move a deadline counted in days (domain.md §12
+item 1). How a limit of *n* working days is counted is configuration
+(:class:`CountingRule`, ``TTHC_DEADLINE_COUNTING``), implemented by :func:`due_at`:
 
-* The **intake day is day 0**. A dossier received on a working day before the cut-off has that
-  day as day 0; one received after the cut-off (15:00, Decree 61/2018 Art 18(2), Luật Hộ tịch
-  Art 5(3), Decree 23/2015 Art 7) or on a day off has the next working day as day 0.
-* A time limit of *n* working days is due at closing time on the *n*-th working day after
-  day 0: "3 ngày làm việc" received Monday 09:00 is due Thursday at close.
-* ``n == 0`` means "the same day" (trả ngay / trong ngày): due at closing time on day 0, so a
-  same-day request received after 15:00 is due the next working day at close.
+* ``days`` (the default; a period counted in days starts the day after the event, Civil
+  Code 2015 Art 147): **day 0** is the reception day, or the next working day when the
+  dossier was received on a day off; the limit is due at closing time on the *n*-th
+  working day after day 0, whatever the hour of reception. "3 ngày làm việc" received
+  Monday 09:00 or 16:00 is due Thursday at close.
+* ``hours`` (as some provincial systems count): *n* days are ``n ×`` the length of the
+  office's working day (``close − open``, 9 h 30 by default), counted from the reception
+  instant and only inside ``open``–``close`` on working days (a reception before opening
+  counts from the opening, one after closing or on a day off from the next working day's
+  opening; the lunch break is inside the window, so every working day gives the same
+  length), and never before a same-day limit received at the same time would be due.
+  "3 ngày làm việc" received Friday 24/04/2026 09:00 is due Monday 04/05 09:00.
+* ``n == 0`` means "the same day" (trả ngay / trong ngày) under either rule, and here the
+  cut-off decides: received on a working day up to the cut-off, due that day at closing
+  time; after the cut-off or on a day off, due at closing time on the next working day.
 
 The cut-off and office hours are [U] in the domain brief and therefore configuration
 (:class:`OfficeHours`), not constants.
@@ -43,6 +55,18 @@ HOLIDAY = "holiday"
 MAKEUP_WORKDAY = "makeup_workday"
 _KINDS = frozenset({HOLIDAY, MAKEUP_WORKDAY})
 _ONE_DAY = timedelta(days=1)
+
+
+class CountingRule(StrEnum):
+    """How a limit of *n* working days is counted (see the module docstring)."""
+
+    DAYS = "days"
+    """Whole working days after the reception day (the default, domain.md §12 item 1)."""
+    HOURS = "hours"
+    """n × the working day's length, counted from the reception instant in office hours."""
+
+
+DEFAULT_RULE = CountingRule.DAYS
 
 
 @dataclass(frozen=True)
@@ -145,7 +169,8 @@ class OfficeHours:
     """Desk hours; all [U] in the domain brief, so configurable per office."""
 
     cutoff: time = time(15, 0)
-    """Dossiers received after this time count from the next working day."""
+    """Received after this time: handed to the processor the next working day, and a
+    same-day result is due then (it does not move a limit counted in days)."""
     close: time = time(17, 0)
     """Closing time; a due date falls due at this time."""
     open: time = time(7, 30)
@@ -169,8 +194,9 @@ def _require_aware(value: datetime, name: str) -> None:
 def counting_start(
     received_at: datetime, calendar: Calendar, hours: OfficeHours = DEFAULT_HOURS
 ) -> date:
-    """Day 0 of the count: the intake day, or the next working day if received after the
-    cut-off or on a day off. Also the day the dossier must reach the processor (Art 18(2))."""
+    """The day the dossier must reach the processor (Decree 61/2018 Art 18(2)): the
+    reception day, or the next working day if received after the cut-off or on a day off.
+    Also the day a same-day result is due; a limit in days is not counted from it."""
     _require_aware(received_at, "received_at")
     local = received_at.astimezone(hours.tz)
     day = local.date()
@@ -184,16 +210,54 @@ def due_at(
     working_days: int,
     calendar: Calendar,
     hours: OfficeHours = DEFAULT_HOURS,
+    *,
+    rule: CountingRule,
 ) -> datetime:
-    """When a dossier with a limit of *working_days* is due (see the module docstring).
+    """When a dossier with a limit of *working_days* is due, counted by *rule* (see the
+    module docstring; 0 is a same-day limit, where the cut-off decides).
 
     *received_at* must be timezone-aware; the result is in the same time zone.
     """
+    _require_aware(received_at, "received_at")
     if working_days < 0:
         raise ValueError("working_days must be zero or positive")
-    day = calendar.add_working_days(counting_start(received_at, calendar, hours), working_days)
-    due = datetime.combine(day, hours.close, tzinfo=hours.tz)
+    rule = CountingRule(rule)
+    same_day = datetime.combine(counting_start(received_at, calendar, hours), hours.close,
+                                tzinfo=hours.tz)
+    if working_days == 0:
+        due = same_day
+    elif rule is CountingRule.HOURS:
+        # Never before a same-day limit would be: one day's hours from 16:00 end at 16:00
+        # the next day, while a same-day request received then is due at that day's close.
+        due = max(_add_working_hours(received_at, working_days, calendar, hours), same_day)
+    else:
+        day = received_at.astimezone(hours.tz).date()
+        if not calendar.is_working_day(day):
+            day = calendar.next_working_day(day)
+        due = datetime.combine(calendar.add_working_days(day, working_days), hours.close,
+                               tzinfo=hours.tz)
     return due.astimezone(received_at.tzinfo)
+
+
+def _add_working_hours(received_at: datetime, working_days: int, calendar: Calendar,
+                       hours: OfficeHours) -> datetime:
+    """*working_days* × the working day's length after *received_at*, in office hours."""
+    local = received_at.astimezone(hours.tz)
+    day = local.date()
+    day_length = datetime.combine(day, hours.close) - datetime.combine(day, hours.open)
+    left = working_days * day_length
+    # Where the count starts: the reception instant inside the window, else the next opening.
+    if not calendar.is_working_day(day) or local.time() >= hours.close:
+        day, start = calendar.next_working_day(day), hours.open
+    else:
+        start = max(local.time().replace(tzinfo=None), hours.open)
+    while True:
+        begin = datetime.combine(day, start, tzinfo=hours.tz)
+        end = datetime.combine(day, hours.close, tzinfo=hours.tz)
+        if end - begin >= left:
+            return begin + left
+        left -= end - begin
+        day, start = calendar.next_working_day(day), hours.open
 
 
 class Timeliness(StrEnum):

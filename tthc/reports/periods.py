@@ -17,7 +17,8 @@ from sqlalchemy import select
 from wtforms import StringField
 
 from ..domain.validators import validate_date
-from ..domain.workdays import Calendar, OfficeHours, load_calendar_file
+from .. import config as app_config
+from ..domain.workdays import Calendar, CountingRule, OfficeHours, load_calendar_file
 from ..extensions import db
 from ..forms import Form
 from ..i18n import render_message
@@ -127,6 +128,11 @@ class PeriodForm(Form):
 def calendar() -> Calendar:
     """The holiday table, read for the request (a small file: no cache to keep in step)."""
     return load_calendar_file()
+
+
+def counting_rule() -> CountingRule:
+    """How legal times are counted (TTHC_DEADLINE_COUNTING, checked at start-up)."""
+    return app_config.counting_rule(current_app.config)
 
 
 def office_hours(office_id: int) -> OfficeHours:

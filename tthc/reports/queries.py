@@ -29,7 +29,7 @@ from ..extensions import db
 from ..models import Dossier, DossierEvent, ProcedureVersion, Upload
 from ..models.feedback import Feedback, Rating
 from . import sql
-from .periods import Period
+from .periods import Period, counting_rule
 
 D, E, V = Dossier, DossierEvent, ProcedureVersion
 BATCH = 500
@@ -135,7 +135,7 @@ def _ended_at(ids: list[int]) -> dict[int, dt.datetime]:
     for batch in _batches(ids):
         found.update(db.session.execute(
             select(E.dossier_id, func.max(E.at))
-            .where(E.dossier_id.in_(batch), E.action.in_(("stop", "reject")))
+            .where(E.dossier_id.in_(batch), E.action.in_(metrics.ENDING_ACTIONS))
             .group_by(E.dossier_id)).all())
     return found
 
@@ -150,20 +150,8 @@ def _waits(ids: list[int]) -> dict[int, tuple[metrics.Supplement, ...]]:
                 .where(E.dossier_id.in_(batch), E.action.in_(("request_supplement", "receive")))
                 .order_by(E.dossier_id, E.at, E.id)):
             events[row.dossier_id].append(row)
-    waits: dict[int, tuple[metrics.Supplement, ...]] = {}
-    processing = (int(Status.RECEIVED), int(Status.IN_PROGRESS))
-    for dossier_id, rows in events.items():
-        found, asked = [], None
-        for row in rows:
-            if row.action == "request_supplement" and row.source in processing:
-                asked = row.at
-            elif row.action == "receive" and asked is not None:
-                found.append(metrics.Supplement(asked, row.at))
-                asked = None
-        if asked is not None:
-            found.append(metrics.Supplement(asked, None))
-        waits[dossier_id] = tuple(found)
-    return waits
+    return {dossier_id: metrics.supplement_waits((r.action, r.source, r.at) for r in rows)
+            for dossier_id, rows in events.items()}
 
 
 def timeliness(office_id: int, period: Period, now: dt.datetime, calendar: Calendar,
@@ -193,11 +181,11 @@ def timeliness(office_id: int, period: Period, now: dt.datetime, calendar: Calen
         end = metrics.processing_end(r.resolved_at, r.returned_at, ended.get(r.id))
         if r.status in ENDED and (end is None or end < period.first):
             continue
-        appointment = (r.original_due_at if r.rescheduled and r.original_due_at else r.due_at) \
-            if not r.supplement_count else None
+        appointment = metrics.first_appointment(r.due_at, r.original_due_at, r.rescheduled,
+                                                r.supplement_count)
         case = metrics.DossierTimes(r.received_at, r.statutory_days, appointment, end,
                                     r.supplement_count, waits.get(r.id, ()))
-        m = metrics.measure(case, at, calendar, hours)
+        m = metrics.measure(case, at, calendar, hours, rule=counting_rule())
         measures[r.procedure_id].append(m)
         in_period = end is not None and period.first <= end < at
         if in_period and r.status in ENDED:

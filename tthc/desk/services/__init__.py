@@ -40,8 +40,8 @@ from ...domain.i18n import N_, Message
 from ...domain.reception import DeskReport, check, read_checks
 from ...domain.status import PROCESSING, Status, is_overdue
 from ...domain.text import nfc
-from ...domain.workdays import Calendar, OfficeHours
-from ... import offices
+from ...domain.workdays import Calendar, CountingRule, OfficeHours
+from ... import config as app_config, offices
 from ...extensions import db
 from ...i18n import render_message
 from ...intake import services as intake
@@ -119,6 +119,11 @@ def hours_from(values: Mapping[str, str]) -> OfficeHours:
 
 def office_hours(office_id: int) -> OfficeHours:
     return hours_from(settings(office_id))
+
+
+def counting_rule() -> CountingRule:
+    """How legal times are counted (TTHC_DEADLINE_COUNTING, checked at start-up)."""
+    return app_config.counting_rule(current_app.config)
 
 
 @dataclass(frozen=True)
@@ -298,10 +303,11 @@ def desk_report(dossier: Dossier, spec=None,
 
 
 def preview(dossier: Dossier, spec=None, *, keep_promise: bool = False,
-            at: dt.datetime | None = None) -> IntakeDecision:
+            at: dt.datetime | None = None, extension_days: int = 0) -> IntakeDecision:
     """What receiving the dossier now would promise: same day, or a due date and hour."""
     spec = spec or spec_of(dossier)
     return decide(at or now(), spec.statutory_days, calendar(), office_hours(dossier.office_id),
+                  rule=counting_rule(), extension_days=extension_days,
                   monday_same_day=spec.monday_same_day, keep_same_day_promise=keep_promise)
 
 

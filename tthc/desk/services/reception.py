@@ -100,7 +100,7 @@ def change_procedure(dossier: Dossier, version: ProcedureVersion) -> tuple[str, 
         spec = catalogue_services.spec_of(version)
         decision = decide(dossier.received_at, spec.statutory_days,
                           services.calendar(), services.office_hours(dossier.office_id),
-                          monday_same_day=spec.monday_same_day,
+                          rule=services.counting_rule(), monday_same_day=spec.monday_same_day,
                           keep_same_day_promise=dossier.same_day)
         dossier.due_at = decision.due
         dossier.same_day = decision.same_day

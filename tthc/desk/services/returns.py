@@ -9,9 +9,8 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ...domain.deadlines import measured_timeliness
+from ...domain import metrics
 from ...domain.status import STAFF
-from ...domain.workdays import Timeliness, due_at
 from ...extensions import db
 from ...intake import services as intake
 from ...models import Dossier, Staff
@@ -64,25 +63,28 @@ def ledger(office_id: int, start: dt.date, end: dt.date) -> list[Dossier]:
         .order_by(Dossier.received_at, Dossier.id)))
 
 
-def first_due(dossier: Dossier, spec=None) -> dt.datetime | None:
-    """The due date of the first reception, which the 766 measure keeps."""
-    received = dossier.received_at
-    if received is None:
+def times(dossier: Dossier, spec=None) -> metrics.DossierTimes | None:
+    """What the 766 measure needs of a received dossier, read as the reports read it."""
+    if dossier.received_at is None:
         return None
     spec = spec or services.spec_of(dossier)
-    if dossier.same_day and not dossier.supplement_count:
-        return dossier.due_at
-    return due_at(received, spec.statutory_days, services.calendar(),
-                  services.office_hours(dossier.office_id))
+    events = sorted(dossier.events, key=lambda e: (e.at, e.id))
+    ended = max((e.at for e in events if e.action in metrics.ENDING_ACTIONS), default=None)
+    requests = dossier.supplement_count or 0
+    return metrics.DossierTimes(
+        dossier.received_at, spec.statutory_days,
+        metrics.first_appointment(dossier.due_at, dossier.original_due_at,
+                                  bool(dossier.rescheduled), requests),
+        metrics.processing_end(dossier.resolved_at, dossier.returned_at, ended), requests,
+        metrics.supplement_waits((e.action, e.source, e.at) for e in events))
 
 
-def measured(dossier: Dossier, spec=None) -> Timeliness | None:
-    """Early, on time or late as Decision 766 counts it, once the result is ready."""
-    finished = dossier.resolved_at or dossier.returned_at
-    due = first_due(dossier, spec)
-    if finished is None or due is None:
+def measured(dossier: Dossier, spec=None) -> metrics.Measure | None:
+    """Early, on time or late as Decision 766 counts it (tthc.domain.metrics), once
+    processing has ended."""
+    case = times(dossier, spec)
+    if case is None or case.finished_at is None:
         return None
-    return measured_timeliness(finished, due,
-                               supplement_wait=dt.timedelta(
-                                   seconds=dossier.supplement_wait_seconds or 0),
-                               supplement_count=dossier.supplement_count or 0)
+    return metrics.measure(case, case.finished_at, services.calendar(),
+                           services.office_hours(dossier.office_id),
+                           rule=services.counting_rule())

@@ -71,7 +71,8 @@ def test_return_by_post_needs_the_address(app, reception, dossier):
     assert "Nhập địa chỉ nhận kết quả qua bưu chính" in response.get_data(as_text=True)
     address = "Số 12 ngõ 34 phố Thụy Khuê, Hà Nội"
     reception.post(f"/can-bo/ho-so/{dossier_id}/tra-ket-qua",
-                   {"kenh_tra": "post", "dia_chi": address})
+                   {"kenh_tra": "post", "dia_chi": address,
+                    "ngay_gui": MONDAY.strftime("%d/%m/%Y"), "ma_buu_gui": "EL123456789VN"})
     stored = load(app, dossier_id)
     assert (stored.status, stored.return_address) == (10, address)
 

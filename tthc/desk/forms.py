@@ -195,10 +195,15 @@ SETS_MAX = 99
 
 class ReceiveForm(DeskForm):
     """The reception's choices: a slip asked for, the same-day promise kept after the cut-off,
-    the number of sets of papers (Form 01 item 2; none posted: 1)."""
+    an extension the law allows (its key), how the result goes back and the postal address,
+    the number of sets of papers (Form 01 item 2; none posted: 1). Whether the procedure
+    allows the extension and the channel is the service's check."""
 
     in_phieu = YesNoField()
     giu_hen = YesNoField()
+    gia_han = text(41)
+    kenh_tra = text(10)
+    dia_chi_tra = text(300)
     so_bo = text(5)
 
     def validate(self, extra_validators=None) -> bool:
@@ -210,8 +215,35 @@ class ReceiveForm(DeskForm):
         return not self.messages()
 
     @property
-    def sets(self) -> int:
-        return int(self.so_bo.data) if self.so_bo.data else 1
+    def choices(self) -> dict:
+        """The extension, return and sets choices, as ``services.reception.receive`` takes
+        them."""
+        return {"extension": self.gia_han.data, "return_channel": self.kenh_tra.data,
+                "return_address": self.dia_chi_tra.data,
+                "sets": int(self.so_bo.data) if self.so_bo.data else 1}
+
+
+class PostalForm(DeskForm):
+    """A result sent by public post: the day handed to the post office, the tracking number."""
+
+    ngay_gui = text(20)
+    ma_buu_gui = text(40)
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        result = validate_date(self.ngay_gui.data, not_future=True, today=services.today())
+        self.handed_on: dt.date | None = result.value
+        if result.errors:
+            self.fail("ngay_gui", render_message(result.errors[0]))
+        elif result.value is None:
+            self.fail("ngay_gui", gettext("Nhập ngày giao cho bưu điện, ví dụ: 25/03/2026"))
+        code = self.ma_buu_gui.data.upper().replace(" ", "")
+        if not re.fullmatch(r"[A-Z0-9-]{6,40}", code):
+            self.fail("ma_buu_gui", gettext(
+                "Nhập mã vận đơn (số hiệu bưu gửi) in trên biên nhận của bưu điện, ví dụ: "
+                "EL123456789VN"))
+        self.tracking = code
+        return not self.messages()
 
 
 def _row_count(value: Any) -> int:

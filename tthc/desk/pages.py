@@ -77,6 +77,7 @@ def check_context(dossier: Dossier, spec=None, *, errors: Mapping[str, str] | No
         "problems": present.problems(desk), "decision": decision, "hours": hours,
         "can_keep": bool(keep and keep.same_day), "errors": errors or {}, "posted": posted or {},
         "status": Status(dossier.status),
+        **services.extension.context(dossier, spec), **services.postal.context(dossier, spec),
     }
 
 

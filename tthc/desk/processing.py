@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from ..auth import staff_required
 from . import bp, forms, services, slips
-from .pages import dossier_or_404, logged
+from .pages import dossier_or_404, logged, show_page
 from .views import DESK, DOSSIER, decision, invalid, to_dossier
 
 
@@ -45,10 +45,17 @@ def resolve(dossier_id: int):
 def return_result(dossier_id: int):
     """Hand the result over: at the counter, by public post (address), or electronically."""
     dossier = dossier_or_404(dossier_id)
-    form = forms.ReturnForm()
-    if not form.validate():
-        return invalid(dossier, form)
+    form, postal = forms.ReturnForm(), forms.PostalForm()
+    post = form.kenh_tra.data == "post"
+    valid = form.validate()
+    if not valid or (post and not postal.validate()):
+        return show_page(dossier, status=422, log=False, posted=request.form,
+                         errors={**postal.messages(), **form.messages()})
+    services.postal.refuse_channel(services.spec_of(dossier), form.kenh_tra.data)
     services.returns.return_result(dossier.id, current_user, **form.values)
+    if post:
+        services.postal.record_handover(dossier.id, current_user, postal.handed_on,
+                                        postal.tracking)
     logged(dossier, "update", f"trả kết quả ({form.kenh_tra.data})")
     flash(gettext("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code or ""), "info")
     return to_dossier(dossier.id)

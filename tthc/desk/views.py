@@ -300,8 +300,9 @@ def receive(dossier_id: int):
         return page
     dossier = services.reception.receive(dossier_id, current_user,
                                          slip_requested=form.in_phieu.data,
-                                         keep_promise=form.giu_hen.data, sets=form.sets)
-    logged(dossier, "update", f"tiếp nhận, mã {dossier.code}")
+                                         keep_promise=form.giu_hen.data, **form.choices)
+    logged(dossier, "update", f"tiếp nhận, mã {dossier.code}"
+           + services.extension.log_detail(dossier))
     if dossier.slip_requested:
         return redirect(url_for("desk.slip", dossier_id=dossier.id,
                                 form=slips.number(dossier, slips.RECEIPT)), 303)

@@ -131,6 +131,20 @@ class FeeRule:
 
 
 @dataclass(frozen=True)
+class Extension:
+    """More time the law allows at reception for a stated reason (domain.md §5, §12 item 7):
+    the officer picks it, the due date moves by ``working_days``; with ``appointment`` the
+    receipt and appointment slip must then be given even for a same-day procedure."""
+
+    key: str
+    label_vi: str
+    label_en: str
+    working_days: int
+    legal_basis: str
+    appointment: bool = False
+
+
+@dataclass(frozen=True)
 class FormField:
     name: str
     label_vi: str
@@ -190,6 +204,11 @@ class Procedure:
     competence_vi: str = ""  # who decides, and where the citizen applies (Cơ quan thực hiện)
     competence_en: str = ""
     sources: Mapping[str, str] = field(default_factory=dict)  # fact name → its own source
+    extensions: tuple[Extension, ...] = ()  # more time the officer may give at reception
+
+    def extension(self, key: str) -> Extension | None:
+        """The extension named *key*, or None (not one this version allows)."""
+        return next((e for e in self.extensions if e.key == key), None) if key else None
 
     @property
     def search_key(self) -> str:

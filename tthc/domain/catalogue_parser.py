@@ -22,6 +22,7 @@ from .catalogue_model import (
     CatalogueError,
     Condition,
     DateWindow,
+    Extension,
     FeeRule,
     FormField,
     Paper,
@@ -73,6 +74,9 @@ def parse_procedure(raw: Any, index: int = 0) -> Procedure:
         _parse_field(name, item, i) for i, item in enumerate(r.list("fields", required=False))
     )
     _unique(name, "fields", [f.name for f in fields])
+    extensions = tuple(_parse_extension(name, item, i)
+                       for i, item in enumerate(r.list("extensions", required=False)))
+    _unique(name, "extensions", [e.key for e in extensions])
     procedure = Procedure(
         code=code,
         version=r.date("version"),
@@ -104,9 +108,13 @@ def parse_procedure(raw: Any, index: int = 0) -> Procedure:
         competence_vi=r.text("competence_vi", required=False),
         competence_en=r.text("competence_en", required=False),
         sources=_parse_sources(name, raw.get("sources", {})),
+        extensions=extensions,
     )
     if bool(procedure.competence_vi) != bool(procedure.competence_en):
         raise CatalogueError(name, "competence_en", "competence_vi and competence_en go together")
+    if not procedure.return_channels:
+        raise CatalogueError(name, "return_channels", "name at least one channel")
+    _unique(name, "return_channels", list(procedure.return_channels))
     if procedure.monday_same_day and procedure.statutory_days > 0:
         raise CatalogueError(name, "monday_same_day", "only for procedures decided the same day")
     known = {"statutory_days", "fees", "papers", "national_code", "cutoff", "monday_same_day"}
@@ -303,6 +311,20 @@ def _parse_fee(name: str, raw: Any, index: int) -> FeeRule:
     if kind == "free" and rule.amount:
         raise CatalogueError(name, where + ".amount", "a free rule has no amount")
     return rule
+
+
+def _parse_extension(name: str, raw: Any, index: int) -> Extension:
+    """``{ key, label_vi, label_en, working_days, legal_basis, appointment }``."""
+    where = f"extensions[{index}]"
+    if not isinstance(raw, Mapping):
+        raise CatalogueError(name, where, "must be a table")
+    r = _Reader(name, raw, prefix=where + ".")
+    r.only({"key", "label_vi", "label_en", "working_days", "legal_basis", "appointment"})
+    return Extension(key=r.pattern("key", _KEY, "lower-case letters, digits and _"),
+                     label_vi=r.text("label_vi"), label_en=r.text("label_en"),
+                     working_days=r.integer("working_days", minimum=1, maximum=30),
+                     legal_basis=r.text("legal_basis"),
+                     appointment=r.boolean("appointment", default=False))
 
 
 def _parse_field(name: str, raw: Any, index: int) -> FormField:

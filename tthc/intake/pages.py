@@ -107,7 +107,8 @@ def _asked(checked: Checked, dossier: Dossier) -> list[tuple[str, str, str]]:
 
 def form_page(dossier: Dossier, token: str, checked: Checked, form: DossierForm, *,
               upload_errors: Mapping[str, list[str]] | None = None, submit_failed: bool = False,
-              status: int = 200, general_errors: list[str] | None = None):
+              status: int = 200, general_errors: list[str] | None = None,
+              return_errors: Mapping[str, str] | None = None):
     """The draft's form page (a long form's step); on 4xx with the error summary on top."""
     report, only = checked.report, checked.only
     upload_errors = upload_errors or {}
@@ -119,6 +120,7 @@ def form_page(dossier: Dossier, token: str, checked: Checked, form: DossierForm,
     if status >= 400:
         names = {p.key: p.name for p in papers}
         summary = [("#giay-to", text) for text in general_errors or ()]
+        summary += [("#" + name, text) for name, text in (return_errors or {}).items()]
         summary += [("#file_" + key, f"{names.get(key, key)}: {text}")
                     for key, texts in upload_errors.items() for text in texts]
         summary += present.summary_items(report, kinds=ALL_GAPS if submit_failed
@@ -131,6 +133,7 @@ def form_page(dossier: Dossier, token: str, checked: Checked, form: DossierForm,
         "dossier": dossier, "p": checked.spec,
         "sections": sections, "papers": papers, "summary": summary,
         "upload_errors": upload_errors, "show_missing": submit_failed,
+        "return_errors": return_errors or {},
         "code": format_prefiling_code(dossier.prefiling_code),
         "msgs_state": page_state(_with_messages(checked)),
         "hidden_state": page_state(_hidden(checked)),
@@ -189,15 +192,18 @@ def tasks_page(dossier: Dossier, token: str, checked: Checked):
                                                              part=n)))
 
 
-def review_page(dossier: Dossier, token: str, checked: Checked, *, status: int = 200):
+def review_page(dossier: Dossier, token: str, checked: Checked, *, status: int = 200,
+                return_errors: Mapping[str, str] | None = None):
     """Check your answers before sending: every answer and paper, each with a link to change
     it; the send button once nothing is missing (422 after a refused send)."""
     href = target_href(token, checked, on_form=False)
     summary = present.summary_items(checked.report, kinds=ALL_GAPS, href=href) \
         if status >= 400 else None
+    if return_errors:
+        summary = [("#" + name, text) for name, text in return_errors.items()] + (summary or [])
     return render_template(
         "intake/review.html", **_panel(token, checked, dossier, on_form=False),
-        dossier=dossier, p=checked.spec, summary=summary,
+        dossier=dossier, p=checked.spec, summary=summary, return_errors=return_errors or {},
         code=format_prefiling_code(dossier.prefiling_code),
         groups=present.review_rows(checked, href),
         papers=present.papers(checked.spec, dossier, checked.report, checked.only,

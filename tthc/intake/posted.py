@@ -12,7 +12,7 @@ from flask_babel import gettext
 
 from ..models import Dossier
 from ..notify import consent
-from . import forms, services, uploads
+from . import forms, returning, services, uploads
 
 
 def device_secret() -> str | None:
@@ -84,6 +84,7 @@ def save(dossier, *, files: bool = True, require_file: str | None = None):
     form, edit, new_secret = read(dossier)
     checked = services.check(dossier, edit)
     consent.record_posted(dossier)  # the notification boxes beside the phone and email
+    returning.record_posted(dossier)  # how the result goes back (the send checks it)
     if new_secret and dossier.profile_id is not None:
         remember_device(new_secret)
     errors: dict[str, list[str]] = {}

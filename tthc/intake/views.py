@@ -23,7 +23,7 @@ from ..extensions import db, limiter, unlimited
 from ..htmx import is_fragment_request
 from ..i18n import render_message
 from ..offices import current_office
-from . import bp, forms, services, uploads
+from . import bp, forms, returning, services, uploads
 from .pages import check_fragment, form_page, review_page, tasks_page
 from .posted import device_secret as _device_secret
 from .posted import dossier_or_404, forget_device, posted_part, read, save as _save
@@ -227,6 +227,10 @@ def submit(token):
     checked, form, errors, status = _save(dossier)
     if errors:
         return form_page(dossier, token, checked, form, upload_errors=errors, status=422)
+    if choice := returning.posted_errors(dossier):  # a channel the procedure does not allow
+        if checked.steps and request.form.get("_form") != "dossier":
+            return review_page(dossier, token, checked, status=422, return_errors=choice)
+        return form_page(dossier, token, checked, form, status=422, return_errors=choice)
     try:
         services.submit(dossier)
     except services.Incomplete as incomplete:

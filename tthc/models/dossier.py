@@ -63,9 +63,18 @@ class Dossier(db.Model):
     supplement_count: Mapped[int] = mapped_column(default=0)
     supplement_wait_seconds: Mapped[int] = mapped_column(default=0)  # for the 766 metric
     refusal_reason: Mapped[str] = mapped_column(Text, default="")
-    return_channel: Mapped[str] = mapped_column(String(10), default="")  # desk / post / online
+    # How the result goes back (desk / post / online): chosen when filing or at reception,
+    # then the channel actually used at return; the postal address with it.
+    return_channel: Mapped[str] = mapped_column(String(10), default="")
     return_address: Mapped[str] = mapped_column(Text, default="")
     returned_to: Mapped[str] = mapped_column(String(200), default="")
+    # Extended time given at reception (0007r): the reason's key in the procedure version's
+    # extensions ("" for none) and the working days it added to the legal time.
+    extension_key: Mapped[str] = mapped_column(String(41), default="")
+    extension_days: Mapped[int] = mapped_column(default=0)
+    # A result sent by public post: the day handed to the post office, the tracking number.
+    post_handed_on: Mapped[dt.date | None] = mapped_column(default=None)
+    post_tracking: Mapped[str] = mapped_column(String(40), default="")
     original_due_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     rescheduled: Mapped[bool] = mapped_column(default=False)
     # The set of official forms (tthc/data/forms.toml) in force at the desk's first decision;

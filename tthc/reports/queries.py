@@ -162,7 +162,7 @@ def timeliness(office_id: int, period: Period, now: dt.datetime, calendar: Calen
     finished = func.coalesce(D.resolved_at, D.returned_at)
     stmt = (select(D.id, D.status, V.procedure_id, V.statutory_days, D.received_at, D.due_at,
                    D.original_due_at, D.rescheduled, D.resolved_at, D.returned_at,
-                   D.supplement_count)
+                   D.supplement_count, D.extension_days)
             .join(V, V.id == D.procedure_version_id)
             .where(D.office_id == office_id, D.received_at.is_not(None),
                    D.received_at < at, D.status != int(Status.WITHDRAWN),
@@ -183,7 +183,9 @@ def timeliness(office_id: int, period: Period, now: dt.datetime, calendar: Calen
             continue
         appointment = metrics.first_appointment(r.due_at, r.original_due_at, r.rescheduled,
                                                 r.supplement_count)
-        case = metrics.DossierTimes(r.received_at, r.statutory_days, appointment, end,
+        # The legal time with any extension granted at reception (domain.md §12 item 7).
+        case = metrics.DossierTimes(r.received_at, r.statutory_days + (r.extension_days or 0),
+                                    appointment, end,
                                     r.supplement_count, waits.get(r.id, ()))
         m = metrics.measure(case, at, calendar, hours, rule=counting_rule())
         measures[r.procedure_id].append(m)

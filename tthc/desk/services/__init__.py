@@ -327,4 +327,4 @@ def staff_names(office_id: int) -> dict[int, str]:
 
 
 # The concerns, reachable as services.reception… from the views; they read the above.
-from . import processing, reception, returns  # noqa: E402,F401
+from . import extension, postal, processing, reception, returns  # noqa: E402,F401

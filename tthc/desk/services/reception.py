@@ -14,7 +14,6 @@ from flask_babel import force_locale
 from ...catalogue import services as catalogue_services
 from ...domain import reception
 from ...domain.codes import format_dossier_code
-from ...domain.deadlines import decide
 from ...domain.i18n import N_, Message, msg
 from ...domain.status import CITIZEN, STAFF, Status
 from ...extensions import db
@@ -98,10 +97,12 @@ def change_procedure(dossier: Dossier, version: ProcedureVersion) -> tuple[str, 
     if Status(dossier.status) in services.PROCESSING and dossier.received_at \
             and not dossier.rescheduled:
         spec = catalogue_services.spec_of(version)
-        decision = decide(dossier.received_at, spec.statutory_days,
-                          services.calendar(), services.office_hours(dossier.office_id),
-                          rule=services.counting_rule(), monday_same_day=spec.monday_same_day,
-                          keep_same_day_promise=dossier.same_day)
+        kept = spec.extension(dossier.extension_key)  # the same reason, as the new one words it
+        dossier.extension_key = kept.key if kept else ""
+        dossier.extension_days = kept.working_days if kept else 0
+        decision = services.extension.decision(dossier, spec, dossier.extension_days,
+                                               keep_promise=dossier.same_day,
+                                               at=dossier.received_at)
         dossier.due_at = decision.due
         dossier.same_day = decision.same_day
     db.session.commit()
@@ -136,13 +137,16 @@ def save_checks(dossier: Dossier, checks: Mapping[str, reception.PaperCheck], st
 
 
 def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
-            keep_promise: bool = False, sets: int = 1) -> Dossier:
+            keep_promise: bool = False, extension: str = "", return_channel: str = "",
+            return_address: str = "", sets: int = 1) -> Dossier:
     """Receive a complete dossier (status 2): its official code, and same day or a due date.
 
     The code (office pattern, default ``{unit}-{yymmdd}-{seq:04d}``) is given once, at the
     first reception, from the office's daily sequence. After a supplement the legal time
     restarts from now (Art 19(4)); the 766 measure keeps the first reception and adds the
-    citizen's wait instead (domain.md §11.7).
+    citizen's wait instead (domain.md §11.7). *extension* (a key of the version's
+    extensions, "" for none) adds its working days and asks for the slip; *return_channel*
+    ("" keeps the one chosen when filing) must be one the procedure allows.
 
     :raise DeskRefusal: incomplete, or no unit code; IllegalTransition: not receivable now
     """
@@ -154,8 +158,15 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
             raise DeskRefusal(msg(N_(
                 "Hồ sơ chưa đủ hoặc có giấy tờ không hợp lệ (%(n)d mục). Sửa hoặc dùng «Yêu cầu "
                 "bổ sung» để hướng dẫn công dân bổ sung một lần, đầy đủ."), n=report.problems))
+        granted = spec.extension(extension)
+        if extension and granted is None:
+            raise DeskRefusal(msg(N_("Thủ tục này không có lý do gia hạn đã chọn.")), 422,
+                              "gia_han")
+        services.postal.choose(dossier, spec, return_channel, return_address)
         at = services.now()
-        decision = services.preview(dossier, spec, keep_promise=keep_promise, at=at)
+        decision = services.extension.decision(
+            dossier, spec, granted.working_days if granted else 0, keep_promise=keep_promise,
+            at=at)
         first = dossier.received_at is None
         services.pin_form_set(dossier, receiving=True)
         intake.change_status(dossier, "receive", STAFF, staff=staff,
@@ -171,7 +182,10 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
             dossier.supplement_requested_at = None
         dossier.due_at = decision.due
         dossier.same_day = decision.same_day
-        dossier.slip_requested = bool(slip_requested) or not decision.same_day
+        dossier.extension_key = granted.key if granted else ""
+        dossier.extension_days = granted.working_days if granted else 0
+        dossier.slip_requested = bool(slip_requested) or not decision.same_day \
+            or bool(granted and granted.appointment)
         dossier.sets = sets
     return dossier
 

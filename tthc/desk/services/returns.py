@@ -72,7 +72,7 @@ def times(dossier: Dossier, spec=None) -> metrics.DossierTimes | None:
     ended = max((e.at for e in events if e.action in metrics.ENDING_ACTIONS), default=None)
     requests = dossier.supplement_count or 0
     return metrics.DossierTimes(
-        dossier.received_at, spec.statutory_days,
+        dossier.received_at, spec.statutory_days + (dossier.extension_days or 0),
         metrics.first_appointment(dossier.due_at, dossier.original_due_at,
                                   bool(dossier.rescheduled), requests),
         metrics.processing_end(dossier.resolved_at, dossier.returned_at, ended), requests,

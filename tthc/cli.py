@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .catalogue import services as catalogue_services
 from .domain.catalogue import CatalogueError
-from .domain.hours import display_rows, parse_schedule
+from .domain.hours import parse_schedule
 from .extensions import db
 from .models import Office
 from .timeutil import today
@@ -62,18 +62,16 @@ def demo_load() -> None:
             db.session.add(Office(**row))
             added += 1
         elif office.schedule is None and row.get("schedule"):
-            # A demo office loaded before hours were data gets them (and their lines).
-            office.schedule, office.opening_hours = row["schedule"], row["opening_hours"]
+            # A demo office loaded before hours were data gets them.
+            office.schedule = row["schedule"]
     db.session.commit()
     click.echo(f"offices: {added} added")
     _demo_queue_and_staff(demo)
 
 
 def _with_hours(row: dict) -> dict:
-    """An office row with its schedule checked and, unless given, the lines shown derived."""
-    schedule = parse_schedule(row.get("schedule"))  # raises ValueError on bad hours
-    if schedule is not None and not row.get("opening_hours"):
-        row = {**row, "opening_hours": display_rows(schedule)}
+    """An office row with its schedule checked (the lines shown derive from it)."""
+    parse_schedule(row.get("schedule"))  # raises ValueError on bad hours
     return row
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from flask import current_app
+from flask import current_app, has_app_context, has_request_context
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.formsets import FORMS_FILE, FormSet, FormSets, load_formsets_file
 from .domain.frameworks import FRAMEWORKS_FILE, Frameworks, Version, load_frameworks_file
-from .domain.workdays import Calendar, load_calendar_file
+from .domain.workdays import Calendar, load_calendar
 from .extensions import db
 from .models import Office, Setting
+from .models.holiday import file_rows, table_rows
 from .timeutil import today
 
 #: The Setting rows where an office's admin records the day an unverified framework version
@@ -93,8 +95,18 @@ def form_set(office_id: int, on: dt.date | None = None) -> FormSet:
     return form_sets()[framework(office_id, on).form_set]
 
 
-@functools.cache
-def calendar() -> Calendar:
-    """The holiday table (tthc/data/holidays.toml), shipped with the code: read once per
-    process; a new table comes with a deploy and restart."""
-    return load_calendar_file()
+def calendar(office_id: int | None = None) -> Calendar:
+    """The holiday table of an office, read now from its rows (tthc.models.holiday; the seed
+    file tthc/data/holidays.toml until its admin edits it). A few dozen rows, read on every
+    use: an edit applies at once on every worker. Default office: the signed-in officer's,
+    else the office served. Outside an app (a script, a test's set-up): the seed file."""
+    if not has_app_context():
+        version, rows = file_rows()
+        return load_calendar(rows, version=version)
+    if office_id is None and has_request_context() and current_user.is_authenticated:
+        office_id = current_user.office_id
+    if office_id is None:
+        office = current_office()
+        office_id = office.id if office is not None else None
+    version, rows = table_rows(office_id)
+    return load_calendar(rows, version=version)

@@ -14,7 +14,7 @@ force on the date decides, so the rows are deleted. A downgrade does not restore
 office then uses the 2018 set, the old default, until its admin chooses again).
 
 Revision ID: 0007f
-Revises: 0007r
+Revises: 0007o
 Create Date: 2026-12-04 23:00:00
 
 """
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007f'
-down_revision = '0007r'
+down_revision = '0007o'
 branch_labels = None
 depends_on = None
 

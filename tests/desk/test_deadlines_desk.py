@@ -145,7 +145,8 @@ def test_the_control_sheet_is_not_excused_by_a_new_date(app, demo, reception, do
         officer = db.session.get(Staff, demo["staff"]["chuyenmon"])
         clock(dt.datetime.combine(tuesday, dt.time(10), tzinfo=TZ))
         services.processing.hand_over(dossier_id, officer, officer)
-        services.processing.reschedule(dossier_id, officer, new_due, "Cần xác minh thêm.")
+        services.processing.reschedule(dossier_id, officer, new_due, "Cần xác minh thêm.",
+                                       ["sms"])
         clock(dt.datetime.combine(friday, dt.time(10), tzinfo=TZ))
         services.processing.resolve(dossier_id, officer)
     stamp(app, dossier_id, "handover", dt.datetime.combine(tuesday, dt.time(10), tzinfo=TZ))

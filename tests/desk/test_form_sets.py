@@ -48,7 +48,7 @@ def reschedule(app, dossier_id: int) -> None:
         day = working_day_from(due.date() + dt.timedelta(days=3))
         new_due = dt.datetime.combine(day, dt.time(17), TZ)
         services.processing.reschedule(dossier_id, staff, new_due,
-                                       "Chờ kết quả xác minh của nơi cư trú trước đây.")
+                                       "Chờ kết quả xác minh của nơi cư trú trước đây.", ["sms"])
 
 
 def pages(officer, dossier_id: int, *forms: str) -> list[str]:

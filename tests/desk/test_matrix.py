@@ -19,6 +19,24 @@ from tthc.extensions import db
 from tthc.models import AccessLog, Dossier, Upload
 
 DESK = {"reception", "specialist", "leader"}
+
+
+def _photo():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "JPEG")
+    return io.BytesIO(out.getvalue()), "giay-to.jpg"
+
+
+def _pdf():
+    import io
+
+    return io.BytesIO(b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n"), "ket-qua.pdf"
+
+
 R, RS, RL, SL = {"reception"}, {"reception", "specialist"}, {"reception", "leader"}, \
     {"specialist", "leader"}
 
@@ -52,7 +70,13 @@ ROUTES = [
     ("desk.return_result", "POST", "/can-bo/ho-so/{resolved}/tra-ket-qua",
      {"kenh_tra": "online"}, R),
     ("desk.reschedule", "POST", "/can-bo/ho-so/{multi}/hen-lai",
-     {"ngay": "{later}", "ly_do_tre": "Chờ kết quả xác minh của nơi cư trú trước đây."}, SL),
+     {"ngay": "{later}", "ly_do_tre": "Chờ kết quả xác minh của nơi cư trú trước đây.",
+      "bao_tin": "phone"}, SL),
+    ("desk.request_fee", "POST", "/can-bo/ho-so/{stoppable}/yeu-cau-nop-phi", {}, RS),
+    ("desk.fee_paid", "POST", "/can-bo/ho-so/{fee}/da-nop-phi", {}, RS),
+    ("desk.scan", "POST", "/can-bo/ho-so/{new}/quet", {"giay_to": "ban_chinh", "tep": _photo},
+     R),
+    ("desk.result", "POST", "/can-bo/ho-so/{resolved}/ket-qua-dien-tu", {"ket_qua": _pdf}, RS),
     ("desk.stop", "POST", "/can-bo/ho-so/{stoppable}/dung",
      {"ly_do_dung": "Công dân có văn bản đề nghị dừng giải quyết hồ sơ."}, SL),
     ("desk.submit", "POST", "/can-bo/ho-so/{received}/trinh-ky", {"lanh_dao": "{leader}"}, RS),
@@ -114,6 +138,7 @@ def _build(app):
     ids["multi"] = make_dossier(app, SINGLE, state="received")
     ids["stoppable"] = make_dossier(app, state="progress")
     ids["awaiting"] = make_dossier(app, state="progress")
+    ids["fee"] = make_dossier(app, state="progress")
     with app.app_context():
         # Under TT 03/2025, whose Form 05 is the notice that processing is stopped.
         db.session.get(Dossier, ids["stoppable"]).form_set = "tt03-2025"
@@ -133,6 +158,9 @@ def _build(app):
         demo = factories.demo_office()
         staff = {s.username: s.id for s in db.session.scalars(
             select(Staff).filter_by(office_id=demo.id))}
+        from tthc.desk import services
+
+        services.processing.request_fee(ids["fee"], db.session.get(Staff, staff["chuyenmon"]))
         awaiting = db.session.get(Dossier, ids["awaiting"])  # handed to the leader to sign
         awaiting.signoff_by_id, awaiting.signoff_round = staff["lanhdao"], 1
         db.session.commit()
@@ -161,7 +189,7 @@ def _request(app, staff_id, method, path, data, scene):
     path = path.format(**scene)
     if method == "GET":
         return client.get(path)
-    form = {k: v.format(**scene) for k, v in data.items()}
+    form = {k: v() if callable(v) else v.format(**scene) for k, v in data.items()}
     token = officer.csrf() if officer else factories.csrf(client)
     return client.post(path, data={"csrf_token": token, **form})
 

@@ -108,11 +108,13 @@ def test_one_new_date_at_least_a_day_before_the_due_date(app, specialist, leader
     reason = "Chờ kết quả xác minh tình trạng hôn nhân ở nơi cư trú trước đây."
     late = clock(due - dt.timedelta(hours=12))
     refused = leader.post(f"/can-bo/ho-so/{dossier_id}/hen-lai",
-                          {"ngay": new_day.strftime("%d/%m/%Y"), "ly_do_tre": reason})
+                          {"ngay": new_day.strftime("%d/%m/%Y"), "ly_do_tre": reason,
+                           "bao_tin": ["sms", "zalo"]})
     assert refused.status_code == 409 and "01 ngày" in refused.get_data(as_text=True)
     clock(late - dt.timedelta(days=2))
     response = specialist.post(f"/can-bo/ho-so/{dossier_id}/hen-lai",
-                               {"ngay": new_day.strftime("%d/%m/%Y"), "ly_do_tre": reason})
+                               {"ngay": new_day.strftime("%d/%m/%Y"), "ly_do_tre": reason,
+                                "bao_tin": ["sms", "zalo"]})
     assert response.location.endswith("/phieu/04")
     stored = load(app, dossier_id)
     assert stored.rescheduled and local(stored.original_due_at) == due
@@ -123,7 +125,7 @@ def test_one_new_date_at_least_a_day_before_the_due_date(app, specialist, leader
     assert due.strftime("%d/%m/%Y") in letter and new_day.strftime("%d/%m/%Y") in letter
     again = leader.post(f"/can-bo/ho-so/{dossier_id}/hen-lai",
                         {"ngay": (new_day + dt.timedelta(days=7)).strftime("%d/%m/%Y"),
-                         "ly_do_tre": reason})
+                         "ly_do_tre": reason, "bao_tin": ["sms", "zalo"]})
     assert again.status_code == 409 and "một lần" in again.get_data(as_text=True)
 
 
@@ -132,7 +134,8 @@ def test_a_new_date_must_be_a_working_day_and_well_formed(app, leader, dossier):
     due = local(load(app, dossier_id).due_at).date()
     sunday = due + dt.timedelta(days=(6 - due.weekday()) or 7)
     response = leader.post(f"/can-bo/ho-so/{dossier_id}/hen-lai",
-                           {"ngay": sunday.strftime("%d/%m/%Y"), "ly_do_tre": "Chờ xác minh"})
+                           {"ngay": sunday.strftime("%d/%m/%Y"), "ly_do_tre": "Chờ xác minh",
+                            "bao_tin": "sms"})
     assert response.status_code == 422 and "không phải ngày làm việc" in \
         response.get_data(as_text=True)
     bad = leader.post(f"/can-bo/ho-so/{dossier_id}/hen-lai",

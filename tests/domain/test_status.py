@@ -83,6 +83,9 @@ def test_table_matches_the_brief() -> None:
         (S.IN_PROGRESS, S.RESOLVED, "approve"),
         (S.IN_PROGRESS, S.IN_PROGRESS, "send_back"),
         (S.AWAITING_FEE, S.IN_PROGRESS, "fee_paid"),
+        (S.AWAITING_FEE, S.WITHDRAWN, "withdraw"),  # issue 11
+        (S.AWAITING_FEE, S.STOPPED, "stop"),  # issue 11
+        (S.SUPPLEMENT, S.STOPPED, "stop"),  # issue 11
         (S.RESOLVED, S.RETURNED, "return_result"),
     }
 

@@ -118,7 +118,7 @@ def test_every_event_of_a_dossiers_life(app, demo, dossier, clock):
         new_day = working_day_from(due.date() + dt.timedelta(days=3))
         services.processing.reschedule(
             dossier_id, _staff(app, demo), dt.datetime.combine(new_day, dt.time(17), tzinfo=TZ),
-            "Chờ xác minh")
+            "Chờ xác minh", ["sms"])
         services.processing.resolve(dossier_id, _staff(app, demo))
         services.returns.return_result(dossier_id, _staff(app, demo), channel="desk",
                                        receiver="Nguyễn Thị Hoà")

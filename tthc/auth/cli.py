@@ -1,4 +1,5 @@
-"""flask users …: create staff accounts, change passwords, list and disable accounts."""
+"""flask users …: create, list, disable, enable, unlock accounts, change passwords and roles;
+through the same functions as the admin's page (tthc.auth.services)."""
 
 from __future__ import annotations
 
@@ -61,17 +62,53 @@ def password(password, username) -> None:
     click.echo(f"password changed for {username}")
 
 
+def _account(username: str):
+    try:
+        return services.find_staff(username)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @users_cli.command("disable")
 @click.argument("username")
 def disable(username) -> None:
     """Disable USERNAME: it can no longer sign in (its history stays)."""
-    staff = db.session.scalar(
-        select(Staff).filter_by(username=services.passwords.normalise_username(username)))
-    if staff is None:
-        raise click.ClickException(f"no account {username!r}")
-    staff.active = False
-    db.session.commit()
+    staff = _account(username)
+    services.set_active(staff, False)
     click.echo(f"disabled {staff.username}")
+
+
+@users_cli.command("enable")
+@click.argument("username")
+def enable(username) -> None:
+    """Enable USERNAME again."""
+    staff = _account(username)
+    services.set_active(staff, True)
+    click.echo(f"enabled {staff.username}")
+
+
+@users_cli.command("unlock")
+@click.argument("username")
+def unlock(username) -> None:
+    """Unlock USERNAME after failed sign-ins (the password stays)."""
+    staff = _account(username)
+    services.unlock(staff)
+    click.echo(f"unlocked {staff.username}")
+
+
+@users_cli.command("roles")
+@click.option("--role", "roles", required=True, multiple=True, type=click.Choice(ROLES),
+              help="Role; repeat for several. Replaces the account's roles.")
+@click.argument("username")
+def roles(roles, username) -> None:
+    """Set the roles of USERNAME."""
+    staff = _account(username)
+    try:
+        services.update_staff(staff, full_name=staff.full_name, roles=list(roles),
+                              counter=staff.counter)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{staff.username}: {', '.join(staff.roles)}")
 
 
 @users_cli.command("list")

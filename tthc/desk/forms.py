@@ -18,9 +18,10 @@ import re
 from typing import Any, Callable, Mapping
 
 from flask_babel import gettext
-from wtforms import StringField, ValidationError
+from wtforms import SelectMultipleField, StringField, ValidationError
 
 from ..domain import reception
+from ..domain.codes import PORTAL_CODE_MAX, PORTAL_CODE_MIN, normalise_portal_code
 from ..domain.completeness import form_fields
 from ..domain.i18n import N_
 from ..domain.text import nfc
@@ -101,9 +102,12 @@ class ChannelForm(DeskForm):
             raise ValidationError(gettext("Chọn cách nộp hồ sơ."))
 
     def validate_ma_dvc(self, field):
-        if field.data and any(ch.isspace() for ch in field.data):
-            raise ValidationError(gettext("Mã hồ sơ trên Cổng Dịch vụ công quốc gia không có dấu "
-                                          "cách. Ví dụ: G22.99.21-250707-0003"))
+        # The portal's code is kept as it is (opaque): only its length and characters.
+        if field.data and normalise_portal_code(field.data) is None:
+            raise ValidationError(gettext(
+                "Mã hồ sơ trên Cổng Dịch vụ công gồm %(min)d đến %(max)d chữ cái không dấu, chữ "
+                "số và các dấu . - _ /, không có dấu cách. Ví dụ: G22.99.21-250707-0003",
+                min=PORTAL_CODE_MIN, max=PORTAL_CODE_MAX))
 
     @property
     def channel(self) -> int:
@@ -111,7 +115,9 @@ class ChannelForm(DeskForm):
 
     @property
     def portal_code(self) -> str:
-        return self.ma_dvc.data if self.kenh.data == "2" else ""
+        if self.kenh.data != "2" or not self.ma_dvc.data:
+            return ""
+        return normalise_portal_code(self.ma_dvc.data) or ""
 
 
 class ProcedureChoice:
@@ -369,11 +375,14 @@ class ReturnForm(DeskForm):
 
 
 class RescheduleForm(DeskForm):
-    """Form 04: the new date and hour (the office's closing hour by default), and why."""
+    """Form 04: the new date and hour (the office's closing hour by default), why, and how
+    the citizen was told of it (one or more of the channels; Art 19(9))."""
 
     ngay = text(20)
     gio = text(5)
     ly_do_tre = text(REASON_MAX)
+    bao_tin = SelectMultipleField(choices=list(services.processing.APOLOGY_CHANNELS),
+                                  validate_choice=False)
 
     def __init__(self, hours, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -392,7 +401,18 @@ class RescheduleForm(DeskForm):
             self.fail("gio", gettext("Nhập giờ theo dạng giờ:phút, ví dụ: 16:30"))
         if len(self.ly_do_tre.data) < 5:
             self.fail("ly_do_tre", gettext("Ghi rõ lý do chậm trả kết quả."))
+        self.told = [c for c in services.processing.APOLOGY_CHANNELS
+                     if c in (self.bao_tin.data or [])]
+        if not self.told:
+            self.fail("bao_tin", gettext("Chọn cách đã báo ngày hẹn mới cho công dân (ít nhất "
+                                         "một)."))
         if self.messages():
             return False
         self.new_due = dt.datetime.combine(result.value, hour, tzinfo=TZ)
         return True
+
+
+class FeeForm(DeskForm):
+    """Asking for the fee: what to pay, as a note (optional)."""
+
+    ghi_chu_phi = text(300)

@@ -25,6 +25,7 @@ EXTRA_ACTIONS = {
     "create": lambda: gettext("Tạo hồ sơ"),
     "handover": lambda: gettext("Chuyển xử lý"),
     "reschedule": lambda: gettext("Hẹn lại ngày trả kết quả"),
+    "change_procedure": lambda: gettext("Đổi thủ tục"),
 }
 NOTES = {
     ("submit", "desk"): lambda: gettext("Nộp tại Bộ phận Một cửa"),
@@ -122,6 +123,11 @@ def event_note(event: DossierEvent, names: dict[int, str]) -> str:
         return f"{text}. {data['note']}" if data.get("note") else text
     if event.action == "return_result":
         return return_label(event.note or "")
+    if event.action == "reschedule" and services.processing.told_in(event):
+        told = ", ".join(gettext(services.processing.APOLOGY_CHANNELS[c])
+                         for c in services.processing.told_in(event))
+        return gettext("%(reason)s (đã báo công dân qua: %(told)s)", reason=event.note or "",
+                       told=told)
     known = NOTES.get((event.action, event.note or ""))
     return known() if known else (event.note or "")
 
@@ -150,7 +156,8 @@ def paper_rows(dossier: Dossier, desk: reception.DeskReport) -> list[PaperRow]:
     """The applicable papers with the officer's verdict and what the citizen sent or promised."""
     confirmed = set(dossier.papers_confirmed or ())
     return [PaperRow(p, desk.checks.get(p.key),
-                     [u for u in dossier.uploads if u.paper_key == p.key], p.key in confirmed)
+                     [u for u in dossier.uploads if u.paper_key == p.key and u.staff_id is None],
+                     p.key in confirmed)
             for p in desk.completeness.papers]
 
 

@@ -1,4 +1,5 @@
-"""After reception: hand-overs, the result, its return, the one new date, and the slips."""
+"""After reception: hand-overs, the fee, the result, its return, the one new date, stopping,
+and the slips."""
 
 from __future__ import annotations
 
@@ -7,9 +8,29 @@ from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from ..auth import staff_required
+from ..i18n import render_message
 from . import bp, forms, services, slips
 from .pages import dossier_or_404, logged, show_page
 from .views import DESK, DOSSIER, decision, invalid, to_dossier
+
+
+@bp.context_processor
+def _processing_helpers():
+    return {"supplement_closed": supplement_closed, "told_labels": told_labels,
+            "stop_notice": slips.stop_form,
+            "apology_channels": services.processing.APOLOGY_CHANNELS}
+
+
+def supplement_closed(dossier) -> str:
+    """Why the page no longer offers a supplement after appraisal (3 working days), or ""."""
+    problem = services.processing.supplement_problem(dossier)
+    return render_message(problem) if problem is not None else ""
+
+
+def told_labels(dossier) -> list[str]:
+    """How the citizen was told of the new date, in the officer's language."""
+    return [gettext(services.processing.APOLOGY_CHANNELS[c])
+            for c in services.processing.told_of(dossier)]
 
 
 @bp.post(DOSSIER + "/chuyen")
@@ -70,10 +91,42 @@ def reschedule(dossier_id: int):
     form = forms.RescheduleForm(services.office_hours(dossier.office_id))
     if not form.validate():
         return invalid(dossier, form)
-    services.processing.reschedule(dossier.id, current_user, form.new_due, form.ly_do_tre.data)
-    logged(dossier, "update", "hẹn lại ngày trả kết quả")
+    services.processing.reschedule(dossier.id, current_user, form.new_due, form.ly_do_tre.data,
+                                   form.told)
+    logged(dossier, "update", "hẹn lại ngày trả kết quả, báo qua " + ", ".join(form.told))
     return redirect(url_for("desk.slip", dossier_id=dossier.id,
                             form=slips.number(dossier, slips.APOLOGY)), 303)
+
+
+@bp.post(DOSSIER + "/yeu-cau-nop-phi")
+@staff_required("reception", "specialist")
+@decision
+def request_fee(dossier_id: int):
+    """Ask the citizen to pay the fee before processing goes on (status 6)."""
+    dossier = dossier_or_404(dossier_id)
+    form = forms.FeeForm()
+    if not form.validate():
+        return invalid(dossier, form)
+    services.processing.request_fee(dossier.id, current_user, form.ghi_chu_phi.data)
+    logged(dossier, "update", "yêu cầu nộp phí, lệ phí")
+    flash(gettext("Đã chuyển hồ sơ sang chờ công dân nộp phí, lệ phí."), "info")
+    return to_dossier(dossier.id, "nop-phi")
+
+
+@bp.post(DOSSIER + "/da-nop-phi")
+@staff_required("reception", "specialist")
+@decision
+def fee_paid(dossier_id: int):
+    """Record that the fee is paid: processing goes on (status 4)."""
+    dossier = dossier_or_404(dossier_id)
+    form = forms.FeeForm()
+    if not form.validate():
+        return invalid(dossier, form)
+    services.processing.fee_paid(dossier.id, current_user)
+    logged(dossier, "update", "đã nộp phí, lệ phí")
+    flash(gettext("Đã ghi nhận công dân nộp phí, lệ phí; hồ sơ tiếp tục được giải quyết."),
+          "info")
+    return to_dossier(dossier.id, "giai-quyet")
 
 
 @bp.post(DOSSIER + "/dung")

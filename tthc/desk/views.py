@@ -158,9 +158,13 @@ def create():
     if not form.validate():
         return new_page(errors=form.messages(), posted=request.form, status=422)
     office = db.session.get(Office, current_user.office_id)
-    dossier = services.reception.start_walk_in(form.version, office, current_user,
-                                               channel=form.channel,
-                                               portal_code=form.portal_code)
+    try:
+        dossier = services.reception.start_walk_in(form.version, office, current_user,
+                                                   channel=form.channel,
+                                                   portal_code=form.portal_code)
+    except services.DeskRefusal as refusal:  # the portal's code is another dossier's
+        return new_page(errors={refusal.field: refusal.text}, posted=request.form,
+                        status=refusal.status)
     services.link_ticket(dossier, current_user)  # the citizen at the counter came for it
     logged(dossier, "create", f"kênh {dossier.channel}")
     return to_dossier(dossier.id, "thong-tin")
@@ -246,7 +250,7 @@ def procedure(dossier_id: int):
     require_status(dossier, CORRECTABLE, gettext(
         "Hồ sơ đã có kết quả hoặc đã kết thúc: không đổi thủ tục được nữa."))
     if version.id != dossier.procedure_version_id:
-        old, new_code = services.reception.change_procedure(dossier, version)
+        old, new_code = services.reception.change_procedure(dossier, version, current_user)
         logged(dossier, "update", f"thủ tục: {old} → {new_code}")
         flash(gettext("Đã đổi thủ tục. Kiểm tra lại giấy tờ; in lại giấy tiếp nhận nếu đã in."),
               "info")
@@ -324,6 +328,7 @@ def supplement_page(dossier, *, items, errors=None, posted=None, status: int = 2
 def supplement(dossier_id: int):
     """Form 02: the items generated from the check, editable; sent once and completely."""
     dossier = dossier_or_404(dossier_id)
+    services.processing.check_supplement_in_time(dossier)  # after appraisal: 3 working days
     if request.method == "GET":
         logged(dossier, "view", "yêu cầu bổ sung")
         return supplement_page(dossier, items=services.reception.proposed_items(dossier))

@@ -1,4 +1,5 @@
-"""Codes handed to citizens: pre-filing codes, access tokens, dossier codes, queue tickets."""
+"""Codes handed to citizens: pre-filing codes, access tokens, dossier codes (ours, or the
+portal's kept as it is), queue tickets."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import string
 import unicodedata
 from datetime import date
 from typing import Protocol
+
+from tthc.domain.i18n import N_, Message, msg
 
 # --------------------------------------------------------------------------- pre-filing code
 
@@ -146,6 +149,45 @@ def format_dossier_code(
         dd=f"{received.day:02d}",
         seq=seq,
     )
+
+
+# --------------------------------------------------------------------------- portal code
+
+PORTAL_CODE_MAX = 40
+"""Longest code accepted from the national or provincial portal: the dossier's code column
+(TT 01/2018 codes such as ``000.00.21.H26-250707-0003`` have 25 characters)."""
+PORTAL_CODE_MIN = 4
+_PORTAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+
+
+def normalise_portal_code(raw: str | None) -> str | None:
+    """The portal's dossier code as typed (an opaque string: case and separators kept), or
+    None when it cannot be one: ASCII letters, digits and ``. - _ /`` only, no spaces,
+    PORTAL_CODE_MIN to PORTAL_CODE_MAX characters. Full-width characters are folded (NFKC).
+
+    The pattern is the portal's, not ours (domain.md §2: store external codes as opaque
+    strings), so nothing but the length and the characters is checked.
+    """
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not PORTAL_CODE_MIN <= len(text) <= PORTAL_CODE_MAX or not text.isascii():
+        return None
+    return text if _PORTAL_CODE.fullmatch(text) else None
+
+
+def portal_code_problem(code: str | None, portal_code: str, new_portal_code: str
+                        ) -> Message | None:
+    """Why a dossier whose code is *code* (None: not received yet) cannot take
+    *new_portal_code* in place of *portal_code*, or None.
+
+    One code per dossier (domain.md §2, §12 item 8): at reception the portal's code becomes
+    the dossier's code, and the office issues its own only to a dossier without one. Once
+    the dossier has its code, another one is never added and the one given is never changed
+    (it is printed on the slips and used to look the dossier up).
+    """
+    if code is None or new_portal_code == portal_code:
+        return None
+    return msg(N_("Hồ sơ đã có mã %(code)s từ khi tiếp nhận; không ghi thêm hay đổi mã hồ sơ "
+                  "trên Cổng Dịch vụ công (mỗi hồ sơ chỉ có một mã)."), code=code)
 
 
 # --------------------------------------------------------------------------- queue ticket

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import IntEnum
 
 from tthc.domain.i18n import N_, Message, msg
+from tthc.domain.workdays import Calendar
 
 
 class Status(IntEnum):
@@ -122,6 +123,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.SUPPLEMENT, S.RECEIVED, "receive", STAFF),
     _t(S.SUPPLEMENT, S.WITHDRAWN, "withdraw", CITIZEN),
     _t(S.SUPPLEMENT, S.WITHDRAWN, "withdraw", STAFF),
+    # The citizen never brings the supplement back (or asks to stop): the office stops it
+    # with the notice of TT 03/2025 (Form 05), as from processing.
+    _t(S.SUPPLEMENT, S.STOPPED, "stop", STAFF),
     # From reception on, the citizen withdraws at the counter: the officer records it.
     # Received: the clock runs.
     _t(S.RECEIVED, S.IN_PROGRESS, "start", STAFF),
@@ -129,7 +133,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.RECEIVED, S.SUPPLEMENT, "request_supplement", STAFF),  # after appraisal, Art 19(4)
     _t(S.RECEIVED, S.WITHDRAWN, "withdraw", STAFF),
     _t(S.IN_PROGRESS, S.SUPPLEMENT, "request_supplement", STAFF),
-    _t(S.IN_PROGRESS, S.AWAITING_FEE, "request_fee", STAFF),  # no service yet: see below
+    _t(S.IN_PROGRESS, S.AWAITING_FEE, "request_fee", STAFF),
     _t(S.IN_PROGRESS, S.STOPPED, "stop", STAFF),  # 2025 form 05 "Thông báo dừng"
     _t(S.IN_PROGRESS, S.RESOLVED, "resolve", STAFF),
     _t(S.IN_PROGRESS, S.REJECTED, "reject", STAFF),  # refusal after appraisal, Art 19(8)
@@ -141,9 +145,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.IN_PROGRESS, S.IN_PROGRESS, "submit_for_signature", STAFF),
     _t(S.IN_PROGRESS, S.RESOLVED, "approve", STAFF),
     _t(S.IN_PROGRESS, S.IN_PROGRESS, "send_back", STAFF),
-    # 6 (fee awaited) is a DVCQG code the law needs; no service moves a dossier into or out
-    # of it yet (the fee step is not built), so CORRECTABLE leaves it out.
+    # 6 (fee awaited): the officer asks for the fee and records its payment; meanwhile the
+    # citizen may withdraw (asked at the counter, recorded by the officer) or the office may
+    # stop processing (Form 05). CORRECTABLE leaves 6 out: nothing is corrected while the
+    # office waits for the payment.
     _t(S.AWAITING_FEE, S.IN_PROGRESS, "fee_paid", STAFF),
+    _t(S.AWAITING_FEE, S.WITHDRAWN, "withdraw", STAFF),
+    _t(S.AWAITING_FEE, S.STOPPED, "stop", STAFF),
     _t(S.RESOLVED, S.RETURNED, "return_result", STAFF),
 )
 del S
@@ -212,10 +220,14 @@ stands; 6 (fee awaited) is not reached at the desk yet and is left out."""
 PROCESSING: frozenset[Status] = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 """A received dossier being processed: hand-overs, sign-off, the result, a new date (Form 04)."""
 
+HANDLED: frozenset[Status] = PROCESSING | {Status.AWAITING_FEE}
+"""A dossier its officer holds, for the work lists: being processed, or waiting for the fee
+(it comes back to processing when paid)."""
+
 SIGNOFF_ONLY: frozenset[str] = frozenset({"approve", "send_back"})
 """The leader's answers: only while a signature is awaited."""
 
-NOT_WHILE_SIGNING: frozenset[str] = frozenset({"resolve"})
+NOT_WHILE_SIGNING: frozenset[str] = frozenset({"resolve", "request_fee"})
 """What the officer cannot do while the leader holds the result for signature."""
 
 _BY_KEY: dict[tuple[Status, str, str], Transition] = {}
@@ -316,3 +328,38 @@ def is_overdue(
     if due is None or Status(status) in exempt:
         return False
     return now > due
+
+
+# --------------------------------------------------------------------------- supplement notice
+
+SUPPLEMENT_NOTICE_WORKING_DAYS = 3
+"""After appraisal, a request to supplement goes out "không quá 03 ngày làm việc kể từ ngày
+tiếp nhận hồ sơ" (Decree 61/2018 Art 19(4), carried over as the baseline of Decree
+118/2025 until its text is read: domain.md §11.1 (d), §11.5)."""
+SUPPLEMENT_NOTICE_BASIS = N_("Nghị định 61/2018/NĐ-CP, Điều 19 khoản 4")
+"""Where :data:`SUPPLEMENT_NOTICE_WORKING_DAYS` comes from (msgid), quoted in the refusal."""
+
+
+def supplement_notice_last_day(received: date, calendar: Calendar,
+                               working_days: int = SUPPLEMENT_NOTICE_WORKING_DAYS) -> date:
+    """The last day a supplement may be asked for after appraisal: the *working_days*-th
+    working day after the day of reception (a period in days starts the day after the
+    event, domain.md §12 item 1; a dossier received on a day off counts as received on the
+    next working day, as in §12's hand counts); the whole of that day counts."""
+    if not calendar.is_working_day(received):
+        received = calendar.next_working_day(received)
+    return calendar.add_working_days(received, working_days)
+
+
+def supplement_notice_problem(received: date, today: date, calendar: Calendar,
+                              working_days: int = SUPPLEMENT_NOTICE_WORKING_DAYS
+                              ) -> Message | None:
+    """Why a supplement can no longer be asked for after appraisal on *today*, or None."""
+    last = supplement_notice_last_day(received, calendar, working_days)
+    if today <= last:
+        return None
+    return msg(N_("Đã quá %(days)d ngày làm việc kể từ ngày tiếp nhận hồ sơ (%(received)s; hạn "
+                  "cuối là %(last)s): không được yêu cầu bổ sung nữa (%(basis)s). Giải quyết hồ "
+                  "sơ theo giấy tờ đã có, hoặc từ chối giải quyết có nêu rõ lý do."),
+               days=working_days, received=received.strftime("%d/%m/%Y"),
+               last=last.strftime("%d/%m/%Y"), basis=SUPPLEMENT_NOTICE_BASIS)

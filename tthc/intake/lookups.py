@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..domain import codes
 from ..domain.status import Status
@@ -29,7 +29,8 @@ def normalise_last4(raw: str | None) -> str | None:
 
 
 def find_by_code(raw: str) -> Dossier | None:
-    """A dossier by its pre-filing code (any spacing, case) or its official code."""
+    """A dossier by its pre-filing code (any spacing, case) or its official code (ours, or
+    the portal's code it came with, which becomes its code at reception)."""
     prefiling = codes.normalise_prefiling_code(raw)
     if prefiling:
         found = db.session.scalar(select(Dossier).filter_by(prefiling_code=prefiling))
@@ -38,7 +39,9 @@ def find_by_code(raw: str) -> Dossier | None:
     official = " ".join(nfc(raw or "").split()).upper()
     if not official or len(official) > 40:
         return None
-    return db.session.scalar(select(Dossier).where(func.upper(Dossier.code) == official))
+    return db.session.scalar(select(Dossier).where(
+        or_(func.upper(Dossier.code) == official, func.upper(Dossier.portal_code) == official))
+        .order_by(Dossier.code.is_(None)).limit(1))
 
 
 def lookup(code: str, last4: str | None) -> LookupResult:

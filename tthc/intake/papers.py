@@ -10,10 +10,18 @@ from ..models import Dossier, Upload
 from . import uploads
 
 
-def add_upload(dossier: Dossier, paper_key: str, file_storage) -> Upload:
-    """Check, convert and store one file for one paper; UploadError says why not."""
+def add_upload(dossier: Dossier, paper_key: str, file_storage, *, kind: str = "paper",
+               staff_id: int | None = None, pdf_only: bool = False) -> Upload:
+    """Check, convert and store one file for one paper; UploadError says why not.
+
+    The desk stores its scans here too (*staff_id*: who scanned), and the electronic result
+    (*kind* "result", a PDF only: *pdf_only*).
+    """
     config = current_app.config
     data = uploads.read_limited(file_storage.stream, config["TTHC_UPLOAD_MAX_FILE"])
+    if pdf_only and uploads.sniff(data[:1024]) != uploads.PDF:
+        raise uploads.UploadError(gettext("Chỉ nhận tệp PDF. Lưu kết quả thành tệp PDF rồi tải "
+                                          "lên."), 415)
     content, content_type, pages = uploads.prepare(data)
     used = sum(u.size for u in dossier.uploads)
     if used + len(content) > config["TTHC_UPLOAD_MAX_DOSSIER"]:
@@ -23,7 +31,7 @@ def add_upload(dossier: Dossier, paper_key: str, file_storage) -> Upload:
             mb=uploads.megabytes(config["TTHC_UPLOAD_MAX_DOSSIER"])), 413)
     name = uploads.store(content, content_type)
     upload = Upload(paper_key=paper_key, stored_name=name, content_type=content_type,
-                    size=len(content), pages=pages)
+                    size=len(content), pages=pages, kind=kind, staff_id=staff_id)
     dossier.uploads.append(upload)
     try:
         db.session.commit()

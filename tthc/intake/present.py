@@ -213,7 +213,8 @@ def papers(procedure: Procedure, dossier: Dossier, report: CompletenessReport,
             continue
         gap = gaps.get(f"paper:{paper.key}")
         views.append(PaperView(
-            paper, [u for u in dossier.uploads if u.paper_key == paper.key],
+            paper, [u for u in dossier.uploads  # the desk's scans are the office's
+                    if u.paper_key == paper.key and u.staff_id is None],
             paper.key in confirmed, paper.key not in applicable,
             render_message(gap.message) if gap else "", rejected,
         ))

@@ -25,7 +25,7 @@ from .present import declaration_rows, gap_groups, panel_state, sections
 from .profiles import forget, new_device_secret, stop_remembering
 from .sending import (Incomplete, change_status, citizen_actions, next_monday, refresh_version,
                       reopen, submit, withdraw)
-from .uploads import PDF, path_of
+from .uploads import PDF, UploadError, path_of
 
 __all__ = [
     # drafts
@@ -39,7 +39,7 @@ __all__ = [
     # look-up, the phone's profile, files
     "LookupResult", "find_by_code", "lookup", "normalise_last4", "supplement_list", "forget",
     "new_device_secret", "stop_remembering", "add_upload", "can_read_upload",
-    "delete_upload", "PDF", "path_of",
+    "delete_upload", "PDF", "UploadError", "path_of",
     # the dossiers a phone keeps
     "MyDossier", "link_for", "my_dossiers",
     # for the desk: the form, what the pages show, the declaration form

@@ -193,7 +193,7 @@ def delete_upload(token, upload_id):
     if not services.editable(dossier):
         return _not_editable(token)
     upload_row = next((u for u in dossier.uploads if u.id == upload_id), None)
-    if upload_row is None:
+    if upload_row is None or upload_row.staff_id is not None:  # a desk scan is the office's
         abort(404)
     paper_key = upload_row.paper_key
     _save(dossier, files=False)

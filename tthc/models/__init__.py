@@ -4,12 +4,13 @@ from .catalogue import Procedure, ProcedureVersion
 from .dossier import ApplicantProfile, Dossier, DossierEvent, Upload
 from . import notify  # noqa: F401  (its tables; import its models from tthc.models.notify)
 from .feedback import Feedback, Rating
+from .holiday import Holiday
 from .links import DossierLink
 from .office import Office
 from .staff import ROLES, AccessLog, Counter, ServiceGroup, Setting, Staff, Ticket
 
 __all__ = [
     "AccessLog", "ApplicantProfile", "Counter", "Dossier", "DossierEvent", "DossierLink",
-    "Feedback", "Office", "Procedure", "ProcedureVersion", "ROLES", "Rating", "ServiceGroup",
-    "Setting", "Staff", "Ticket", "Upload",
+    "Feedback", "Holiday", "Office", "Procedure", "ProcedureVersion", "ROLES", "Rating",
+    "ServiceGroup", "Setting", "Staff", "Ticket", "Upload",
 ]

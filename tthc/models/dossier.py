@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -105,8 +105,12 @@ class Dossier(db.Model):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     returned_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
+    # The history outlives every mistake: deleting a dossier never deletes its events (no
+    # delete cascade, passive_deletes="all": the ORM leaves them alone) and a dossier that
+    # has any cannot be deleted at all (see HISTORY_KEPT below and migration 0007s).
     events: Mapped[list[DossierEvent]] = relationship(
-        back_populates="dossier", order_by="DossierEvent.id", cascade="all, delete-orphan"
+        back_populates="dossier", order_by="DossierEvent.id", cascade="save-update, merge",
+        passive_deletes="all"
     )
     uploads: Mapped[list[Upload]] = relationship(
         back_populates="dossier", order_by="Upload.id", cascade="all, delete-orphan"
@@ -126,6 +130,9 @@ class DossierEvent(db.Model):
     source: Mapped[int | None] = mapped_column(default=None)
     target: Mapped[int] = mapped_column()
     note: Mapped[str] = mapped_column(Text, default="")
+    # What an event records beside its note (0007s), e.g. how the citizen was told of a new
+    # date {"told": ["sms", "zalo"]}, or a change of procedure {"from": …, "to": …}.
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Upload(db.Model):
@@ -140,6 +147,23 @@ class Upload(db.Model):
     size: Mapped[int] = mapped_column()
     pages: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # "paper": a paper of the dossier, sent by the citizen or scanned at the desk (staff_id:
+    # the officer who scanned it); "result": the electronic result the office issued (0007s).
+    kind: Mapped[str] = mapped_column(String(10), default="paper")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+
+
+@event.listens_for(Dossier, "before_delete")
+def _keep_history(_mapper, connection, target: Dossier) -> None:
+    """Refuse to delete a dossier that has history, whatever the engine (the database
+    refuses it too: PostgreSQL by the foreign key, SQLite by the trigger of 0007s)."""
+    if connection.scalar(select(DossierEvent.id).where(DossierEvent.dossier_id == target.id)
+                         .limit(1)) is not None:
+        raise HistoryKept(f"dossier {target.id} has history: it is kept, never deleted")
+
+
+class HistoryKept(RuntimeError):
+    """A dossier with history was about to be deleted: nothing was."""
 
 
 class ApplicantProfile(db.Model):

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .dossier import utcnow
 
-ROLES = ("reception", "specialist", "leader", "admin")
+ROLES = ("reception", "specialist", "leader", "admin", "city_admin")
+"""Roles of an account. "admin" configures its own office; "city_admin" (given with "admin")
+also adds offices to the deployment (tthc/admin/offices.py, docs/admin.md "New office")."""
 
 
 class Staff(UserMixin, db.Model):

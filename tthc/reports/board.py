@@ -73,7 +73,7 @@ def offices() -> list[tuple[str, str]]:
 
 def month(office_id: int, period: Period, now: dt.datetime, *,
           per_procedure: bool = False) -> MonthFigures:
-    cal, hours = calendar(), office_hours(office_id)
+    cal, hours = calendar(office_id), office_hours(office_id)
     timeliness = queries.timeliness(office_id, period, now, cal, hours)
     same_day = queries.same_day(office_id, period, cal, hours)
     ratings = queries.ratings(office_id, period)

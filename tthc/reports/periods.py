@@ -17,8 +17,8 @@ from sqlalchemy import select
 from wtforms import StringField
 
 from ..domain.validators import validate_date
-from .. import config as app_config
-from ..domain.workdays import Calendar, CountingRule, OfficeHours, load_calendar_file
+from .. import config as app_config, offices
+from ..domain.workdays import Calendar, CountingRule, OfficeHours
 from ..extensions import db
 from ..forms import Form
 from ..i18n import render_message
@@ -125,9 +125,10 @@ class PeriodForm(Form):
             self.period = Period(days["tu"], days["den"])
 
 
-def calendar() -> Calendar:
-    """The holiday table, read for the request (a small file: no cache to keep in step)."""
-    return load_calendar_file()
+def calendar(office_id: int | None = None) -> Calendar:
+    """The office's holiday table, read for the request (tthc.offices.calendar: no cache to
+    keep in step)."""
+    return offices.calendar(office_id)
 
 
 def counting_rule() -> CountingRule:

@@ -53,7 +53,7 @@ def _period() -> PeriodForm:
 
 def _report(form: PeriodForm) -> tables.Report:
     office_id = current_user.office_id
-    return tables.build(office_id, form.period, now(), calendar(), office_hours(office_id))
+    return tables.build(office_id, form.period, now(), calendar(office_id), office_hours(office_id))
 
 
 def _page(form: PeriodForm, report: tables.Report | None = None):
@@ -106,7 +106,7 @@ def _period_text(form: PeriodForm) -> str:
 def _due_rows() -> tuple[list[list], list[int], dt.datetime]:
     office_id = current_user.office_id
     hours = office_hours(office_id)
-    horizon_day = metrics.next_working_days(today(), DUE_DAYS, calendar())
+    horizon_day = metrics.next_working_days(today(), DUE_DAYS, calendar(office_id))
     until = dt.datetime.combine(horizon_day, hours.close, tzinfo=TZ)
     at = now()
     names = desk_services.staff_names(office_id)

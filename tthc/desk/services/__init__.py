@@ -30,7 +30,7 @@ from typing import Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ...domain import hours as opening_hours
@@ -38,7 +38,7 @@ from ...domain.codes import DEFAULT_DOSSIER_PATTERN, normalise_prefiling_code
 from ...domain.deadlines import IntakeDecision, decide
 from ...domain.i18n import N_, Message
 from ...domain.reception import DeskReport, check, read_checks
-from ...domain.status import PROCESSING, Status, is_overdue
+from ...domain.status import HANDLED, PROCESSING, Status, is_overdue
 from ...domain.text import nfc
 from ...domain.workdays import Calendar, CountingRule, OfficeHours
 from ... import config as app_config, offices
@@ -225,8 +225,10 @@ def _by_code(raw: str, office_id: int) -> Dossier | None:
     official = " ".join(raw.split()).upper()
     if len(official) > 40:
         return None
-    return db.session.scalar(select(Dossier).where(Dossier.office_id == office_id,
-                                                   func.upper(Dossier.code) == official))
+    return db.session.scalar(select(Dossier).where(  # the portal's code too, before reception
+        Dossier.office_id == office_id,
+        or_(func.upper(Dossier.code) == official, func.upper(Dossier.portal_code) == official))
+        .order_by(Dossier.code.is_(None)).limit(1))
 
 
 def counter_tickets(staff: Staff) -> list[Ticket]:
@@ -273,7 +275,7 @@ def worklists(staff: Staff, limit: int = 30) -> Worklists:
         waiting=rows(Dossier.status.in_([int(Status.NEW), int(Status.SUPPLEMENT)]),
                      order=Dossier.updated_at.desc()),
         mine=rows(Dossier.handler_id == staff.id,
-                  Dossier.status.in_([int(s) for s in PROCESSING]), order=Dossier.due_at),
+                  Dossier.status.in_([int(s) for s in HANDLED]), order=Dossier.due_at),
         ready=rows(Dossier.status == int(Status.RESOLVED), order=Dossier.resolved_at),
         received_today=received,
     )

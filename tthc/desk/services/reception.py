@@ -19,7 +19,7 @@ from ...domain.status import CITIZEN, STAFF, Status
 from ...extensions import db
 from ...i18n import render_message
 from ...intake import services as intake
-from ...models import Dossier, Office, ProcedureVersion, Staff
+from ...models import Dossier, DossierEvent, Office, ProcedureVersion, Staff
 from ...queue import services as queue
 from ...timeutil import TZ
 from ...transactions import serialised
@@ -42,6 +42,7 @@ def start_walk_in(version: ProcedureVersion, office: Office, staff: Staff, *, ch
     """
     if channel not in services.CHANNELS:
         raise ValueError(channel)
+    services.processing.check_portal_code(None, office.id, portal_code if channel == 2 else "")
     dossier, _token = intake.create_draft(version, office, None)  # nobody keeps the link
     dossier.channel = channel
     dossier.assisted = channel == 2
@@ -86,13 +87,23 @@ def save_answers(dossier: Dossier, answers: Mapping[str, str]) -> list[str]:
     return changed
 
 
-def change_procedure(dossier: Dossier, version: ProcedureVersion) -> tuple[str, str]:
+def change_procedure(dossier: Dossier, version: ProcedureVersion, staff: Staff | None = None
+                     ) -> tuple[str, str]:
     """Put a dossier under the right procedure (a mis-chosen one); its answers stay.
 
     After reception the due date follows the new procedure's legal time, counted from the
-    same reception, unless a new date was already promised (Form 04).
+    same reception, unless a new date was already promised (Form 04); and the change is an
+    event of the dossier's history (both names in the note, both codes in the detail), not
+    only a log line.
     """
     old = dossier.procedure_version.procedure.code
+    if dossier.received_at is not None:
+        status = int(dossier.status)
+        dossier.events.append(DossierEvent(
+            actor=STAFF, action="change_procedure", source=status, target=status,
+            staff_id=getattr(staff, "id", None),
+            note=f"{dossier.procedure_version.name_vi} → {version.name_vi}",
+            detail={"from": old, "to": version.procedure.code}))
     dossier.procedure_version = version
     if Status(dossier.status) in services.PROCESSING and dossier.received_at \
             and not dossier.rescheduled:
@@ -112,6 +123,8 @@ def change_procedure(dossier: Dossier, version: ProcedureVersion) -> tuple[str, 
 def set_channel(dossier: Dossier, channel: int, portal_code: str, staff: Staff) -> None:
     if channel not in services.CHANNELS:
         raise ValueError(channel)
+    services.processing.check_portal_code(dossier, dossier.office_id,
+                                          portal_code if channel == 2 else "")
     dossier.channel = channel
     dossier.portal_code = portal_code if channel == 2 else ""
     if channel == 2 and portal_code and not dossier.assisted:
@@ -171,8 +184,8 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
         services.pin_form_set(dossier, receiving=True)
         intake.change_status(dossier, "receive", STAFF, staff=staff,
                              note="same_day" if decision.same_day else "slip")
-        if dossier.code is None:
-            dossier.code = _new_code(dossier.office_id, at)
+        dossier.code = services.processing.code_at_reception(
+            dossier, lambda: _new_code(dossier.office_id, at))
         if first:
             dossier.received_at = at
             dossier.received_by_id = staff.id
@@ -238,6 +251,7 @@ def request_supplement(dossier_id: int, staff: Staff, items: list[PostedItem],
     with serialised() as session:
         dossier = locked(session, dossier_id)
         source = Status(dossier.status)
+        services.processing.check_supplement_in_time(dossier)  # Art 19(4): 3 working days
         services.pin_form_set(dossier)
         intake.change_status(dossier, "request_supplement", STAFF, staff=staff,
                              note=reason[:500])

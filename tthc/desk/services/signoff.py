@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from ...domain.i18n import N_, msg
-from ...domain.status import PROCESSING, STAFF, Status, awaiting_signature, signoff_transition
+from ...domain.status import HANDLED, STAFF, Status, awaiting_signature, signoff_transition
 from ...extensions import db
 from ...intake import services as intake
 from ...models import Dossier, Staff
@@ -127,7 +127,7 @@ def due_soon_end(today: dt.date) -> dt.datetime:
 def my_work(staff: Staff, limit: int = 50) -> MyWork:
     """What this officer has to do: to sign (leaders), to handle, due soon, overdue."""
     now = services.now()
-    processing = Dossier.status.in_([int(s) for s in PROCESSING])
+    processing = Dossier.status.in_([int(s) for s in HANDLED])  # the fee awaited too
     to_sign = (Dossier.signoff_by_id == staff.id) & (Dossier.status == int(Status.IN_PROGRESS))
     handled = (Dossier.handler_id == staff.id) & processing
 

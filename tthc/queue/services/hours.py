@@ -1,7 +1,7 @@
 """The office's opening hours, as the kiosk and the phone ticket read them.
 
 The schedule is the office's row (``Office.schedule``, tthc.domain.hours), the days off the
-holiday table (tthc/data/holidays.toml); both are read on every use (the table parses in
+holiday table (tthc.offices.calendar); both are read on every use (the table parses in
 under a millisecond), so an edit applies at once on every worker. An office without a
 schedule gives numbers at any time.
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ... import timeutil
+from ... import offices, timeutil
 from ...domain import hours as rules
-from ...domain.workdays import Calendar, load_calendar_file
+from ...domain.workdays import Calendar
 from ...models import Office
 
 
@@ -28,9 +28,9 @@ class Opening:
     closes_at: dt.datetime | None = None  # the end of the current period (break, evening)
 
 
-def calendar() -> Calendar:
-    """The holiday table shipped with the code, read now."""
-    return load_calendar_file()
+def calendar(office_id: int | None = None) -> Calendar:
+    """The office's holiday table, read now (tthc.offices.calendar)."""
+    return offices.calendar(office_id)
 
 
 def schedule_of(office: Office) -> rules.Schedule | None:
@@ -51,7 +51,7 @@ def opening(office: Office, at: dt.datetime | None = None) -> Opening:
     if schedule is None or not current_app.config.get("TTHC_QUEUE_OPENING_HOURS", True):
         return Opening(True)
     at = at or timeutil.now()
-    days = calendar()
+    days = calendar(office.id)
     closes = rules.closing_time(schedule, days, at)
     if closes is not None:
         return Opening(True, closes_at=closes)

@@ -246,6 +246,20 @@ def test_one_head_and_the_column_after_upgrade(app, dossier):
     assert load(app, dossier_id).code  # the dossier survived the round trip
 
 
+def test_0007f_keeps_the_history_trigger_both_ways_on_sqlite(app):
+    """SQLite copies the dossier table for 0007f; the trigger of 0007s must survive."""
+    def triggers() -> set[str]:
+        return set(db.session.scalars(db.text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossier'")))
+
+    with app.app_context():
+        assert "dossier_history_kept" in triggers()
+        downgrade(revision="0007o")
+        assert "dossier_history_kept" in triggers()
+        upgrade()
+        assert "dossier_history_kept" in triggers()
+
+
 @pytest.mark.postgres
 def test_postgres_upgrade_adds_the_column_and_old_dossiers_print_2018(postgres_url, tmp_path):
     app = make_app(postgres_url, tmp_path)

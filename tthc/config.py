@@ -77,10 +77,9 @@ DEFAULTS: dict[str, Any] = {
     # of office hours from the reception instant, as some provincial systems count.
     "TTHC_DEADLINE_COUNTING": DEFAULT_RULE.value,  # "days"
     "TTHC_DOSSIER_CODE_PATTERN": "{unit}-{yymmdd}-{seq:04d}",  # Circular 01/2018 Art 19
-    # Official forms: the file of form sets, and the set an office uses until its admin
-    # chooses one (None: the file's default, TT 01/2018/TT-VPCP; docs/desk.md "Form sets")
+    # The legal framework by date and its official forms (docs/desk.md "The legal framework")
+    "TTHC_FRAMEWORKS_FILE": None,  # default: tthc/data/frameworks.toml
     "TTHC_FORMS_FILE": None,  # default: tthc/data/forms.toml
-    "TTHC_DESK_FORM_SET": None,  # a set's key, e.g. "tt03-2025"
 }
 
 # Environment variables read on top of instance/config.py; TTHC_* map to config keys.

@@ -14,14 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.formsets import FORMS_FILE, FormSet, FormSets, load_formsets_file
+from .domain.frameworks import FRAMEWORKS_FILE, Frameworks, Version, load_frameworks_file
 from .domain.workdays import Calendar, load_calendar
 from .extensions import db
 from .models import Office, Setting
 from .models.holiday import file_rows, table_rows
 from .timeutil import today
 
-#: The Setting row where an office's admin records its set of official forms.
-FORM_SET_SETTING = "desk.form_set"
+#: The Setting rows where an office's admin records the day an unverified framework version
+#: takes effect: this prefix and the version's key, value "YYYY-MM-DD" (docs/desk.md).
+FRAMEWORK_DATE_SETTING = "framework.date."
 
 
 def current_office() -> Office | None:
@@ -50,14 +52,47 @@ def form_sets() -> FormSets:
     return _form_sets(str(current_app.config.get("TTHC_FORMS_FILE") or FORMS_FILE))
 
 
+@functools.lru_cache(maxsize=4)
+def _frameworks(path: str, sets: tuple[tuple[str, dt.date], ...]) -> Frameworks:
+    # Shipped with the code like the forms: a new file comes with a restart. The days the
+    # admin sets are in the database, read on each call (framework_dates).
+    return load_frameworks_file(dict(sets), path)
+
+
+def file_frameworks() -> Frameworks:
+    """The framework versions of the file (TTHC_FRAMEWORKS_FILE, default
+    tthc/data/frameworks.toml), with the file's dates."""
+    path = current_app.config.get("TTHC_FRAMEWORKS_FILE") or FRAMEWORKS_FILE
+    sets = tuple((s.key, s.effective_from) for s in form_sets().sets)
+    return _frameworks(str(path), sets)
+
+
+def framework_dates(office_id: int) -> dict[str, dt.date]:
+    """The days the office's admin set for unverified versions, by version key."""
+    found = {}
+    for key, value in db.session.execute(select(Setting.key, Setting.value).where(
+            Setting.office_id == office_id,
+            Setting.key.startswith(FRAMEWORK_DATE_SETTING, autoescape=True))):
+        try:
+            found[key.removeprefix(FRAMEWORK_DATE_SETTING)] = dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            current_app.logger.warning("office %s: unreadable %s", office_id, key)
+    return found
+
+
+def frameworks(office_id: int) -> Frameworks:
+    """The framework versions as the office applies them: the file, with its admin's days."""
+    return file_frameworks().with_dates(framework_dates(office_id))
+
+
+def framework(office_id: int, on: dt.date | None = None) -> Version:
+    """The framework version in force for the office on *on* (today)."""
+    return frameworks(office_id).in_force(on or today())
+
+
 def form_set(office_id: int, on: dt.date | None = None) -> FormSet:
-    """The set of official forms an office uses on *on* (today): its admin's choice, else
-    TTHC_DESK_FORM_SET, else the file's default."""
-    chosen = db.session.scalar(select(Setting.value).where(
-        Setting.office_id == office_id, Setting.key == FORM_SET_SETTING))
-    if not isinstance(chosen, str) or not chosen:
-        chosen = current_app.config.get("TTHC_DESK_FORM_SET")
-    return form_sets().for_office(chosen, on or today())
+    """The set of official forms in force for the office on *on* (today): the framework's."""
+    return form_sets()[framework(office_id, on).form_set]
 
 
 def calendar(office_id: int | None = None) -> Calendar:

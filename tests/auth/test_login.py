@@ -234,20 +234,21 @@ def test_the_signed_in_officer_is_read_fresh_on_every_request(app, client, accou
     assert response.status_code == 303 and "/can-bo/dang-nhap" in response.location
 
 
-def test_the_staff_home_names_the_ledger_form_of_the_office_set(app, client, account):
-    """The ledger is Form 06 under TT 01/2018 and Form 07 under TT 03/2025: the office's
-    choice, read at each visit; another office's choice changes nothing here."""
+def test_the_staff_home_names_the_ledger_form_of_the_framework_in_force(app, client, account):
+    """The ledger is Form 07 under Circular 03/2025 (in force today) and Form 06 while the
+    2018 forms are: the office admin's day for Circular 03/2025, read at each visit; another
+    office's day changes nothing here."""
     from tthc.models import Setting
 
     sign_in(client, "tiepnhan2", factories.PASSWORD)
-    assert "Mẫu số 06" in client.get("/can-bo").get_data(as_text=True)
+    assert "Mẫu số 07" in client.get("/can-bo").get_data(as_text=True)
+    key, later = "framework.date.nd118-2025-tt03", "2099-01-01"
     with app.app_context():
         other = factories.make_office("khac")
-        db.session.add(Setting(office_id=other.id, key="desk.form_set", value="tt03-2025"))
-        db.session.commit()
-    assert "Mẫu số 06" in client.get("/can-bo").get_data(as_text=True)
-    with app.app_context():
-        db.session.add(Setting(office_id=factories.demo_office().id, key="desk.form_set",
-                               value="tt03-2025"))
+        db.session.add(Setting(office_id=other.id, key=key, value=later))
         db.session.commit()
     assert "Mẫu số 07" in client.get("/can-bo").get_data(as_text=True)
+    with app.app_context():
+        db.session.add(Setting(office_id=factories.demo_office().id, key=key, value=later))
+        db.session.commit()
+    assert "Mẫu số 06" in client.get("/can-bo").get_data(as_text=True)

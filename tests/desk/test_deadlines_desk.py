@@ -91,7 +91,7 @@ def test_the_supplement_wait_is_subtracted_in_working_days(app, demo, reception,
     row = ledger.split(code, 1)[1].split("</tr>", 1)[0]
     assert "quá hạn" in row and "trước hạn" not in row
 
-    sheet = reception.get(f"/can-bo/ho-so/{dossier_id}/phieu/05").get_data(as_text=True)
+    sheet = reception.get(f"/can-bo/ho-so/{dossier_id}/phieu/06").get_data(as_text=True)  # TT 03
     check_page(sheet)
     result_row = sheet.split("Có kết quả giải quyết", 1)[1].split("</tr>", 1)[0]
     assert "Quá hạn" in result_row
@@ -155,7 +155,7 @@ def test_the_control_sheet_is_not_excused_by_a_new_date(app, demo, reception, do
     assert stored.original_due_at.astimezone(TZ) == \
         dt.datetime.combine(thursday, dt.time(17), tzinfo=TZ)
 
-    sheet = reception.get(f"/can-bo/ho-so/{dossier_id}/phieu/05").get_data(as_text=True)
+    sheet = reception.get(f"/can-bo/ho-so/{dossier_id}/phieu/06").get_data(as_text=True)  # TT 03
     check_page(sheet)
     assert f"17 giờ 00 phút, ngày {thursday:%d/%m/%Y}" in sheet  # the legal due date
     assert f"ngày {new_due:%d/%m/%Y}" in sheet.split("Ngày hẹn lại", 1)[1][:200]

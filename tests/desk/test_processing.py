@@ -30,7 +30,7 @@ def test_hand_overs_are_logged_with_who_and_when(app, reception, specialist, dos
                     {"can_bo": str(demo["staff"]["lanhdao"])})
     stored = load(app, dossier_id)
     assert [e.action for e in stored.events].count("handover") == 2 and stored.status == 4
-    sheet = reception.get(f"/can-bo/ho-so/{dossier_id}/phieu/05").get_data(as_text=True)
+    sheet = reception.get(f"/can-bo/ho-so/{dossier_id}/phieu/06").get_data(as_text=True)
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in sheet
     assert "Trần Văn Chuyên" in sheet and "Lê Văn Đạo" in sheet and "Trước hạn" in sheet
 
@@ -120,7 +120,8 @@ def test_one_new_date_at_least_a_day_before_the_due_date(app, specialist, leader
     assert stored.rescheduled and local(stored.original_due_at) == due
     assert local(stored.due_at).date() == new_day and local(stored.due_at).hour == 17
     letter = specialist.get(response.location).get_data(as_text=True)
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in letter and reason in letter
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in letter  # TT 03/2025
+    assert reason in letter
     assert due.strftime("%d/%m/%Y") in letter and new_day.strftime("%d/%m/%Y") in letter
     again = leader.post(f"/can-bo/ho-so/{dossier_id}/hen-lai",
                         {"ngay": (new_day + dt.timedelta(days=7)).strftime("%d/%m/%Y"),

@@ -69,8 +69,8 @@ def test_handing_over_for_signature_puts_it_in_the_leaders_tray(app, demo, speci
     mine = specialist.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
     check_page(mine)
     assert "Đang chờ lãnh đạo ký" in mine and 'id="so_ky_hieu"' not in mine
-    # Form 05 has the hand-over for signature as a row; the history names both.
-    sheet = specialist.get(f"/can-bo/ho-so/{dossier_id}/phieu/05").get_data(as_text=True)
+    # The control sheet (TT 03/2025 Form 06) has the hand-over for signature as a row.
+    sheet = specialist.get(f"/can-bo/ho-so/{dossier_id}/phieu/06").get_data(as_text=True)
     assert sheet.count("Lê Văn Đạo") >= 1
     history = section(mine, "lich-su-title")
     assert "Trình lãnh đạo ký" in history

@@ -108,7 +108,11 @@ def test_the_ledger_exports_to_xlsx(app, reception, dossier):
     row = [c.value for c in sheet[6]]
     assert row[0] == 1 and row[1] == load(app, dossier_id).code
     assert row[6] == "+84 *** *** 678"
-    assert "Đã trả kết quả" in row[13]
+    header = [c.value for c in sheet[5]]
+    assert header[3] == "Số lượng hồ sơ (bộ)" and row[3] == "01"  # the dossier's sets
+    assert header[7] == "Cơ quan chủ trì giải quyết" and row[7] == sheet["A2"].value
+    assert header[13] == "Ký nhận" and row[13] is None  # signed on the printed book
+    assert header[15] == "Ghi chú" and "Đã trả kết quả" in row[15]
     with app.app_context():
         assert db.session.scalar(select(AccessLog.action).filter_by(dossier_id=dossier_id,
                                                                     action="export"))
@@ -137,4 +141,4 @@ def test_settings_are_checked_and_saved(app, demo):
 
         assert services.settings(demo["office"]) == {
             "cutoff": "16:00", "close": "17:30", "open": "07:30",
-            "pattern": "{unit}-{yyyymmdd}-{seq:05d}", "form_set": "tt01-2018"}
+            "pattern": "{unit}-{yyyymmdd}-{seq:05d}"}

@@ -78,22 +78,11 @@ def test_both_sets_have_every_kind_the_app_prints_once(sets):
         assert all(f.title_en for f in form_set.forms)
 
 
-def test_the_2018_set_stays_the_baseline_and_the_set_of_unrecorded_dossiers(sets):
-    # domain.md §11.5: keep the 61/2018 rules as the baseline until the 2025 texts are read
-    assert sets.default == "tt01-2018" and sets.unrecorded == "tt01-2018"
+def test_the_2018_set_is_the_set_of_unrecorded_dossiers(sets):
+    # Dossiers decided before sets were recorded printed TT 01/2018, the only set then.
+    assert sets.unrecorded == "tt01-2018"
     assert sets.for_dossier(None).key == "tt01-2018"
     assert sets.for_dossier("tt03-2025").key == "tt03-2025"
-
-
-def test_an_office_choice_applies_only_when_known_and_in_force(sets):
-    later = dt.date(2026, 3, 2)
-    assert sets.for_office("tt03-2025", later).key == "tt03-2025"
-    assert sets.for_office("tt03-2025", dt.date(2025, 9, 14)).key == "tt01-2018"
-    assert sets.for_office("no-such-set", later).key == "tt01-2018"
-    assert sets.for_office(None, later).key == "tt01-2018"
-    assert sets.choice_problem("tt03-2025", later) == ""
-    assert sets.choice_problem("tt03-2025", dt.date(2025, 1, 1)) == "not_in_force"
-    assert sets.choice_problem("x", later) == "unknown"
 
 
 def test_a_form_is_found_by_kind_and_by_number(sets):
@@ -187,11 +176,13 @@ def test_a_bad_field_of_a_set_is_named(raw, change, field):
     assert (error.set_key, error.form, error.field) == ("tt03-2025", "", field)
 
 
-def test_set_keys_are_unique_and_the_default_must_exist(raw):
+def test_set_keys_are_unique_and_the_unrecorded_set_must_exist(raw):
     error = refusal(raw, lambda d: d["set"][1].update(key="tt01-2018"))
     assert error.set_key == "tt01-2018" and error.field == "key"
-    error = refusal(raw, lambda d: d.update(default="tt99-2030"))
+    error = refusal(raw, lambda d: d.update(default="tt01-2018"))  # no office default now
     assert error.field == "default"
+    error = refusal(raw, lambda d: d.update(unrecorded="tt99-2030"))
+    assert error.field == "unrecorded"
     error = refusal(raw, lambda d: d.pop("unrecorded"))
     assert error.field == "unrecorded"
     error = refusal(raw, lambda d: d["set"][0].update(key="TT 01/2018"))

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("desk", __name__)
 
-from . import declaration, ledger, pages, processing, scans, signoff, views  # noqa: E402,F401
+from . import (declaration, ledger, legal, pages, processing, scans, signoff,  # noqa: E402,F401
+               views)

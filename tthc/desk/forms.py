@@ -196,22 +196,37 @@ def checks_form(spec) -> ChecksForm:
     return type("ChecksForm", (ChecksForm,), fields)()
 
 
+SETS_MAX = 99
+
+
 class ReceiveForm(DeskForm):
     """The reception's choices: a slip asked for, the same-day promise kept after the cut-off,
-    an extension the law allows (its key), how the result goes back and the postal address.
-    Whether the procedure allows the extension and the channel is the service's check."""
+    an extension the law allows (its key), how the result goes back and the postal address,
+    the number of sets of papers (Form 01 item 2; none posted: 1). Whether the procedure
+    allows the extension and the channel is the service's check."""
 
     in_phieu = YesNoField()
     giu_hen = YesNoField()
     gia_han = text(41)
     kenh_tra = text(10)
     dia_chi_tra = text(300)
+    so_bo = text(5)
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if self.so_bo.data and not (self.so_bo.data.isdigit()
+                                    and 1 <= int(self.so_bo.data) <= SETS_MAX):
+            self.fail("so_bo", gettext("Nhập số bộ hồ sơ bằng chữ số, từ 1 đến %(n)d.",
+                                       n=SETS_MAX))
+        return not self.messages()
 
     @property
-    def choices(self) -> dict[str, str]:
-        """The extension and return choices, as ``services.reception.receive`` takes them."""
+    def choices(self) -> dict:
+        """The extension, return and sets choices, as ``services.reception.receive`` takes
+        them."""
         return {"extension": self.gia_han.data, "return_channel": self.kenh_tra.data,
-                "return_address": self.dia_chi_tra.data}
+                "return_address": self.dia_chi_tra.data,
+                "sets": int(self.so_bo.data) if self.so_bo.data else 1}
 
 
 class PostalForm(DeskForm):

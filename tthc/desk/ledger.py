@@ -1,5 +1,5 @@
 """The office's ledger (Sổ theo dõi hồ sơ: Form 06 of TT 01/2018, 07 of TT 03/2025), its .xlsx
-export, and the desk's settings (hours, dossier code, the set of official forms)."""
+export, and the desk's settings (hours, dossier code)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..auth import log_access, staff_required
 from ..extensions import db
 from ..models import Office
-from . import bp, formsets, office_forms, services, slips
+from . import bp, office_forms, services, slips
 
 LEDGER = ("reception", "leader")
 
@@ -70,20 +70,17 @@ def ledger_xlsx():
 @bp.route("/can-bo/tiep-nhan/cai-dat", methods=("GET", "POST"))
 @staff_required("admin")
 def settings():
-    """The office's desk settings: unit code, dossier code pattern, cut-off and hours, the set
-    of official forms. Each change is logged (access log, action "settings", no dossier)."""
+    """The office's desk settings: unit code, dossier code pattern, cut-off and hours. Each
+    change is logged (access log, action "settings", no dossier)."""
     office = db.session.get(Office, current_user.office_id)
     values = services.settings(office.id)
-    sets = formsets.all_sets()
-    today = services.today()
     if request.method == "GET":
         return render_template("desk/settings.html", values=values, unit=office.unit_code,
-                               errors={}, sets=sets.sets, today=today)
-    form = office_forms.SettingsForm(values["form_set"], today)
+                               errors={})
+    form = office_forms.SettingsForm()
     if not form.validate():
         return render_template("desk/settings.html", values=form.values,
-                               unit=form.ma_don_vi.data, errors=form.messages(),
-                               sets=sets.sets, today=today), 422
+                               unit=form.ma_don_vi.data, errors=form.messages()), 422
     changes = services.save_settings(office, form.values, form.ma_don_vi.data)
     if changes:
         log_access(None, "settings", "; ".join(changes), commit=True)

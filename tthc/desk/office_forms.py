@@ -10,7 +10,7 @@ from flask_babel import gettext
 from ..domain import reception
 from ..domain.validators import validate_date
 from ..i18n import render_message
-from . import formsets, services
+from . import services
 from .forms import DeskForm, text
 
 
@@ -50,18 +50,13 @@ HOURS = {"cutoff": "gio_chot", "close": "gio_dong", "open": "gio_mo"}
 
 
 class SettingsForm(DeskForm):
-    """The office's desk settings: unit code, code pattern, hours, the set of forms."""
+    """The office's desk settings: unit code, code pattern, hours."""
 
     gio_chot = text(5)
     gio_dong = text(5)
     gio_mo = text(5)
     mau_ma = text(60)
-    bo_mau = text(40)
     ma_don_vi = text(40)
-
-    def __init__(self, current_form_set: str, today: dt.date, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.current_form_set, self.today = current_form_set, today
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
@@ -75,21 +70,11 @@ class SettingsForm(DeskForm):
         problem = reception.dossier_pattern_problem(self.mau_ma.data)
         if problem is not None:
             self.fail("mau_ma", render_message(problem))
-        choice = formsets.all_sets().choice_problem(self.form_set, self.today)
-        if choice == "unknown":
-            self.fail("bo_mau", gettext("Chọn một bộ biểu mẫu trong danh sách."))
-        elif choice:
-            self.fail("bo_mau", gettext("Bộ biểu mẫu này chưa có hiệu lực: chưa chọn được."))
         unit = self.ma_don_vi.data
         if not unit or any(ch.isspace() for ch in unit):
             self.fail("ma_don_vi", gettext("Nhập mã định danh của cơ quan (QCVN 102:2016), "
                                            "không có dấu cách. Ví dụ: 000.00.21.H26"))
         return not self.messages()
-
-    @property
-    def form_set(self) -> str:
-        # A page from before the choice existed posts none: the current set stays.
-        return self.bo_mau.data if self.bo_mau.raw_data else self.current_form_set
 
     @property
     def values(self) -> dict[str, str]:
@@ -98,4 +83,4 @@ class SettingsForm(DeskForm):
         hours = {key: services.parse_hhmm(value) for key, value in values.items()}
         if None not in hours.values():
             values = {key: hour.strftime("%H:%M") for key, hour in hours.items()}
-        return {**values, "pattern": self.mau_ma.data, "form_set": self.form_set}
+        return {**values, "pattern": self.mau_ma.data}

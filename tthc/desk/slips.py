@@ -169,7 +169,7 @@ def context(dossier: Dossier, slip: OfficialForm) -> dict:
         }
         kind = slip.kind
         if kind == RECEIPT:
-            result.update(papers=papers_received(dossier, desk),
+            result.update(papers=papers_received(dossier, desk), sets=dossier.sets,
                           legal_time=working_time(spec.statutory_days),
                           received=present.hour_and_date(dossier.received_at),
                           due=present.hour_and_date(dossier.due_at),
@@ -265,8 +265,9 @@ def control_rows(dossier: Dossier, names: dict[int, str]) -> list[ControlRow]:
 
 
 def ledger_form(office_id: int) -> tuple[FormSet, OfficialForm]:
-    """The set of forms the office uses today and its ledger form: the book is kept, and
-    printed, under the rules in force now, whatever set its dossiers recorded."""
+    """The set of forms in force for the office today (the legal framework's) and its ledger
+    form: the book is kept, and printed, under the rules in force now, whatever set its
+    dossiers recorded."""
     form_set = services.office_form_set(office_id)
     return form_set, form_set.form(LEDGER)
 
@@ -280,11 +281,13 @@ class LedgerRow:
     applicant: str
     address: str
     phone: str  # masked: lists never show the whole number
+    agency: str  # Cơ quan chủ trì giải quyết: the office that decides (the ward's committee)
     received: str
     due: str
     transferred: str
     resolved: str
     returned: str
+    signature: str  # Ký nhận: left blank, signed on the printed book when the result is taken
     receiver: str
     note: str
     dossier_id: int
@@ -293,7 +296,10 @@ class LedgerRow:
 def ledger_rows(dossiers: list[Dossier], names: dict[int, str]) -> list[LedgerRow]:
     rows: list[LedgerRow] = []
     number, year = 0, None
+    agencies: dict[int, str] = {}
     for dossier in dossiers:
+        if dossier.office_id not in agencies:
+            agencies[dossier.office_id] = db.session.get(Office, dossier.office_id).name
         received = services.local(dossier.received_at)
         if received.year != year:  # one book a year, lines numbered from 1
             number, year = (services.returns.ledger_number(dossier) or 1) - 1, received.year
@@ -301,12 +307,13 @@ def ledger_rows(dossiers: list[Dossier], names: dict[int, str]) -> list[LedgerRo
         person = applicant(dossier)
         started = next((e.at for e in dossier.events if e.action in ("start", "handover")), None)
         rows.append(LedgerRow(
-            number, dossier.code or "", dossier.procedure_version.name_vi, "01",
+            number, dossier.code or "", dossier.procedure_version.name_vi, f"{dossier.sets:02d}",
             person["full_name"], person["address"], present.masked_phone(dossier),
+            agencies[dossier.office_id],
             present.hour_and_date(dossier.received_at), present.hour_and_date(dossier.due_at),
             present.hour_and_date(started), present.hour_and_date(dossier.resolved_at),
-            present.hour_and_date(dossier.returned_at), names.get(dossier.received_by_id, ""),
-            ledger_note(dossier), dossier.id))
+            present.hour_and_date(dossier.returned_at), "",
+            names.get(dossier.received_by_id, ""), ledger_note(dossier), dossier.id))
     return rows
 
 
@@ -330,19 +337,29 @@ def ledger_note(dossier: Dossier) -> str:
 
 LEDGER_HEADERS = (
     N_("STT"), N_("Mã hồ sơ"), N_("Tên thủ tục hành chính"), N_("Số lượng hồ sơ (bộ)"),
-    N_("Tên cá nhân, tổ chức"), N_("Địa chỉ"), N_("Số điện thoại"), N_("Ngày, giờ nhận hồ sơ"),
+    N_("Tên cá nhân, tổ chức"), N_("Địa chỉ"), N_("Số điện thoại"),
+    N_("Cơ quan chủ trì giải quyết"), N_("Ngày, giờ nhận hồ sơ"),
     N_("Ngày, giờ hẹn trả kết quả"), N_("Chuyển xử lý"), N_("Có kết quả"),
-    N_("Ngày, giờ trả kết quả"), N_("Người tiếp nhận"), N_("Ghi chú"),
+    N_("Ngày, giờ trả kết quả"), N_("Ký nhận"), N_("Người tiếp nhận"), N_("Ghi chú"),
 )
+#: The columns' widths in the .xlsx files (characters), in the order of LEDGER_HEADERS.
+LEDGER_WIDTHS = (6, 28, 40, 10, 26, 36, 18, 30, 24, 24, 24, 24, 24, 16, 24, 30)
 
 
 def ledger_headers() -> list[str]:
     return [gettext(h) for h in LEDGER_HEADERS]
 
 
+def ledger_cells(row: LedgerRow) -> list:
+    """One line of the ledger as the cells of a sheet, in the order of LEDGER_HEADERS."""
+    return [row.number, row.code, row.procedure, row.sets, row.applicant, row.address,
+            row.phone, row.agency, row.received, row.due, row.transferred, row.resolved,
+            row.returned, row.signature, row.receiver, row.note]
+
+
 def ledger_xlsx(office: Office, start: dt.date, end: dt.date, rows: list[LedgerRow]) -> bytes:
     """The ledger as an .xlsx workbook (openpyxl), one line per dossier, the ledger form's
-    columns (those of TT 01/2018 Form 06 for every set until the 2025 form is verified)."""
+    columns (those of TT 01/2018 Form 06 and TT 03/2025 Form 07, the same for every set)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -359,15 +376,12 @@ def ledger_xlsx(office: Office, start: dt.date, end: dt.date, rows: list[LedgerR
                       + f" ({form_set.printed_basis})"])
         sheet.append(ledger_headers())
         for row in rows:
-            sheet.append([row.number, row.code, row.procedure, row.sets, row.applicant,
-                          row.address, row.phone, row.received, row.due, row.transferred,
-                          row.resolved, row.returned, row.receiver, row.note])
+            sheet.append(ledger_cells(row))
     sheet["A1"].font = Font(bold=True, size=14)
     for cell in sheet[5]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = (6, 28, 40, 10, 26, 36, 18, 24, 24, 24, 24, 24, 24, 30)
-    for index, width in enumerate(widths):
+    for index, width in enumerate(LEDGER_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A6"
     out = io.BytesIO()

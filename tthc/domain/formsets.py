@@ -6,9 +6,10 @@ document it is for the app (receipt, supplement…), a paper size, and how each 
 was checked (domain.md tags: V verified, S secondary source, U not verified). Any fault raises
 ``FormSetError`` naming the set and the form, so a bad file is refused whole.
 
-Which set an office uses is office configuration; which set a dossier prints is the one it
-recorded (``tthc.desk.formsets``). The templates are one per kind: a set changes the number,
-title, printed legal basis and paper of a document, never its template.
+Which set is in force on a day is the legal framework's (``tthc.domain.frameworks``); which
+set a dossier prints is the one it recorded (``tthc.desk.formsets``). The templates are one
+per kind: a set changes the number, title, printed legal basis and paper of a document, never
+its template.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ _SET_KEYS = {"key", "name", "legal_basis", "printed_basis", "effective_from", "s
              "checked", "note_vi", "note_en", "form"}
 _FORM_KEYS = {"number", "kind", "title_vi", "title_en", "paper", "produced", "checked",
               "note_vi", "note_en"}
-_TOP_KEYS = {"default", "unrecorded", "set"}
+_TOP_KEYS = {"unrecorded", "set"}
 
 
 class FormSetError(ValueError):
@@ -110,16 +111,12 @@ class FormSet:
     def by_number(self, number: str) -> OfficialForm | None:
         return next((f for f in self.forms if f.number == number), None)
 
-    def in_force(self, on: dt.date) -> bool:
-        return self.effective_from <= on
-
 
 @dataclass(frozen=True)
 class FormSets:
-    """Every set of the file, the office default and the set of dossiers that recorded none."""
+    """Every set of the file and the set of dossiers that recorded none."""
 
     sets: tuple[FormSet, ...]
-    default: str
     unrecorded: str
 
     def get(self, key: str | None) -> FormSet | None:
@@ -135,30 +132,9 @@ class FormSets:
     def keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self.sets)
 
-    def for_office(self, chosen: str | None, today: dt.date) -> FormSet:
-        """The set an office uses today: its choice when known and in force, else the default.
-
-        A choice that the data no longer knows, or that is not yet in force, falls back to the
-        default (the settings page refuses both).
-        """
-        found = self.get(chosen)
-        if found is not None and found.in_force(today):
-            return found
-        return self[self.default]
-
     def for_dossier(self, recorded: str | None) -> FormSet:
         """The set a dossier prints: the one it recorded; TT 01/2018 when it recorded none."""
         return self.get(recorded) or self[self.unrecorded]
-
-    def choice_problem(self, key: str, today: dt.date) -> str:
-        """Why an office cannot choose *key* today ("" when it can); in English, for logs:
-        the settings form says it in the UI language."""
-        found = self.get(key)
-        if found is None:
-            return "unknown"
-        if not found.in_force(today):
-            return "not_in_force"
-        return ""
 
 
 def parse_formsets(data: Mapping[str, Any]) -> FormSets:
@@ -177,13 +153,10 @@ def parse_formsets(data: Mapping[str, Any]) -> FormSets:
     for key in keys:
         if keys.count(key) > 1:
             raise FormSetError(key, "", "key", "is used by two sets")
-    result = {}
-    for top in ("default", "unrecorded"):
-        value = data.get(top)
-        if not isinstance(value, str) or value not in keys:
-            raise FormSetError(str(value), "", top, f"must name a set ({', '.join(keys)})")
-        result[top] = value
-    return FormSets(sets, result["default"], result["unrecorded"])
+    value = data.get("unrecorded")
+    if not isinstance(value, str) or value not in keys:
+        raise FormSetError(str(value), "", "unrecorded", f"must name a set ({', '.join(keys)})")
+    return FormSets(sets, value)
 
 
 def parse_set(raw: Any, index: int = 0) -> FormSet:

@@ -80,6 +80,11 @@ class Dossier(db.Model):
     # The set of official forms (tthc/data/forms.toml) in force at the desk's first decision;
     # None: not decided yet, or decided before sets were recorded (TT 01/2018). See 0004f.
     form_set: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The legal framework version (tthc/data/frameworks.toml) in force on the day it was
+    # received; None: not received yet, or received before versions were recorded (0007f).
+    framework: Mapped[str | None] = mapped_column(String(40), default=None)
+    # Form 01 item 2, "Số lượng hồ sơ (bộ)": the sets of papers handed in (0007f).
+    sets: Mapped[int] = mapped_column(default=1)
     # The leader's sign-off (0006s): the leader asked to sign (None: no signature awaited),
     # the number of hand-overs for signature (what the leader's page posts back), and the
     # signed result document: "số, ký hiệu", its date, who approved it and when.

@@ -1,4 +1,5 @@
-"""The ledger (Sổ theo dõi hồ sơ, Form 06 of TT 01/2018) streamed as .xlsx or .csv.
+"""The ledger (Sổ theo dõi hồ sơ: Form 06 of TT 01/2018, 07 of TT 03/2025) streamed as .xlsx
+or .csv.
 
 The lines are the desk's own (``tthc.desk.slips.ledger_rows``: the same columns, numbering,
 masked phone and notes as the printed book); only the reading is different: the period's
@@ -23,7 +24,7 @@ from ..models import Dossier, Office
 from .periods import Period
 
 BATCH = 500
-WIDTHS = (6, 28, 40, 10, 26, 36, 18, 24, 24, 24, 24, 24, 24, 30)
+WIDTHS = slips.LEDGER_WIDTHS
 
 
 def _batches(office_id: int, period: Period) -> Iterator[list[Dossier]]:
@@ -57,9 +58,7 @@ def rows(office_id: int, period: Period, action: str) -> Iterator[list]:
             lines = slips.ledger_rows(batch, names)
             db.session.commit()
             for r in lines:
-                yield [r.number, r.code, r.procedure, r.sets, r.applicant, r.address, r.phone,
-                       r.received, r.due, r.transferred, r.resolved, r.returned, r.receiver,
-                       r.note]
+                yield slips.ledger_cells(r)
 
 
 def heading(office: Office, period: Period) -> tuple[str, list[list[str]], list[str]]:

@@ -53,7 +53,7 @@ from .. import formsets
 CHANNELS = {1: N_("Trực tiếp"), 2: N_("Trực tuyến"), 3: N_("Qua bưu chính công ích")}
 RETURN_CHANNELS = ("desk", "post", "online")
 SETTING_KEYS = {"cutoff": "desk.cutoff", "close": "desk.close", "open": "desk.open",
-                "pattern": "desk.code_pattern", "form_set": "desk.form_set"}
+                "pattern": "desk.code_pattern"}
 
 
 class DeskRefusal(Exception):
@@ -92,7 +92,6 @@ def settings(office_id: int) -> dict[str, str]:
         "close": config.get("TTHC_DESK_CLOSE", "17:00"),
         "open": config.get("TTHC_DESK_OPEN", "07:30"),
         "pattern": config.get("TTHC_DOSSIER_CODE_PATTERN", DEFAULT_DOSSIER_PATTERN),
-        "form_set": config.get("TTHC_DESK_FORM_SET") or formsets.all_sets().default,
     }
     keys = {v: k for k, v in SETTING_KEYS.items()}
     for key, value in db.session.execute(
@@ -171,13 +170,14 @@ def save_settings(office: Office, values: Mapping[str, str], unit_code: str) -> 
 
 
 def office_form_set(office_id: int) -> formsets.FormSet:
-    """The set of official forms the office uses today (its setting, else the default)."""
-    return formsets.for_office(settings(office_id)["form_set"], today())
+    """The set of official forms in force for the office today (the legal framework's)."""
+    return formsets.office_set(office_id, today())
 
 
-def pin_form_set(dossier: Dossier) -> None:
-    """Record the office's set of official forms on a dossier at the first decision."""
-    formsets.pin(dossier, settings(dossier.office_id)["form_set"], today())
+def pin_form_set(dossier: Dossier, *, receiving: bool = False) -> None:
+    """Record the framework in force today on a dossier: its set of official forms at the
+    first decision, the framework version at its first reception (tthc.desk.formsets)."""
+    formsets.pin(dossier, today(), receiving=receiving)
 
 
 # --- finding a dossier ----------------------------------------------------------------------

@@ -151,7 +151,7 @@ def save_checks(dossier: Dossier, checks: Mapping[str, reception.PaperCheck], st
 
 def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
             keep_promise: bool = False, extension: str = "", return_channel: str = "",
-            return_address: str = "") -> Dossier:
+            return_address: str = "", sets: int = 1) -> Dossier:
     """Receive a complete dossier (status 2): its official code, and same day or a due date.
 
     The code (office pattern, default ``{unit}-{yymmdd}-{seq:04d}``) is given once, at the
@@ -181,7 +181,7 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
             dossier, spec, granted.working_days if granted else 0, keep_promise=keep_promise,
             at=at)
         first = dossier.received_at is None
-        services.pin_form_set(dossier)
+        services.pin_form_set(dossier, receiving=True)
         intake.change_status(dossier, "receive", STAFF, staff=staff,
                              note="same_day" if decision.same_day else "slip")
         dossier.code = services.processing.code_at_reception(
@@ -199,6 +199,7 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
         dossier.extension_days = granted.working_days if granted else 0
         dossier.slip_requested = bool(slip_requested) or not decision.same_day \
             or bool(granted and granted.appointment)
+        dossier.sets = sets
     return dossier
 
 

@@ -7,13 +7,14 @@ from flask import (abort, current_app, flash, g, make_response, redirect, render
 from flask_babel import gettext
 from flask_login import current_user
 from htmx_flask import make_response as htmx_response
+from sqlalchemy import select
 
 from ..auth import staff_required
 from ..domain import queue as rules
 from ..extensions import db, unlimited
 from ..htmx import is_fragment_request
 from ..i18n import language, render_message
-from ..models import Office
+from ..models import Office, Rating
 from ..transactions import Busy
 from ..web import static_url
 from . import bp, present, services
@@ -60,7 +61,8 @@ def ticket(token: str):
     g.public_page = True  # no CSRF token, no personal data: the same for anyone with the link
     kiosk_mode = request.args.get("kiosk") == "1"
     etag = _etag("t", found.id, found.revision, services.queue_revision(found.office_id),
-                 int(kiosk_mode), "" if is_fragment_request() else _assets(*PAGE_ASSETS))
+                 int(kiosk_mode), _rating_stamp(found),
+                 "" if is_fragment_request() else _assets(*PAGE_ASSETS))
     unchanged = _not_modified(etag)
     if unchanged is not None:
         return unchanged
@@ -78,6 +80,17 @@ def ticket(token: str):
         response = make_response(render_template("queue/ticket.html", **context))
     response.set_etag(etag, weak=True)
     return response
+
+
+def _rating_stamp(ticket) -> str:
+    """What the rating part of a finished ticket's page depends on: the rating as last
+    changed (a rating does not bump the ticket's revision) and whether a staff session
+    looks (it is offered no buttons). Empty while the visit goes on: nothing to rate."""
+    if ticket.status != rules.DONE:
+        return ""
+    changed = db.session.scalar(select(Rating.updated_at).where(Rating.ticket_id == ticket.id))
+    staff = "s" if current_user.is_authenticated else ""
+    return f"r{changed.timestamp():.6f}{staff}" if changed else f"r{staff}"
 
 
 PAGE_ASSETS = ("css/site.css", "js/site.js", "js/ticket.js", "vendor/htmx-2.0.11.min.js")

@@ -18,7 +18,7 @@ bp = Blueprint("notify", __name__)
 
 outbox.install()  # the hook listens on every Session; installing twice changes nothing
 
-from . import cli, views  # noqa: E402,F401
+from . import cli, consent_views, views  # noqa: E402,F401
 from .consent import state as _consent_state  # noqa: E402
 from .gateways import masked as _masked  # noqa: E402
 

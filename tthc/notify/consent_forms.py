@@ -18,7 +18,7 @@ from .messages import CHANNELS, EMAIL, PHONE_CHANNELS
 from .tickets import mobile
 
 PHONE_ATTRS = {"inputmode": "tel", "autocomplete": "tel", "maxlength": "20",
-               "class": "input-medium"}
+               "class": "input-phone"}
 EMAIL_ATTRS = {"inputmode": "email", "autocomplete": "email", "maxlength": "200",
                "spellcheck": "false"}
 

@@ -130,3 +130,20 @@ def test_not_offered_once_called_nor_for_a_dossiers_ticket(app, demo, client, do
     assert 'name="so_dien_thoai"' not in html  # told on the dossier's own consent
     assert _contacts(app) == []
     assert client.post("/so/" + "x" * 40 + "/nhan-tin", data={"thoi": "1"}).status_code == 404
+
+
+def test_without_javascript_the_page_waits_for_typing_and_never_reloads_over_an_error(
+        app, demo, client):
+    _sms(app, demo)
+    _, token = _issue(app, demo)
+    html = client.get(f"/so/{token}").get_data(as_text=True)
+    # 60 s (not 15) while the field waits, back to the ticket's own page (never the POST's).
+    assert f'<meta http-equiv="refresh" content="60; url=/so/{token}">' in html
+    refused = client.post(f"/so/{token}/nhan-tin",
+                          data={"so_dien_thoai": "0987654321", "tb_shown": "sms"})
+    assert refused.status_code == 422
+    assert 'http-equiv="refresh"' not in refused.get_data(as_text=True)
+    client.post(f"/so/{token}/nhan-tin",
+                data={"so_dien_thoai": "0987654321", "tb_sms": "1", "tb_shown": "sms"})
+    html = client.get(f"/so/{token}").get_data(as_text=True)
+    assert f'<meta http-equiv="refresh" content="15; url=/so/{token}">' in html

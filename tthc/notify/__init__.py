@@ -3,7 +3,9 @@
 - ``messages``: events, channels, default wording, rendering (no Flask, no database);
 - ``outbox``: the outbox rows, written in the same transaction as the change (a
   ``before_flush`` hook for dossiers, :func:`outbox.near_turn` for the queue);
-- ``consent``: the boxes on the draft's form and the status page;
+- ``consent``: the boxes on the draft's form and the status page; ``consent_views`` and
+  ``consent_forms``: the desk's record of a walk-in's consent, and /thoi-nhan-tin;
+- ``tickets``: a phone given on a ticket's page for the "near turn" message (for the day);
 - ``gateways`` and ``sender``: the office's gateways, and ``flask notify run`` (``cli``);
 - ``views``: the admin's pages under /can-bo/thong-bao and the citizen's choice.
 

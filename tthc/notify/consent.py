@@ -22,6 +22,7 @@ from ..forms import Form, YesNoField
 from ..models import Dossier
 from ..models.dossier import utcnow
 from ..models.notify import NotifyConsent
+from ..transactions import serialised
 from . import gateways
 from .messages import CHANNELS, EMAIL, PHONE_CHANNELS
 
@@ -155,15 +156,22 @@ def agreed_channels(session: Session, dossier_id: int) -> dict[str, str]:
     return {c: row.address for c, row in _active(session, dossier_id).items()}
 
 
+def _locked(session: Session, dossier_id: int) -> None:
+    # PostgreSQL: the dossier's row is the lock every consent change of it takes (SQLite's
+    # BEGIN IMMEDIATE in serialised() already holds the only write lock).
+    session.execute(select(Dossier.id).where(Dossier.id == dossier_id).with_for_update())
+
+
 def record_at_desk(dossier: Dossier, shown: list[str], chosen: set[str],
                    addresses: dict[str, str]) -> tuple[list[str], list[str]]:
     """Record what a citizen at the desk agrees to (the officer ticks as they say);
     the channels newly agreed to and those withdrawn, for the access log. Committed."""
-    before = set(agreed_channels(db.session, dossier.id))
-    apply(db.session, dossier, shown, chosen, DESK, addresses)
-    db.session.flush()
-    after = set(agreed_channels(db.session, dossier.id))
-    db.session.commit()
+    with serialised() as session:
+        _locked(session, dossier.id)
+        before = set(agreed_channels(session, dossier.id))
+        apply(session, dossier, shown, chosen, DESK, addresses)
+        session.flush()
+        after = set(agreed_channels(session, dossier.id))
     return ([c for c in CHANNELS if c in after - before],
             [c for c in CHANNELS if c in before - after])
 
@@ -183,13 +191,14 @@ def stop(code: str, address: str) -> list[str] | None:
     dossier = _by_code(code)
     if dossier is None:
         return None
-    now = utcnow()
     stopped = []
-    for channel, row in _active(db.session, dossier.id).items():
-        if _same_address(row.address, address):
-            row.withdrawn_at = now
-            stopped.append(channel)
-    db.session.commit()
+    with serialised() as session:
+        _locked(session, dossier.id)
+        now = utcnow()
+        for channel, row in _active(session, dossier.id).items():
+            if _same_address(row.address, address):
+                row.withdrawn_at = now
+                stopped.append(channel)
     return [c for c in CHANNELS if c in stopped] or None
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain import queue as queue_rules
@@ -93,16 +94,23 @@ def _bump(session: Session, ticket_id: int) -> None:
 
 def save(ticket: Ticket, phone: str, channels: set[str]) -> None:
     """Keep *phone* for the ticket's day, for *channels* (replacing what was given)."""
-    with serialised() as session:
-        contact = session.scalar(select(TicketContact).filter_by(ticket_id=ticket.id))
-        if contact is None:
-            contact = TicketContact(ticket_id=ticket.id, office_id=ticket.office_id,
-                                    day=ticket.day)
-            session.add(contact)
-        contact.phone = phone
-        contact.channels = ",".join(c for c in CHANNELS if c in channels)
-        contact.given_at = utcnow()
-        _bump(session, ticket.id)
+    for attempt in (1, 2):
+        try:
+            with serialised() as session:
+                contact = session.scalar(select(TicketContact).filter_by(ticket_id=ticket.id))
+                if contact is None:
+                    contact = TicketContact(ticket_id=ticket.id, office_id=ticket.office_id,
+                                            day=ticket.day)
+                    session.add(contact)
+                contact.phone = phone
+                contact.channels = ",".join(c for c in CHANNELS if c in channels)
+                contact.given_at = utcnow()
+                _bump(session, ticket.id)
+            return
+        except IntegrityError:
+            # PostgreSQL: a second tap inserted the row meanwhile; update it instead.
+            if attempt == 2:
+                raise
 
 
 def withdraw(ticket: Ticket) -> bool:

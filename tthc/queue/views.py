@@ -97,7 +97,9 @@ def _ticket_page(found, kiosk_mode: bool, contact, form=None, error: str | None 
 
 
 def _contact_stamp(contact) -> str:
-    return f"c{contact.shown}/{','.join(contact.channels)}/{contact.masked}"
+    # Never the phone, not even masked (headers travel further than pages): a phone given
+    # or withdrawn bumps the ticket's revision, which the tag carries already.
+    return f"c{contact.shown}/{','.join(contact.channels)}"
 
 
 def _phone_limit() -> str:

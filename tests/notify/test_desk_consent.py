@@ -151,3 +151,23 @@ def test_the_citizen_stops_it_with_the_code_and_the_phone(app, demo, reception, 
     assert "Đã thôi gửi thông báo" in citizen.get(done.location).get_data(as_text=True)
     rows = {r.channel: r.withdrawn_at for r in _consents(app, dossier_id)}
     assert rows["sms"] is not None and rows["email"] is None  # only what goes to that phone
+
+
+def test_emails_carry_the_stop_address(app, demo, dossier, smtp_server, demo_office_id):
+    from tthc.desk import services
+    from tthc.notify import sender
+    from tthc.notify import services as notify_services
+
+    host, port, mailbox = smtp_server
+    configure(app, demo_office_id, "email", host=host, port=port, sender="motcua@example.vn")
+    dossier_id = dossier(state="checked")
+    officer = Officer(app, demo["staff"]["tiepnhan"])
+    officer.post(_page(dossier_id), {"tb_shown": "email", "tb_email": "1",
+                                     "email": "hoa@example.vn"})
+    with app.app_context():
+        notify_services.save_public_url(demo_office_id, "https://motcua.example.vn")
+        services.reception.receive(dossier_id, db.session.get(Staff, demo["staff"]["tiepnhan"]))
+        assert sender.run_once().counts == {"sent": 1}
+    [(_, message)] = mailbox.messages
+    assert "Thôi nhận thư về hồ sơ này: https://motcua.example.vn/thoi-nhan-tin" in \
+        message.get_content()

@@ -224,7 +224,8 @@ def values_for(message: NotifyMessage) -> dict[str, str]:
     values.update(
         ma_ho_so=code, thu_tuc=dossier.procedure_version.name_vi,
         ngay_hen=f"{due:%H:%M} ngày {due:%d/%m/%Y}" if due else "",
-        tra_cuu=f"{base}/tra-cuu?ma={quote(code, safe='')}" if base else "")
+        tra_cuu=f"{base}/tra-cuu?ma={quote(code, safe='')}" if base else "",
+        thoi_nhan=f"{base}/thoi-nhan-tin" if base else "")
     return values
 
 
@@ -236,7 +237,8 @@ def _prepared(message: NotifyMessage, gateway: gateways.Gateway):
     if message.channel == messages.ZALO:
         if not words.zns_template_id:
             raise _Skip(NO_ZNS_TEMPLATE)
-        data = {k: values.get(k, "") for k in messages.PLACEHOLDERS[message.event]}
+        data = {k: values.get(k, "") for k in messages.PLACEHOLDERS[message.event]
+                if k not in messages.NOT_FOR_ZNS}
         body = f"ZNS {words.zns_template_id} " + json.dumps(data, ensure_ascii=False)
         return body, lambda: gateways.send_zalo(config, to, words.zns_template_id, data, mid)
     text = messages.render(words.body, values)

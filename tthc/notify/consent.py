@@ -1,5 +1,6 @@
 """The citizen's consent to be told, per channel: given on the draft's form, changed or
-withdrawn on the dossier's status page.
+withdrawn on the dossier's status page; for a walk-in, recorded by the desk as the citizen
+says (``record_at_desk``); withdrawn by code and address without a link (``stop``).
 
 Silence is not consent (Decree 13/2023): every box starts unticked, and only the channels
 the office can really send on are offered (the form says so when there is none). A box
@@ -123,8 +124,8 @@ def apply(session: Session, dossier: Dossier, shown: list[str], chosen: set[str]
 
     A channel is agreed to only with an address for it (a phone for SMS and Zalo, an email
     for email): *addresses* when given (the desk's, typed as the citizen says them), else
-    the answers' (a new phone or email there moves the consent to it), else the address
-    the consent was given for.
+    the answers' (a new phone or email there moves the consent to it), else the address a
+    consent recorded at the desk was given for.
     """
     active = _active(session, dossier.id)
     if addresses is None:

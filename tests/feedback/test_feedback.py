@@ -189,7 +189,7 @@ def test_every_staff_route_of_feedback_is_for_leaders_and_the_rest_is_public(app
         else:
             assert not hasattr(view, "staff_roles"), rule.rule
             public.add(rule.endpoint)
-    assert staff == {"feedback.inbox", "feedback.answer"}
+    assert staff == {"feedback.inbox", "feedback.answer", "feedback.contact"}
     assert public == {"feedback.rating", "feedback.rate", "feedback.details", "feedback.kiosk",
                       "feedback.kiosk_find", "feedback.kiosk_rate", "feedback.kiosk_details",
                       "feedback.feedback", "feedback.write"}

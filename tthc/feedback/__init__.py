@@ -18,6 +18,11 @@ DEFAULTS = {
     "TTHC_RATING_LOOKUP_RATE_LIMIT": "10 per minute",  # look-ups at the kiosk per address
     "TTHC_RATING_KIOSK_SECONDS": 600,  # a look-up at the kiosk is good for this long
     "TTHC_FEEDBACK_RATE_LIMIT": "10 per hour",  # feedback texts sent per address
+    # Retention (`flask retention run`, docs/feedback.md "Retention"), in days:
+    "TTHC_RATING_COMMENT_DAYS": 365,  # a rating's comment is blanked
+    "TTHC_RATING_KEEP_DAYS": 731,  # a rating is deleted (the year and the next, for 766)
+    "TTHC_FEEDBACK_CONTACT_DAYS": 30,  # after the answer, the contact given is blanked
+    "TTHC_FEEDBACK_KEEP_DAYS": 731,  # a feedback's text, answer and contact are blanked
 }
 
 
@@ -25,10 +30,12 @@ DEFAULTS = {
 def _defaults(state) -> None:
     for key, value in DEFAULTS.items():
         state.app.config.setdefault(key, value)
+    state.app.cli.add_command(retention.retention_cli)  # flask retention run
 
 
-from . import staff, views  # noqa: E402,F401
-from .present import feedback_panel, ticket_rating  # noqa: E402
+from . import retention, staff, views  # noqa: E402,F401
+from .present import feedback_panel, masked_contact, ticket_rating  # noqa: E402
 
 bp.add_app_template_global(feedback_panel, "feedback_panel")
+bp.add_app_template_global(masked_contact, "feedback_masked_contact")
 bp.add_app_template_global(ticket_rating, "ticket_rating")

@@ -13,8 +13,10 @@ from wtforms import Field, StringField, TextAreaField, ValidationError
 from wtforms.validators import StopValidation
 
 from ..domain import ratings as rules
+from ..domain.numbers import validate_phone
 from ..domain.text import clean
-from ..forms import Form
+from ..domain.validators import validate_email
+from ..forms import Form, YesNoField
 
 
 class ScoreField(Field):
@@ -108,10 +110,14 @@ class KioskDetailsForm(DetailsForm):
 
 
 class FeedbackForm(BaseForm):
-    """The citizen's feedback (phản ánh, kiến nghị) on a dossier."""
+    """The citizen's feedback (phản ánh, kiến nghị) on a dossier, and optionally a phone or
+    email for the answer, kept only with the box ticked that consents to keeping it."""
 
     noi_dung = TextAreaField(render_kw={"rows": "5", "maxlength": str(rules.MAX_TEXT),
                                         "autocomplete": "off"})
+    lien_he = StringField(render_kw={"maxlength": "200", "autocomplete": "off",
+                                     "spellcheck": "false", "class": "input-id"})
+    dong_y = YesNoField()
 
     def validate_noi_dung(self, field):
         text = (field.data or "").strip()
@@ -120,6 +126,30 @@ class FeedbackForm(BaseForm):
         if len(text) > rules.MAX_TEXT:
             raise ValidationError(lazy_gettext(
                 "Nội dung dài quá %(n)d ký tự; vui lòng viết ngắn lại.", n=rules.MAX_TEXT))
+
+    def validate_lien_he(self, field):
+        field.data = clean(field.data)[:200]
+        if field.data and self.contact() is None:
+            raise ValidationError(lazy_gettext(
+                "Nhập số điện thoại (ví dụ: 0912 345 678) hoặc thư điện tử (ví dụ: "
+                "nguyenvanan@gmail.com), hoặc để trống."))
+
+    def validate_dong_y(self, field):
+        if self.lien_he.data and not field.data:
+            raise ValidationError(lazy_gettext(
+                "Đánh dấu đồng ý để cơ quan lưu số điện thoại hoặc thư điện tử này; nếu không "
+                "muốn, hãy xóa ô liên hệ."))
+
+    def contact(self) -> str | None:
+        """The phone (as dialled) or email typed, None if it is neither, "" if empty."""
+        raw = self.lien_he.data or ""
+        if not raw:
+            return ""
+        if "@" in raw:
+            email = validate_email(raw).value
+            return email if isinstance(email, str) else None
+        phone = validate_phone(raw).value
+        return "0" + phone[3:] if isinstance(phone, str) else None
 
 
 class AnswerForm(BaseForm):

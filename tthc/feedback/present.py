@@ -8,11 +8,22 @@ from dataclasses import dataclass
 from flask_login import current_user
 
 from ..domain import ratings as rules
+from ..domain.numbers import mask_phone
 from ..models import Dossier, Feedback, Rating, Ticket
 from . import services
 from .forms import FeedbackForm
 
 State = rules.RatingState
+
+
+def masked_contact(contact: str) -> str:
+    """A feedback's contact as lists show it: +84 *** *** 678, or h•••@example.vn."""
+    if not contact:
+        return ""
+    if "@" in contact:
+        name, _, domain = contact.partition("@")
+        return name[:1] + "•••@" + domain
+    return mask_phone(contact)
 
 
 def staff_signed_in() -> bool:

@@ -221,8 +221,9 @@ def may_write_feedback(dossier: Dossier) -> bool:
     return dossier.status != Status.DRAFT
 
 
-def add_feedback(dossier: Dossier, text: str) -> Feedback:
-    """Record the citizen's feedback on *dossier* for a leader of its office to answer.
+def add_feedback(dossier: Dossier, text: str, contact: str = "") -> Feedback:
+    """Record the citizen's feedback on *dossier* for a leader of its office to answer,
+    with the phone or email the citizen consented to our keeping for the answer (if any).
 
     :raise TooMany: rules.MAX_OPEN_FEEDBACK texts are still waiting for an answer
     """
@@ -231,8 +232,10 @@ def add_feedback(dossier: Dossier, text: str) -> Feedback:
             Feedback.dossier_id == dossier.id, Feedback.answered_at.is_(None)))
         if waiting >= rules.MAX_OPEN_FEEDBACK:
             raise TooMany()
-        item = Feedback(office_id=dossier.office_id, dossier_id=dossier.id, created_at=now(),
-                        text=clean_text(text))
+        at = now()
+        item = Feedback(office_id=dossier.office_id, dossier_id=dossier.id, created_at=at,
+                        text=clean_text(text), contact=contact,
+                        contact_consent_at=at if contact else None)
         session.add(item)
     return item
 

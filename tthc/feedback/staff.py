@@ -6,13 +6,13 @@ dossier and every answer a change of it, both in the access log.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from ..auth import log_access, scoped_get_or_404, staff_required
 from ..extensions import db
-from ..models import Feedback
+from ..models import Dossier, Feedback
 from . import bp, services
 from .forms import AnswerForm
 
@@ -54,3 +54,16 @@ def answer(feedback_id: int):
     log_access(item.dossier_id, "update", "trả lời phản ánh, kiến nghị", commit=True)
     flash(gettext("Đã gửi câu trả lời. Người dân xem được trên trang hồ sơ của mình."))
     return redirect(url_for("feedback.inbox"), 303)
+
+
+@bp.get("/can-bo/phan-anh/<int:feedback_id>/lien-he")
+@staff_required(*LEADERS)
+def contact(feedback_id: int):
+    """Show the phone or email a citizen consented to leave with one feedback text."""
+    item = scoped_get_or_404(Feedback, feedback_id)
+    if not item.contact:
+        abort(404)
+    log_access(item.dossier_id, "view", "liên hệ của phản ánh, kiến nghị", commit=True)
+    return render_template("feedback/contact.html", item=item,
+                           dossier=db.session.get(Dossier, item.dossier_id),
+                           label=services.dossier_label)

@@ -279,7 +279,7 @@ def write(token):
     if not form.validate():
         return _feedback_page(token, subject, form, 422)
     try:
-        services.add_feedback(dossier, form.noi_dung.data)
+        services.add_feedback(dossier, form.noi_dung.data, form.contact() or "")
     except services.TooMany:
         form.noi_dung.errors = [gettext(
             "Hồ sơ này đã có %(n)d phản ánh đang chờ trả lời. Vui lòng chờ lãnh đạo trả lời "

@@ -2,6 +2,7 @@
 
 from .catalogue import Procedure, ProcedureVersion
 from .dossier import ApplicantProfile, Dossier, DossierEvent, Upload
+from . import contacts  # noqa: F401  (TicketContact: tthc.models.contacts)
 from . import notify  # noqa: F401  (its tables; import its models from tthc.models.notify)
 from .feedback import Feedback, Rating
 from .holiday import Holiday

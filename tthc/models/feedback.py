@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -73,3 +73,7 @@ class Feedback(db.Model):
     answer: Mapped[str | None] = mapped_column(Text, default=None)
     answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    # A phone or email the citizen gave for the answer, only with their consent to keep it
+    # (the time they ticked the box); blanked by ``flask retention run`` (docs/feedback.md).
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    contact_consent_at: Mapped[dt.datetime | None] = mapped_column(default=None)

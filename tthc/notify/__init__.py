@@ -3,7 +3,9 @@
 - ``messages``: events, channels, default wording, rendering (no Flask, no database);
 - ``outbox``: the outbox rows, written in the same transaction as the change (a
   ``before_flush`` hook for dossiers, :func:`outbox.near_turn` for the queue);
-- ``consent``: the boxes on the draft's form and the status page;
+- ``consent``: the boxes on the draft's form and the status page; ``consent_views`` and
+  ``consent_forms``: the desk's record of a walk-in's consent, and /thoi-nhan-tin;
+- ``tickets``: a phone given on a ticket's page for the "near turn" message (for the day);
 - ``gateways`` and ``sender``: the office's gateways, and ``flask notify run`` (``cli``);
 - ``views``: the admin's pages under /can-bo/thong-bao and the citizen's choice.
 
@@ -18,7 +20,7 @@ bp = Blueprint("notify", __name__)
 
 outbox.install()  # the hook listens on every Session; installing twice changes nothing
 
-from . import cli, views  # noqa: E402,F401
+from . import cli, consent_views, views  # noqa: E402,F401
 from .consent import state as _consent_state  # noqa: E402
 from .gateways import masked as _masked  # noqa: E402
 

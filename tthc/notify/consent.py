@@ -1,5 +1,6 @@
 """The citizen's consent to be told, per channel: given on the draft's form, changed or
-withdrawn on the dossier's status page.
+withdrawn on the dossier's status page; for a walk-in, recorded by the desk as the citizen
+says (``record_at_desk``); withdrawn by code and address without a link (``stop``).
 
 Silence is not consent (Decree 13/2023): every box starts unticked, and only the channels
 the office can really send on are offered (the form says so when there is none). A box
@@ -12,18 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from wtforms import HiddenField
 
+from ..domain import codes
 from ..extensions import db
 from ..forms import Form, YesNoField
 from ..models import Dossier
 from ..models.dossier import utcnow
 from ..models.notify import NotifyConsent
+from ..transactions import serialised
 from . import gateways
 from .messages import CHANNELS, EMAIL, PHONE_CHANNELS
-from .outbox import active_consents
 
 SHOWN_FIELD = "tb_shown"  # the channels the page offered, e.g. "sms,email"
 
@@ -64,7 +66,8 @@ class ConsentState:
         return ",".join(self.choices)
 
 
-def _addresses(dossier: Dossier) -> dict[str, str]:
+def answered_addresses(dossier: Dossier) -> dict[str, str]:
+    """The phone and email the dossier's answers give, by channel."""
     answers = dossier.answers or {}
     phone = "".join(ch for ch in str(answers.get("applicant_phone") or "") if ch.isdigit())
     email = str(answers.get("applicant_email") or "").strip()
@@ -74,12 +77,28 @@ def _addresses(dossier: Dossier) -> dict[str, str]:
     return found
 
 
+DESK = "desk"  # NotifyConsent.source of a consent the desk recorded for a walk-in
+
+
+def _addresses(dossier: Dossier, active: dict[str, NotifyConsent]) -> dict[str, str]:
+    """Where each channel would send: the answers' phone or email, else the address a
+    consent recorded at the desk was given for (a walk-in's, not in the answers)."""
+    given = {c: row.address for c, row in active.items() if row.source == DESK}
+    return {**given, **answered_addresses(dossier)}
+
+
+def _active(session: Session, dossier_id: int) -> dict[str, NotifyConsent]:
+    return {c.channel: c for c in session.scalars(
+        select(NotifyConsent).where(NotifyConsent.dossier_id == dossier_id,
+                                    NotifyConsent.withdrawn_at.is_(None)))}
+
+
 def state(dossier: Dossier) -> ConsentState:
     """The boxes of *dossier*: channels its office sends on, and those the citizen chose."""
     offered = tuple(gateways.ready_channels(db.session, dossier.office_id))
-    agreed = frozenset(c.channel for c in active_consents(db.session, dossier.id))
-    addresses = _addresses(dossier)
-    return ConsentState(offered, agreed, "sms" in addresses, EMAIL in addresses)
+    active = _active(db.session, dossier.id)
+    addresses = _addresses(dossier, active)
+    return ConsentState(offered, frozenset(active), "sms" in addresses, EMAIL in addresses)
 
 
 def record_posted(dossier: Dossier, source: str = "draft") -> bool:
@@ -100,16 +119,17 @@ def record_posted(dossier: Dossier, source: str = "draft") -> bool:
 
 
 def apply(session: Session, dossier: Dossier, shown: list[str], chosen: set[str],
-          source: str) -> bool:
+          source: str, addresses: dict[str, str] | None = None) -> bool:
     """Make the active consents of the *shown* channels match *chosen*; True if changed.
 
     A channel is agreed to only with an address for it (a phone for SMS and Zalo, an email
-    for email); a new phone or email moves the consent to it.
+    for email): *addresses* when given (the desk's, typed as the citizen says them), else
+    the answers' (a new phone or email there moves the consent to it), else the address a
+    consent recorded at the desk was given for.
     """
-    addresses = _addresses(dossier)
-    active = {c.channel: c for c in session.scalars(
-        select(NotifyConsent).where(NotifyConsent.dossier_id == dossier.id,
-                                    NotifyConsent.withdrawn_at.is_(None)))}
+    active = _active(session, dossier.id)
+    if addresses is None:
+        addresses = _addresses(dossier, active)
     now = utcnow()
     changed = False
     for channel in shown:
@@ -127,3 +147,70 @@ def apply(session: Session, dossier: Dossier, shown: list[str], chosen: set[str]
             current.address = addresses[channel]
             changed = True
     return changed
+
+
+# --- the desk, for a walk-in; a citizen without the dossier's link ----------------------------
+
+
+def agreed_channels(session: Session, dossier_id: int) -> dict[str, str]:
+    """The channels agreed to now, with the address each sends to."""
+    return {c: row.address for c, row in _active(session, dossier_id).items()}
+
+
+def _locked(session: Session, dossier_id: int) -> None:
+    # PostgreSQL: the dossier's row is the lock every consent change of it takes (SQLite's
+    # BEGIN IMMEDIATE in serialised() already holds the only write lock).
+    session.execute(select(Dossier.id).where(Dossier.id == dossier_id).with_for_update())
+
+
+def record_at_desk(dossier: Dossier, shown: list[str], chosen: set[str],
+                   addresses: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Record what a citizen at the desk agrees to (the officer ticks as they say);
+    the channels newly agreed to and those withdrawn, for the access log. Committed."""
+    with serialised() as session:
+        _locked(session, dossier.id)
+        before = set(agreed_channels(session, dossier.id))
+        apply(session, dossier, shown, chosen, DESK, addresses)
+        session.flush()
+        after = set(agreed_channels(session, dossier.id))
+    return ([c for c in CHANNELS if c in after - before],
+            [c for c in CHANNELS if c in before - after])
+
+
+def _same_address(stored: str, typed: str) -> bool:
+    if "@" in stored:
+        return stored.casefold() == typed.casefold()
+    digits = "".join(ch for ch in stored if ch.isdigit())
+    national = "0" + digits[2:] if digits.startswith("84") else digits
+    return bool(national) and national == typed
+
+
+def stop(code: str, address: str) -> list[str] | None:
+    """Withdraw the consents of the dossier with *code* that send to *address* (a phone as
+    dialled, or an email); the channels withdrawn, or None when that dossier sends nothing
+    there (an unknown code answers the same, so the page tells nothing about dossiers)."""
+    dossier = _by_code(code)
+    if dossier is None:
+        return None
+    stopped = []
+    with serialised() as session:
+        _locked(session, dossier.id)
+        now = utcnow()
+        for channel, row in _active(session, dossier.id).items():
+            if _same_address(row.address, address):
+                row.withdrawn_at = now
+                stopped.append(channel)
+    return [c for c in CHANNELS if c in stopped] or None
+
+
+def _by_code(raw: str) -> Dossier | None:
+    """A dossier by its official code or its pre-filing code (any case and spacing)."""
+    prefiling = codes.normalise_prefiling_code(raw)
+    if prefiling:
+        found = db.session.scalar(select(Dossier).filter_by(prefiling_code=prefiling))
+        if found is not None:
+            return found
+    official = " ".join(raw.split()).upper()
+    if not official or len(official) > 40:
+        return None
+    return db.session.scalar(select(Dossier).where(func.upper(Dossier.code) == official))

@@ -18,12 +18,12 @@ from ..forms import Form, YesNoField
 from . import gateways, messages
 
 
-def _cleaned(limit: int):
+def cleaned(limit: int):
     return lambda v: nfc(v if isinstance(v, str) else "").replace("\x00", "").strip()[:limit]
 
 
 def text(limit: int) -> StringField:
-    return StringField(filters=[_cleaned(limit)])
+    return StringField(filters=[cleaned(limit)])
 
 
 def url_problem(value: str) -> str | None:
@@ -113,7 +113,7 @@ class WordingForm(Form):
     """One event's wording on one channel; "Xem trước" previews, "Lưu" stores."""
 
     subject = text(200)
-    body = TextAreaField(filters=[_cleaned(1000)])
+    body = TextAreaField(filters=[cleaned(1000)])
     zns = text(40)
     xem_truoc = YesNoField()
     mac_dinh = YesNoField()

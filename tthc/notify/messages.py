@@ -69,17 +69,20 @@ def event_of(action: str, source: int | None, target: int) -> str | None:
 #: How many tickets ahead a waiting citizen is told that the turn is near.
 NEAR_TURN_AHEAD = 3
 
-DOSSIER_PLACEHOLDERS = ("co_quan", "ma_ho_so", "thu_tuc", "ngay_hen", "tra_cuu")
+DOSSIER_PLACEHOLDERS = ("co_quan", "ma_ho_so", "thu_tuc", "ngay_hen", "tra_cuu", "thoi_nhan")
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     **{event: DOSSIER_PLACEHOLDERS for event in DOSSIER_EVENTS},
     NEAR_TURN: ("co_quan", "so_thu_tu", "so_nguoi_truoc"),
 }
+#: Not sent to Zalo: a ZNS template registered before it existed would refuse the extra key.
+NOT_FOR_ZNS = frozenset({"thoi_nhan"})
 PLACEHOLDER_LABELS = {
     "co_quan": N_("tên Bộ phận Một cửa hoặc cơ quan"),
     "ma_ho_so": N_("mã hồ sơ (mã nộp trước nếu chưa có)"),
     "thu_tuc": N_("tên thủ tục"),
     "ngay_hen": N_("ngày hẹn trả kết quả"),
     "tra_cuu": N_("địa chỉ tra cứu ngắn, có mã hồ sơ, không có đường dẫn bí mật"),
+    "thoi_nhan": N_("địa chỉ trang «Thôi nhận thông báo»"),
     "so_thu_tu": N_("số thứ tự"),
     "so_nguoi_truoc": N_("số người phía trước"),
 }
@@ -99,20 +102,23 @@ _SMS_DEFAULTS = {
 _EMAIL_DEFAULTS = {
     RECEIVED: ("Hồ sơ {ma_ho_so} đã được tiếp nhận",
                "{co_quan} đã tiếp nhận hồ sơ {ma_ho_so} ({thu_tuc}).\n"
-               "Ngày hẹn trả kết quả: {ngay_hen}.\n\nTra cứu tình trạng hồ sơ: {tra_cuu}"),
+               "Ngày hẹn trả kết quả: {ngay_hen}.\n\nTra cứu tình trạng hồ sơ: {tra_cuu}"
+               "\n\nThôi nhận thư về hồ sơ này: {thoi_nhan}"),
     SUPPLEMENT: ("Hồ sơ {ma_ho_so} cần bổ sung, hoàn thiện",
                  "Hồ sơ {ma_ho_so} ({thu_tuc}) cần bổ sung, hoàn thiện. Vui lòng xem các "
                  "nội dung cần bổ sung và nộp lại một lần đầy đủ.\n\n"
-                 "Tra cứu hồ sơ: {tra_cuu}\n\n{co_quan}"),
+                 "Tra cứu hồ sơ: {tra_cuu}\n\n{co_quan}\n\n"
+                 "Thôi nhận thư về hồ sơ này: {thoi_nhan}"),
     RESOLVED: ("Hồ sơ {ma_ho_so} đã có kết quả",
                "Hồ sơ {ma_ho_so} ({thu_tuc}) đã giải quyết xong, kết quả đã sẵn sàng để "
-               "trả.\n\nTra cứu hồ sơ: {tra_cuu}\n\n{co_quan}"),
+               "trả.\n\nTra cứu hồ sơ: {tra_cuu}\n\n{co_quan}\n\n"
+               "Thôi nhận thư về hồ sơ này: {thoi_nhan}"),
     RETURNED: ("Đã trả kết quả hồ sơ {ma_ho_so}",
                "{co_quan} đã trả kết quả hồ sơ {ma_ho_so} ({thu_tuc}). Trân trọng cảm ơn."),
     RESCHEDULED: ("Hẹn lại ngày trả kết quả hồ sơ {ma_ho_so}",
                   "{co_quan} xin lỗi vì hồ sơ {ma_ho_so} ({thu_tuc}) chưa giải quyết kịp "
                   "thời hạn.\nNgày hẹn trả kết quả mới: {ngay_hen}.\n\n"
-                  "Tra cứu hồ sơ: {tra_cuu}"),
+                  "Tra cứu hồ sơ: {tra_cuu}\n\nThôi nhận thư về hồ sơ này: {thoi_nhan}"),
     NEAR_TURN: ("Sắp đến lượt số {so_thu_tu}",
                 "Sắp đến lượt số {so_thu_tu} (còn {so_nguoi_truoc} số phía trước). Vui lòng "
                 "có mặt gần quầy.\n\n{co_quan}"),
@@ -181,6 +187,7 @@ SAMPLE_VALUES = {
     "thu_tuc": "Chứng thực bản sao từ bản chính",
     "ngay_hen": "14:00 ngày 09/12/2026",
     "tra_cuu": "https://motcua.example.vn/tra-cuu?ma=000.00.21.H26-261207-0001",
+    "thoi_nhan": "https://motcua.example.vn/thoi-nhan-tin",
     "so_thu_tu": "A-015",
     "so_nguoi_truoc": "3",
 }

@@ -11,7 +11,8 @@ come in the middle of a service (an autoflush before the code or the due date is
 the sender renders the text from the dossier as committed.
 
 Tickets: the queue writes with Core ``UPDATE``s, which no ORM event describes, so
-"Gọi tiếp" calls :func:`near_turn` once inside its serialised write.
+"Gọi tiếp" calls :func:`near_turn` once inside its serialised write; it tells the tickets of
+a pre-filed dossier with consent, and those given a phone on their own page.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from sqlalchemy.orm import Session
 from ..domain import queue as queue_rules
 from ..models import Dossier, DossierEvent, Ticket
 from ..models.dossier import utcnow
+from ..models.contacts import TicketContact
 from ..models.notify import NotifyConsent, NotifyMessage
-from .messages import NEAR_TURN, NEAR_TURN_AHEAD, event_of
+from .messages import NEAR_TURN, NEAR_TURN_AHEAD, PHONE_CHANNELS, event_of
 
 
 def active_consents(session: Session, dossier_id: int) -> list[NotifyConsent]:
@@ -67,17 +69,19 @@ T = Ticket.__table__.c
 def near_turn(session: Session, office_id: int, day: dt.date, policy: str) -> int:
     """Tell waiting citizens whose turn is near (at most 3 tickets ahead), once per ticket.
 
-    Only tickets taken for a pre-filed dossier can be told (a kiosk ticket has no phone),
-    and only on the channels agreed to for that dossier. Called by "Gọi tiếp" in its own
-    transaction, after the call; returns how many outbox rows it added.
+    A ticket can be told on the channels agreed to for its pre-filed dossier, or on those
+    ticked with the phone given on its own page (``tickets``: a kiosk ticket). Called by
+    "Gọi tiếp" in its own transaction, after the call; returns how many outbox rows it
+    added.
     """
     told = exists().where(NotifyMessage.ticket_id == T.id, NotifyMessage.event == NEAR_TURN)
     agreed = exists().where(NotifyConsent.dossier_id == T.dossier_id,
                             NotifyConsent.withdrawn_at.is_(None))
+    phoned = exists().where(TicketContact.ticket_id == T.id)
     candidates = session.execute(
         select(T.id, T.queue_group_id, T.priority, T.queued_at, T.dossier_id)
         .where(T.office_id == office_id, T.day == day, T.status == queue_rules.WAITING,
-               T.dossier_id.is_not(None), agreed, ~told)).all()
+               (T.dossier_id.is_not(None) & agreed) | phoned, ~told)).all()
     if not candidates:
         return 0  # the usual case: one indexed query per call
     groups = sorted({row.queue_group_id for row in candidates})
@@ -93,10 +97,24 @@ def near_turn(session: Session, office_id: int, day: dt.date, policy: str) -> in
         ahead = queue_rules.people_ahead(mine, waiting, policy)
         if ahead > NEAR_TURN_AHEAD:
             continue
-        for consent in active_consents(session, row.dossier_id):
+        for channel, address in _recipients(session, row.id, row.dossier_id):
             session.add(NotifyMessage(
                 office_id=office_id, dossier_id=row.dossier_id, ticket_id=row.id,
-                event=NEAR_TURN, channel=consent.channel, recipient=consent.address,
+                event=NEAR_TURN, channel=channel, recipient=address,
                 params={"ahead": ahead}, created_at=now, next_attempt_at=now))
             added += 1
     return added
+
+
+def _recipients(session: Session, ticket_id: int, dossier_id: int | None):
+    """(channel, address) to tell a ticket on: its dossier's consents first, then the
+    phone given on the ticket's page for any channel the dossier did not agree to."""
+    found: dict[str, str] = {}
+    if dossier_id is not None:
+        found.update((c.channel, c.address) for c in active_consents(session, dossier_id))
+    contact = session.scalar(select(TicketContact).filter_by(ticket_id=ticket_id))
+    if contact is not None:
+        for channel in contact.channels.split(","):
+            if channel in PHONE_CHANNELS:
+                found.setdefault(channel, contact.phone)
+    return sorted(found.items())

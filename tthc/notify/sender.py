@@ -35,7 +35,7 @@ from ..models.dossier import utcnow
 from ..models.notify import NotifyConsent, NotifyMessage, NotifyTemplate
 from ..timeutil import TZ
 from ..transactions import serialised
-from . import gateways, messages
+from . import gateways, messages, tickets
 from .gateways import GatewayError
 
 PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
@@ -169,12 +169,8 @@ class _Skip(Exception):
 
 def _why_not(message: NotifyMessage) -> str | None:
     """Why this row must not be sent now, if so (the reason code)."""
-    if message.dossier_id is not None:
-        agreed = db.session.scalar(select(NotifyConsent.id).where(
-            NotifyConsent.dossier_id == message.dossier_id,
-            NotifyConsent.channel == message.channel, NotifyConsent.withdrawn_at.is_(None)))
-        if agreed is None:
-            return WITHDRAWN
+    if not _agreed(message):
+        return WITHDRAWN
     if message.ticket_id is not None:
         ticket = db.session.get(Ticket, message.ticket_id)
         if ticket is None or ticket.status != WAITING:
@@ -182,6 +178,18 @@ def _why_not(message: NotifyMessage) -> str | None:
     if not gateways.gateway(db.session, message.office_id, message.channel).ready:
         return NO_GATEWAY
     return None
+
+
+def _agreed(message: NotifyMessage) -> bool:
+    """The citizen still agrees to this row's channel: on the dossier, or (a ticket's row)
+    with the same phone given on the ticket's page."""
+    if message.dossier_id is not None and db.session.scalar(select(NotifyConsent.id).where(
+            NotifyConsent.dossier_id == message.dossier_id,
+            NotifyConsent.channel == message.channel,
+            NotifyConsent.withdrawn_at.is_(None))) is not None:
+        return True
+    return message.ticket_id is not None and (message.channel, message.recipient) in \
+        tickets.contact_channels(db.session, message.ticket_id)
 
 
 def wording(office_id: int, event: str, channel: str) -> messages.Wording:
@@ -216,7 +224,8 @@ def values_for(message: NotifyMessage) -> dict[str, str]:
     values.update(
         ma_ho_so=code, thu_tuc=dossier.procedure_version.name_vi,
         ngay_hen=f"{due:%H:%M} ngày {due:%d/%m/%Y}" if due else "",
-        tra_cuu=f"{base}/tra-cuu?ma={quote(code, safe='')}" if base else "")
+        tra_cuu=f"{base}/tra-cuu?ma={quote(code, safe='')}" if base else "",
+        thoi_nhan=f"{base}/thoi-nhan-tin" if base else "")
     return values
 
 
@@ -228,7 +237,8 @@ def _prepared(message: NotifyMessage, gateway: gateways.Gateway):
     if message.channel == messages.ZALO:
         if not words.zns_template_id:
             raise _Skip(NO_ZNS_TEMPLATE)
-        data = {k: values.get(k, "") for k in messages.PLACEHOLDERS[message.event]}
+        data = {k: values.get(k, "") for k in messages.PLACEHOLDERS[message.event]
+                if k not in messages.NOT_FOR_ZNS}
         body = f"ZNS {words.zns_template_id} " + json.dumps(data, ensure_ascii=False)
         return body, lambda: gateways.send_zalo(config, to, words.zns_template_id, data, mid)
     text = messages.render(words.body, values)

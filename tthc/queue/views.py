@@ -7,13 +7,16 @@ from flask import (abort, current_app, flash, g, make_response, redirect, render
 from flask_babel import gettext
 from flask_login import current_user
 from htmx_flask import make_response as htmx_response
+from sqlalchemy import select
 
 from ..auth import staff_required
 from ..domain import queue as rules
-from ..extensions import db, unlimited
+from ..extensions import csrf, db, limiter, unlimited
 from ..htmx import is_fragment_request
 from ..i18n import language, render_message
-from ..models import Office
+from ..models import Office, Rating
+from ..notify import tickets as notify_tickets
+from ..notify.consent_forms import TicketPhoneForm
 from ..transactions import Busy
 from ..web import static_url
 from . import bp, present, services
@@ -59,25 +62,91 @@ def ticket(token: str):
         abort(404)
     g.public_page = True  # no CSRF token, no personal data: the same for anyone with the link
     kiosk_mode = request.args.get("kiosk") == "1"
+    fragment = is_fragment_request()
+    # The phone part is on the page only (not in the polled fragment), its number masked.
+    contact = None if fragment else notify_tickets.state(found)
     etag = _etag("t", found.id, found.revision, services.queue_revision(found.office_id),
-                 int(kiosk_mode), "" if is_fragment_request() else _assets(*PAGE_ASSETS))
+                 int(kiosk_mode), _rating_stamp(found),
+                 "" if fragment else _assets(*PAGE_ASSETS),
+                 "" if contact is None else _contact_stamp(contact))
     unchanged = _not_modified(etag)
     if unchanged is not None:
         return unchanged
     state = services.ticket_state(found)
-    context = {"state": state, "t": found, "kiosk_mode": kiosk_mode,
-               "poll": current_app.config["TTHC_TICKET_POLL_SECONDS"]}
-    if is_fragment_request():
+    if fragment:
         # 286 tells htmx to stop polling: nothing will change any more.
-        response = make_response(render_template("queue/_ticket.html", **context),
-                                 286 if state.final else 200)
+        response = make_response(render_template(
+            "queue/_ticket.html", state=state, t=found, kiosk_mode=kiosk_mode,
+            poll=current_app.config["TTHC_TICKET_POLL_SECONDS"]), 286 if state.final else 200)
     else:
-        g.office = db.session.get(Office, found.office_id)  # the ticket's, printed on it
-        context["qr"] = present.qr_svg(url_for("queue.ticket", token=found.token,
-                                               _external=True))
-        response = make_response(render_template("queue/ticket.html", **context))
+        response = make_response(_ticket_page(found, kiosk_mode, contact))
     response.set_etag(etag, weak=True)
     return response
+
+
+def _ticket_page(found, kiosk_mode: bool, contact, form=None, error: str | None = None):
+    """The ticket's whole page, with the phone form (*form* as posted, if refused)."""
+    g.public_page = True
+    g.office = db.session.get(Office, found.office_id)  # the ticket's, printed on it
+    return render_template(
+        "queue/ticket.html", state=services.ticket_state(found), t=found,
+        kiosk_mode=kiosk_mode, poll=current_app.config["TTHC_TICKET_POLL_SECONDS"],
+        qr=present.qr_svg(url_for("queue.ticket", token=found.token, _external=True)),
+        contact=contact, contact_error=error,
+        contact_form=form or TicketPhoneForm(formdata=None))
+
+
+def _contact_stamp(contact) -> str:
+    # Never the phone, not even masked (headers travel further than pages): a phone given
+    # or withdrawn bumps the ticket's revision, which the tag carries already.
+    return f"c{contact.shown}/{','.join(contact.channels)}"
+
+
+def _phone_limit() -> str:
+    return current_app.config["TTHC_TICKET_RATE_LIMIT"]
+
+
+@bp.post("/so/<token>/nhan-tin")
+@csrf.exempt  # the public page has no CSRF token: the ticket's secret link is the authority
+@limiter.limit(_phone_limit)
+def ticket_phone(token: str):
+    """Keep the phone a waiting citizen gives to be told when the turn is near, or forget it."""
+    found = services.ticket_by_token(token) or abort(404)
+    kiosk_mode = request.args.get("kiosk") == "1"
+    back = url_for("queue.ticket", token=found.token, kiosk=1 if kiosk_mode else None,
+                   _anchor="nhan-tin")
+    contact = notify_tickets.state(found)
+    form = TicketPhoneForm()
+    form.tb_shown.data = contact.shown  # the boxes the office offers now, whatever was posted
+    refusal = None
+    if not notify_tickets.open_for_contact(found):
+        refusal = gettext("Số này không còn chờ gọi nên không cần nhận tin nhắn nữa.")
+    elif not contact.offered and not contact.given:
+        refusal = gettext("Cơ quan chưa gửi tin nhắn báo sắp đến lượt.")
+    try:
+        if form.thoi.data:
+            notify_tickets.withdraw(found)  # always allowed, whatever the ticket's state
+            return redirect(back, 303)
+        if refusal:
+            return _ticket_page(found, kiosk_mode, contact, form, refusal), 409
+        if not form.validate():
+            return _ticket_page(found, kiosk_mode, contact, form), 422
+        notify_tickets.save(found, form.phone(), form.chosen())
+    except Busy:
+        return _ticket_page(found, kiosk_mode, contact, form, gettext(
+            "Hệ thống đang bận, vui lòng bấm lại.")), 503
+    return redirect(back, 303)
+
+
+def _rating_stamp(ticket) -> str:
+    """What the rating part of a finished ticket's page depends on: the rating as last
+    changed (a rating does not bump the ticket's revision) and whether a staff session
+    looks (it is offered no buttons). Empty while the visit goes on: nothing to rate."""
+    if ticket.status != rules.DONE:
+        return ""
+    changed = db.session.scalar(select(Rating.updated_at).where(Rating.ticket_id == ticket.id))
+    staff = "s" if current_user.is_authenticated else ""
+    return f"r{changed.timestamp():.6f}{staff}" if changed else f"r{staff}"
 
 
 PAGE_ASSETS = ("css/site.css", "js/site.js", "js/ticket.js", "vendor/htmx-2.0.11.min.js")

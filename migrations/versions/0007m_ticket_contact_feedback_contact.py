@@ -6,7 +6,7 @@ channels agreed to), kept for the ticket's day only. ``feedback.contact`` and
 the citizen's consent (the time of the ticked box).
 
 Revision ID: 0007m
-Revises: 0006p
+Revises: 0007f
 Create Date: 2026-12-04 23:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007m'
-down_revision = '0006p'
+down_revision = '0007f'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..auth import staff_required
 from ..i18n import render_message
-from . import bp, forms, services, slips
+from . import bp, processing_forms, services, slips
 from .pages import dossier_or_404, logged, show_page
 from .views import DESK, DOSSIER, decision, invalid, to_dossier
 
@@ -39,7 +39,7 @@ def told_labels(dossier) -> list[str]:
 def handover(dossier_id: int):
     """Hand the dossier to another officer; logged with the time (Form 05)."""
     dossier = dossier_or_404(dossier_id)
-    form = forms.HandoverForm(services.processing.colleagues(current_user.office_id))
+    form = processing_forms.HandoverForm(services.processing.colleagues(current_user.office_id))
     if not form.validate():
         return invalid(dossier, form)
     services.processing.hand_over(dossier.id, current_user, form.to, form.ghi_chu.data)
@@ -66,7 +66,7 @@ def resolve(dossier_id: int):
 def return_result(dossier_id: int):
     """Hand the result over: at the counter, by public post (address), or electronically."""
     dossier = dossier_or_404(dossier_id)
-    form, postal = forms.ReturnForm(), forms.PostalForm()
+    form, postal = processing_forms.ReturnForm(), processing_forms.PostalForm()
     post = form.kenh_tra.data == "post"
     valid = form.validate()
     if not valid or (post and not postal.validate()):
@@ -88,7 +88,7 @@ def return_result(dossier_id: int):
 def reschedule(dossier_id: int):
     """Form 04: apologise and give a new date, once, at least one day before the due date."""
     dossier = dossier_or_404(dossier_id)
-    form = forms.RescheduleForm(services.office_hours(dossier.office_id))
+    form = processing_forms.RescheduleForm(services.office_hours(dossier.office_id))
     if not form.validate():
         return invalid(dossier, form)
     services.processing.reschedule(dossier.id, current_user, form.new_due, form.ly_do_tre.data,
@@ -104,7 +104,7 @@ def reschedule(dossier_id: int):
 def request_fee(dossier_id: int):
     """Ask the citizen to pay the fee before processing goes on (status 6)."""
     dossier = dossier_or_404(dossier_id)
-    form = forms.FeeForm()
+    form = processing_forms.FeeForm()
     if not form.validate():
         return invalid(dossier, form)
     services.processing.request_fee(dossier.id, current_user, form.ghi_chu_phi.data)
@@ -119,7 +119,7 @@ def request_fee(dossier_id: int):
 def fee_paid(dossier_id: int):
     """Record that the fee is paid: processing goes on (status 4)."""
     dossier = dossier_or_404(dossier_id)
-    form = forms.FeeForm()
+    form = processing_forms.FeeForm()
     if not form.validate():
         return invalid(dossier, form)
     services.processing.fee_paid(dossier.id, current_user)
@@ -135,7 +135,7 @@ def fee_paid(dossier_id: int):
 def stop(dossier_id: int):
     """Stop processing (status 8) and print the notice (TT 03/2025 Form 05)."""
     dossier = dossier_or_404(dossier_id)
-    form = forms.StopForm()
+    form = processing_forms.StopForm()
     if not form.validate():
         return invalid(dossier, form)
     services.processing.stop(dossier.id, current_user, form.ly_do_dung.data)

@@ -28,7 +28,7 @@ from .catalogue_model import (
     Paper,
     Procedure,
 )
-from .tables import MISSING, TableReader
+from .catalogue_reader import Reader
 from .text import clean
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -60,7 +60,7 @@ def parse_procedure(raw: Any, index: int = 0) -> Procedure:
         raise CatalogueError(f"#{index + 1}", "(table)", "must be a table")
     code = raw.get("code")
     name = code if isinstance(code, str) and code else f"#{index + 1}"
-    r = _Reader(name, raw)
+    r = Reader(name, raw)
     if not isinstance(code, str) or not _CODE.match(code):
         raise CatalogueError(name, "code", "lower-case letters, digits and dashes (2–63)")
     national_code = r.text("national_code", required=False)
@@ -259,7 +259,7 @@ def _parse_paper(name: str, raw: Any, index: int) -> Paper:
     where = f"papers[{index}]"
     if not isinstance(raw, Mapping):
         raise CatalogueError(name, where, "must be a table")
-    r = _Reader(name, raw, prefix=where + ".")
+    r = Reader(name, raw, prefix=where + ".")
     return Paper(
         key=r.pattern("key", _KEY, "lower-case letters, digits and _"),
         name_vi=r.text("name_vi"),
@@ -280,7 +280,7 @@ def _parse_fee(name: str, raw: Any, index: int) -> FeeRule:
     where = f"fees[{index}]"
     if not isinstance(raw, Mapping):
         raise CatalogueError(name, where, "must be a table")
-    r = _Reader(name, raw, prefix=where + ".")
+    r = Reader(name, raw, prefix=where + ".")
     kind = r.choice("kind", FEE_KINDS)
     rule = FeeRule(
         kind=kind,
@@ -318,7 +318,7 @@ def _parse_extension(name: str, raw: Any, index: int) -> Extension:
     where = f"extensions[{index}]"
     if not isinstance(raw, Mapping):
         raise CatalogueError(name, where, "must be a table")
-    r = _Reader(name, raw, prefix=where + ".")
+    r = Reader(name, raw, prefix=where + ".")
     r.only({"key", "label_vi", "label_en", "working_days", "legal_basis", "appointment"})
     return Extension(key=r.pattern("key", _KEY, "lower-case letters, digits and _"),
                      label_vi=r.text("label_vi"), label_en=r.text("label_en"),
@@ -331,13 +331,13 @@ def _parse_field(name: str, raw: Any, index: int) -> FormField:
     where = f"fields[{index}]"
     if not isinstance(raw, Mapping):
         raise CatalogueError(name, where, "must be a table")
-    r = _Reader(name, raw, prefix=where + ".")
+    r = Reader(name, raw, prefix=where + ".")
     kind = r.choice("type", FIELD_TYPES, default="text")
     choices: list[tuple[str, str, str]] = []
     for i, choice in enumerate(r.list("choices", required=False)):
         if not isinstance(choice, Mapping):
             raise CatalogueError(name, f"{where}.choices[{i}]", "must be a table")
-        cr = _Reader(name, choice, prefix=f"{where}.choices[{i}].")
+        cr = Reader(name, choice, prefix=f"{where}.choices[{i}].")
         choices.append((cr.text("value"), cr.text("label_vi"), cr.text("label_en")))
     if kind == "choice" and not choices:
         raise CatalogueError(name, where + ".choices", "a choice field needs choices")
@@ -378,33 +378,3 @@ def _parse_field(name: str, raw: Any, index: int) -> FormField:
         options=dict(options),
         group_en=r.text("group_en", required=False),
     )
-
-
-class _Reader(TableReader):
-    """Typed access to one TOML table, raising CatalogueError with the field's path."""
-
-    dates_as_text = True
-
-    def __init__(self, procedure: str, raw: Mapping[str, Any], prefix: str = ""):
-        super().__init__(raw)
-        self.procedure, self.prefix = procedure, prefix
-
-    def fail(self, key: str, problem: str) -> CatalogueError:
-        return CatalogueError(self.procedure, self.prefix + key, problem)
-
-    def integer(self, key: str, *, minimum: int, maximum: int, default: Any = MISSING) -> Any:
-        value = self.get(key, default)
-        if value is None and default is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, "must be a whole number")
-        if not minimum <= value <= maximum:
-            raise self.fail(key, f"must be between {minimum} and {maximum}")
-        return value
-
-    def choices(self, key: str, allowed: Sequence[str]) -> list[str]:
-        values = self.strings(key)
-        for value in values:
-            if value not in allowed:
-                raise self.fail(key, f"{value!r} is not one of {', '.join(allowed)}")
-        return values

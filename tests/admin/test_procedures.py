@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests.auth import factories
 from tthc import timeutil
 from tthc.extensions import db
-from tthc.models import AccessLog, Dossier, ProcedureVersion
+from tthc.models import AccessLog, Dossier, ProcedureVersion, Staff
 
 COPY = "chung-thuc-ban-sao"
 URL = "/can-bo/quan-tri/thu-tuc"
@@ -535,3 +535,24 @@ def test_a_version_in_force_shows_what_it_asks_and_allows(admin):
     assert "Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao" in page
     assert "Thông tư 226/2016/TT-BTC, Điều 4" in page
     assert f'href="{URL}/{COPY}/moi?tu=2025-07-01"' in page
+
+
+# --- in a city, the catalogue is the city admin's ------------------------------------------------
+
+
+def test_in_a_city_only_a_city_admin_changes_the_catalogue(app, demo, admin, other_office):
+    # Two offices share one catalogue: a ward's admin reads, exports and previews it, but a
+    # new version or an import would change the law of every ward.
+    page = admin.get(URL).get_data(as_text=True)
+    assert "chỉ quản trị viên cấp thành phố" in page
+    assert f'href="{URL}/{COPY}/moi"' not in page and f'href="{URL}/nhap"' not in page
+    assert admin.get(f"{URL}/{COPY}/moi").status_code == 403
+    assert admin.get(f"{URL}/nhap").status_code == 403
+    assert admin.get(f"{URL}/xuat").status_code == 200
+    before = len(versions(app))
+    with app.app_context():
+        officer = db.session.get(Staff, demo["staff"]["quantri"])
+        officer.roles = [*officer.roles, "city_admin"]
+        db.session.commit()
+    _, response = new_version(admin)
+    assert response.status_code == 303 and len(versions(app)) == before + 1

@@ -11,10 +11,11 @@ import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from .. import timeutil
 from ..auth import log_access
-from ..auth.access import staff_required
+from ..auth.access import forbidden, staff_required
 from ..catalogue import services as catalogue
 from ..domain.catalogue import CatalogueError, parse_procedure
 from ..domain.completeness import assess, form_fields
@@ -40,6 +41,13 @@ def _version_or_404(code: str, day: str):
     return data.get(code[:63], _day(day)) or abort(404)
 
 
+def may_change() -> bool:
+    """Whether this admin may change the catalogue. The catalogue is the whole deployment's
+    (one province's law): where the deployment serves several offices (a city), only a city
+    admin changes it, so that one ward's admin cannot change the law of 126."""
+    return data.may_change_catalogue(current_user)
+
+
 @bp.get(PREFIX)
 @staff_required("admin")
 def procedures():
@@ -51,13 +59,15 @@ def procedures():
                     d=timeutil.today().strftime("%d/%m/%Y")) if typed and asked is None else None
     return render_template("admin/procedures/list.html", procedures=data.overview(asked=asked),
                            today=timeutil.today(), asked=asked, typed=typed,
-                           error=error), 400 if error else 200
+                           error=error, may_change=may_change()), 400 if error else 200
 
 
 @bp.route(PREFIX + "/<code>/moi", methods=("GET", "POST"))
 @staff_required("admin")
 def procedure_new(code):
     """Start a new version from a copy of the version in force (or ?tu=date); store it."""
+    if not may_change():
+        return forbidden()
     start = request.args.get("tu", "")
     base = (data.get(code[:63], _day(start)) if start else data.base_for_new(code[:63])) \
         or abort(404)
@@ -74,7 +84,7 @@ def procedure_version(code, day):
     """Show a version; while it is not yet in force, edit it."""
     row = _version_or_404(code, day)
     state = data.state(row)
-    if state != data.FUTURE or data.dossier_count(row):
+    if state != data.FUTURE or data.dossier_count(row) or not may_change():
         if request.method == "POST":
             return _read_only(row, state, refused=True), 409
         return _read_only(row, state)
@@ -88,7 +98,8 @@ def procedure_version(code, day):
 def _read_only(row, state: str, refused: bool = False):
     return render_template(
         "admin/procedures/version.html", row=row, state=state, p=catalogue.spec_of(row),
-        text=toml.table(row.spec, ""), dossiers=data.dossier_count(row), refused=refused)
+        text=toml.table(row.spec, ""), dossiers=data.dossier_count(row), refused=refused,
+        may_change=may_change())
 
 
 def _editor(form, base, row, errors=None, status: int = 200, past_day=None, moved=""):

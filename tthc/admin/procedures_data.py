@@ -25,7 +25,7 @@ from .. import timeutil
 from ..catalogue import services as catalogue
 from ..domain.catalogue import CatalogueError, Procedure as Spec, parse_catalogue
 from ..extensions import db
-from ..models import Dossier, Procedure, ProcedureVersion
+from ..models import Dossier, Office, Procedure, ProcedureVersion
 from ..transactions import serialised
 from . import procedures_toml as toml
 
@@ -239,3 +239,10 @@ def apply_import(text: str) -> catalogue.LoadReport:
             return catalogue.load(path)
     finally:
         os.unlink(path)
+
+
+def may_change_catalogue(staff) -> bool:
+    """A city admin, or any admin of a deployment that serves one office only."""
+    if staff.has_role("city_admin"):
+        return True
+    return db.session.scalar(select(func.count()).select_from(Office)) <= 1

@@ -9,12 +9,13 @@ import binascii
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField
 
 from .. import timeutil
 from ..auth import log_access
-from ..auth.access import staff_required
+from ..auth.access import forbidden, staff_required
 from ..domain.catalogue import CatalogueError
 from ..forms import Form
 from . import bp
@@ -64,6 +65,8 @@ def _file_error(error: CatalogueError) -> str:
 @staff_required("admin")
 def procedures_import():
     """Check an uploaded catalogue file, show what it would add, and load it once confirmed."""
+    if not data.may_change_catalogue(current_user):
+        return forbidden()
     if request.method == "GET":
         return _page()
     form = ImportForm()

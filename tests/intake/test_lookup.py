@@ -283,3 +283,21 @@ def test_the_qr_code_fills_the_code_in_as_printed(citizen, sent):
     page = citizen.action("/tra-cuu", data={"code": code.lower(), "last4": "5678"}
                           ).get_data(as_text=True)
     assert f'value="{printed}"' in page and f"Hồ sơ {printed}" in page
+
+
+def test_the_failure_table_migration_goes_down_and_up_again(empty_app):
+    from alembic.script import ScriptDirectory
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    with empty_app.app_context():
+        indexes = {i["name"]: i["column_names"]
+                   for i in inspect(db.engine).get_indexes("lookup_failure")}
+        assert indexes["ix_lookup_failure_dossier_at"] == ["dossier_id", "at"]
+        # down to the revision before 0008l, whatever the merge chains it after
+        config = empty_app.extensions["migrate"].migrate.get_config()
+        downgrade(revision=ScriptDirectory.from_config(config).get_revision("0008l")
+                  .down_revision)
+        assert "lookup_failure" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert "lookup_failure" in inspect(db.engine).get_table_names()

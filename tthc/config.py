@@ -46,9 +46,14 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_UPLOAD_MAX_DOSSIER": 30 * 1024 * 1024,  # bytes stored per dossier, all files
     "TTHC_UPLOAD_MAX_PIXELS": 25_000_000,  # most pixels ever decoded (decompression bombs)
     "TTHC_UPLOAD_MAX_SIDE": 2000,  # images are scaled down to fit this box (px)
+    "TTHC_UPLOAD_RATE_LIMIT": "120 per hour",  # files a citizen's address may send (images, PDFs)
+    "TTHC_IMAGE_SLOTS": 2,  # images decoded at once on this machine, all workers together
+    "TTHC_IMAGE_WAIT_SECONDS": 15,  # wait for a free slot this long, then "try again" (503)
     "TTHC_DEVICE_COOKIE": "tthc_thiet_bi",  # secret cookie binding the profile to a phone
     "TTHC_DEVICE_COOKIE_DAYS": 365,
     "TTHC_LOOKUP_RATE_LIMIT": "10 per minute",  # POST /tra-cuu, per client IP
+    "TTHC_LOOKUP_DOSSIER_FAILURES": 10,  # wrong last-4 for one dossier, all addresses, then
+    "TTHC_LOOKUP_DOSSIER_WINDOW_MINUTES": 60,  # it answers "not found" until they age out
     "TTHC_DRAFT_RATE_LIMIT": "60 per hour",  # new drafts (POST /nop-truoc), per client IP
     "TTHC_SQLITE_WAL": True,  # SQLite only: WAL + synchronous=NORMAL (see configure_sqlite)
     "RATELIMIT_STORAGE_URI": "memory://",

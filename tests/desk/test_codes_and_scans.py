@@ -102,7 +102,8 @@ def test_look_up_works_with_either_code(app, reception, dossier, client):
         reception.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", {})
     token = factories.csrf(client)
     for code in (PORTAL, PORTAL.lower(), load(app, walk_in).code):
-        page = client.post("/tra-cuu", data={"code": code, "csrf_token": token}).get_data(
+        page = client.post("/tra-cuu", data={"code": code, "last4": load(app, walk_in)
+                                             .phone_last4, "csrf_token": token}).get_data(
             as_text=True)
         assert "Được tiếp nhận" in page, code
     # the desk opens it by the portal's code too

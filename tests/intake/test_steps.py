@@ -13,7 +13,7 @@ from tests.html import check_page
 from tthc.extensions import db
 from tthc.models import Dossier
 
-from .conftest import APPLICANT, complete_answers, papers_to_bring, procedure
+from .conftest import APPLICANT, BIRTH, complete_answers, papers_to_bring, procedure
 
 BIRTH_STEPS = ["Thông tin người nộp hồ sơ", "Thông tin người được khai sinh",
                "Thông tin người mẹ", "Thông tin người cha", "Đề nghị cấp bản sao",
@@ -264,10 +264,12 @@ def photo() -> bytes:
 
 
 def test_a_supplement_says_what_to_fix_and_marks_the_file_sent_back(app, citizen, draft):
-    citizen.fill_complete(draft)
+    answers = citizen.fill_complete(draft)
+    brought = papers_to_bring(procedure(app, BIRTH), answers)
     citizen.post(f"{draft}/giay-to/giay_chung_sinh",
-                 {"file_giay_chung_sinh": (io.BytesIO(photo()), "anh.jpg")},
-                 whole_form=False, content_type="multipart/form-data")
+                 {**answers, "papers_confirmed": brought,
+                  "file_giay_chung_sinh": (io.BytesIO(photo()), "anh.jpg")},
+                 content_type="multipart/form-data")
     assert citizen.action(draft + "/nop").status_code == 303
     ask_again(app, draft, ["paper:giay_chung_sinh"])
     page = citizen.client.get(draft).get_data(as_text=True)

@@ -151,7 +151,8 @@ def test_the_due_date_goes_when_a_supplement_restarts_it(app, citizen):
     page = citizen.client.get(path).get_data(as_text=True)
     assert OFFICIAL_CODE in page and "14/12/2026" in page
     ask_supplement(app, dossier.id)  # the legal time restarts once the dossier is complete
-    page = citizen.action("/tra-cuu", data={"code": OFFICIAL_CODE}).get_data(as_text=True)
+    page = citizen.action("/tra-cuu", data={"code": OFFICIAL_CODE, "last4": "5678"}
+                          ).get_data(as_text=True)
     assert f"Hồ sơ {OFFICIAL_CODE}" in page and "Yêu cầu bổ sung giấy tờ" in page
     assert "14/12/2026" not in page and "Ngày hẹn trả kết quả" not in page
 

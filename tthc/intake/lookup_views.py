@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext
+from wtforms import StringField
 
 from ..extensions import limiter
+from ..forms import Form
 from . import bp
 from .posted import device_secret, forget_device
 from .tracking import lookup_page, my_dossiers_page
 
 
 # --- look-up --------------------------------------------------------------------------------
+
+
+class LookupForm(Form):
+    """The look-up's post: a code and the phone's last 4 digits (tracking.lookup_page checks
+    them and says what is wrong beside each field)."""
+
+    code = StringField()
+    last4 = StringField()
 
 
 @bp.get("/tra-cuu")
@@ -31,8 +41,10 @@ def lookup():
 @bp.post("/tra-cuu")
 @limiter.limit(lambda: current_app.config["TTHC_LOOKUP_RATE_LIMIT"])
 def lookup_result():
-    """Show a dossier's status: its history with the phone's last digits, else only its status."""
-    return lookup_page(request.form, device_secret=device_secret())
+    """Show a dossier's status and history to its code with the phone's last 4 digits."""
+    form = LookupForm()
+    form.validate_on_submit()  # the CSRF token; the fields are checked by lookup_page
+    return lookup_page(form, device_secret=device_secret())
 
 
 # --- my dossiers on this phone --------------------------------------------------------------

@@ -1,25 +1,21 @@
-"""Look-up: a dossier's status by its code; its history only with the phone's last digits."""
+"""Look-up: a dossier's status and history by its code with the phone's last 4 digits."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
-from dataclasses import dataclass
 from typing import Mapping
 
-from sqlalchemy import func, or_, select
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
 
 from ..domain import codes
 from ..domain.status import Status
 from ..domain.text import nfc
 from ..extensions import db
-from ..models import Dossier
-
-
-@dataclass(frozen=True)
-class LookupResult:
-    dossier: Dossier | None
-    phone_matches: bool | None  # None: no digits given
+from ..models import Dossier, LookupFailure
+from ..models.dossier import utcnow
 
 
 def normalise_last4(raw: str | None) -> str | None:
@@ -44,13 +40,45 @@ def find_by_code(raw: str) -> Dossier | None:
         .order_by(Dossier.code.is_(None)).limit(1))
 
 
-def lookup(code: str, last4: str | None) -> LookupResult:
+def lookup(code: str, last4: str) -> Dossier | None:
+    """The dossier of *code* when *last4* are its phone's last 4 digits; None for every
+    failure alike: no such code, a draft's code, wrong digits, or a dossier that has had
+    too many wrong digits lately (then not even checked).
+
+    Official codes are guessable ({unit}-{yymmdd}-{seq}): the digits are the only secret,
+    so the caller must answer every None the same way, word for word.
+    """
     dossier = find_by_code(code)
-    if dossier is None or last4 is None:
-        return LookupResult(dossier, None)
+    if dossier is None or Status(dossier.status) == Status.DRAFT:
+        return None
+    config = current_app.config
+    limit = config["TTHC_LOOKUP_DOSSIER_FAILURES"]
+    since = utcnow() - dt.timedelta(minutes=config["TTHC_LOOKUP_DOSSIER_WINDOW_MINUTES"])
+    failures = db.session.scalar(select(func.count()).select_from(LookupFailure).where(
+        LookupFailure.dossier_id == dossier.id, LookupFailure.at > since))
+    if failures >= limit:
+        return None
     # Compare in constant time: the four digits are the only secret here.
-    matches = bool(dossier.phone_last4) and secrets.compare_digest(dossier.phone_last4, last4)
-    return LookupResult(dossier, matches)
+    if dossier.phone_last4 and secrets.compare_digest(dossier.phone_last4, last4):
+        return dossier
+    _record_failure(dossier, since, failures + 1 >= limit)
+    return None
+
+
+def _record_failure(dossier: Dossier, since: dt.datetime, reached: bool) -> None:
+    """Count one wrong last-4 against *dossier* (and forget those out of the window)."""
+    db.session.execute(delete(LookupFailure).where(LookupFailure.dossier_id == dossier.id,
+                                                   LookupFailure.at <= since))
+    db.session.add(LookupFailure(dossier_id=dossier.id))
+    db.session.commit()
+    if reached:
+        # For the desk and the admin: someone is guessing this dossier's digits. The
+        # dossier's id only: no code, no address, nothing personal in the log.
+        current_app.logger.warning(
+            "look-up: dossier id=%s reached %s wrong last-4 digits in %s minutes; it answers "
+            "'not found' until they age out", dossier.id,
+            current_app.config["TTHC_LOOKUP_DOSSIER_FAILURES"],
+            current_app.config["TTHC_LOOKUP_DOSSIER_WINDOW_MINUTES"])
 
 
 def supplement_list(dossier: Dossier) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext
+from flask_limiter import RateLimitExceeded
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Dossier, Upload
 from . import uploads
 
@@ -18,6 +19,8 @@ def add_upload(dossier: Dossier, paper_key: str, file_storage, *, kind: str = "p
     (*kind* "result", a PDF only: *pdf_only*).
     """
     config = current_app.config
+    if staff_id is None:
+        _count_citizen_upload()
     data = uploads.read_limited(file_storage.stream, config["TTHC_UPLOAD_MAX_FILE"])
     if pdf_only and uploads.sniff(data[:1024]) != uploads.PDF:
         raise uploads.UploadError(gettext("Chỉ nhận tệp PDF. Lưu kết quả thành tệp PDF rồi tải "
@@ -40,6 +43,20 @@ def add_upload(dossier: Dossier, paper_key: str, file_storage, *, kind: str = "p
         uploads.remove(name)
         raise
     return upload
+
+
+def _count_citizen_upload() -> None:
+    """Count one file against its address's ``TTHC_UPLOAD_RATE_LIMIT`` (Flask-Limiter, the
+    same store as every other limit), whichever button of the draft sent it; UploadError
+    (429) beside the field when over, so that the page and what was typed stay."""
+    try:
+        with limiter.shared_limit(lambda: current_app.config["TTHC_UPLOAD_RATE_LIMIT"],
+                                  scope="citizen-uploads"):
+            pass
+    except RateLimitExceeded:
+        raise uploads.UploadError(gettext(
+            "Đã tải lên quá nhiều tệp trong thời gian ngắn từ mạng này. Chờ ít phút rồi bấm "
+            "«Tải lên» lại; các thông tin đã nhập vẫn được lưu."), 429) from None
 
 
 def delete_upload(dossier: Dossier, upload_id: int) -> bool:

@@ -18,7 +18,7 @@ from .drafts import (MAX_ANSWER_LENGTH, Checked, Edit, answer_fields, assess_dos
                      read_answers, read_papers_confirmed, save, spec_of, supplement_notes,
                      supplement_targets)
 from .forms import bind, posted_answers
-from .lookups import LookupResult, find_by_code, lookup, normalise_last4, supplement_list
+from .lookups import find_by_code, lookup, normalise_last4, supplement_list
 from .mine import MyDossier, create_draft, link_for, my_dossiers
 from .papers import add_upload, can_read_upload, delete_upload
 from .present import declaration_rows, gap_groups, panel_state, sections
@@ -37,7 +37,7 @@ __all__ = [
     "EDITABLE", "WITHDRAWABLE_ONLINE", "Incomplete", "change_status", "citizen_actions",
     "next_monday", "refresh_version", "reopen", "submit", "withdraw",
     # look-up, the phone's profile, files
-    "LookupResult", "find_by_code", "lookup", "normalise_last4", "supplement_list", "forget",
+    "find_by_code", "lookup", "normalise_last4", "supplement_list", "forget",
     "new_device_secret", "stop_remembering", "add_upload", "can_read_upload",
     "delete_upload", "PDF", "UploadError", "path_of",
     # the dossiers a phone keeps

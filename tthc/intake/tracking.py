@@ -9,7 +9,6 @@ from __future__ import annotations
 import segno
 from flask import render_template, url_for
 from flask_babel import gettext
-from werkzeug.datastructures import MultiDict
 
 from ..domain.codes import format_prefiling_code, normalise_prefiling_code
 from ..domain.status import Status
@@ -54,60 +53,52 @@ def status_page(dossier: Dossier, token: str, *, confirmation: bool = False,
     return render_template("intake/dossier.html", **context), status
 
 
-def lookup_page(form: MultiDict | None = None, code: str = "",
-                device_secret: str | None = None):
-    """The look-up form; with *form*, its result (422 with the errors beside the fields).
+def lookup_page(form=None, code: str = "", device_secret: str | None = None):
+    """The look-up form; with *form* (a posted ``LookupForm``), its result, or 422 with the
+    errors beside the fields.
 
-    The code alone shows the status, the official code and the due date; the phone's last
-    digits add the procedure, the history and what to supplement, with the draft's link
-    when this phone keeps the dossier.
+    Only the code with the phone's last 4 digits shows anything of a dossier: its status,
+    official code and due date, procedure, history and what to supplement, with the draft's
+    link when this phone keeps it. Every failure gets the same page, word for word.
     """
     context = {"code_value": shown_code(code[:60]), "last4_value": "", "errors": {},
-               "result": None, "summary": None, "events": None, "supplement": [],
+               "dossier": None, "summary": None, "events": None, "supplement": [],
                "token": None}
     if form is None:
         return render_template("intake/lookup.html", **context)
-    code = (form.get("code") or "")[:60]
-    raw_last4 = (form.get("last4") or "")[:20]
+    code = (form.code.data or "")[:60]
+    raw_last4 = (form.last4.data or "")[:20]
     errors: dict[str, str] = {}
-    last4 = None
+    last4 = lookups.normalise_last4(raw_last4)
     if not code.strip():
         errors["code"] = gettext("Nhập mã nộp trước (ví dụ: ABCD-2345) hoặc mã hồ sơ.")
-    if raw_last4.strip():
-        last4 = lookups.normalise_last4(raw_last4)
-        if last4 is None:
-            errors["last4"] = gettext("Nhập đúng 4 chữ số cuối của số điện thoại đã khai, "
-                                      "ví dụ: 5678.")
-    result = None
+    if not raw_last4.strip():
+        errors["last4"] = gettext("Nhập 4 số cuối của số điện thoại đã khai trong hồ sơ.")
+    elif last4 is None:
+        errors["last4"] = gettext("Nhập đúng 4 chữ số cuối của số điện thoại đã khai, "
+                                  "ví dụ: 5678.")
+    dossier = None
     if not errors:
-        result = lookups.lookup(code, last4)
-        if result.dossier is None:
+        dossier = lookups.lookup(code, last4)
+        if dossier is None:
+            # One message for every failure: a code that exists must not answer otherwise.
             errors["code"] = gettext(
-                "Không tìm thấy hồ sơ có mã này. Kiểm tra lại mã nộp trước (8 ký tự, ví dụ: "
-                "ABCD-2345) hoặc mã hồ sơ ghi trên giấy tiếp nhận.")
-        elif result.phone_matches is False:
-            errors["last4"] = gettext(
-                "Bốn số cuối không khớp với số điện thoại của hồ sơ. Kiểm tra lại; hoặc để "
-                "trống để chỉ xem trạng thái.")
-    context.update(code_value=shown_code(code), last4_value=raw_last4, errors=errors,
-                   result=result)
+                "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại này. Kiểm tra lại mã "
+                "(mã nộp trước, ví dụ: ABCD-2345, hoặc mã hồ sơ ghi trên giấy tiếp nhận) và 4 "
+                "số cuối của số điện thoại đã khai trong hồ sơ.")
+    context.update(code_value=shown_code(code), last4_value=raw_last4, errors=errors)
     if errors:
         context["summary"] = [("#" + name, text) for name, text in errors.items()]
-    if result is not None and result.dossier is not None:
-        dossier = result.dossier
-        current = Status(dossier.status)
-        context.update(
-            dossier=dossier, status=current, due_shown=current in DUE_SHOWN,
-            shown_code=dossier.code or format_prefiling_code(dossier.prefiling_code),
-        )
-        if result.phone_matches:  # the procedure and the history: only with the digits
-            context.update(
-                p=spec_of(dossier), events=list(dossier.events),
-                supplement=lookups.supplement_list(dossier),
-                token=mine.link_for(dossier, device_secret)
-                if current == Status.SUPPLEMENT else None,
-            )
-    return render_template("intake/lookup.html", **context), 422 if errors else 200
+        return render_template("intake/lookup.html", **context), 422
+    current = Status(dossier.status)
+    context.update(
+        dossier=dossier, status=current, due_shown=current in DUE_SHOWN,
+        shown_code=dossier.code or format_prefiling_code(dossier.prefiling_code),
+        p=spec_of(dossier), events=list(dossier.events),
+        supplement=lookups.supplement_list(dossier),
+        token=mine.link_for(dossier, device_secret) if current == Status.SUPPLEMENT else None,
+    )
+    return render_template("intake/lookup.html", **context), 200
 
 
 def my_dossiers_page(device_secret: str | None):

@@ -158,6 +158,13 @@ def upload(token, paper_key):
     spec = services.spec_of(dossier)
     if not any(p.key == paper_key and not p.generated for p in spec.papers):
         abort(404)
+    if request.form.get("_form") != "dossier":
+        # Not the draft's form (a script, a truncated post): store nothing, say so.
+        checked = services.check(dossier, None, part=posted_part())
+        return form_page(dossier, token, checked, forms.bind(checked.spec, dossier.answers),
+                         upload_errors={paper_key: [gettext(
+                             "Tệp không được gửi kèm biểu mẫu hồ sơ nên chưa được tải lên. "
+                             "Chọn lại tệp trên trang hồ sơ rồi bấm «Tải lên».")]}, status=400)
     checked, form, errors, status = _save(dossier, require_file=paper_key)
     if errors:
         return form_page(dossier, token, checked, form, upload_errors=errors, status=status)

@@ -7,11 +7,12 @@ from . import notify  # noqa: F401  (its tables; import its models from tthc.mod
 from .feedback import Feedback, Rating
 from .holiday import Holiday
 from .links import DossierLink
+from .lookup import LookupFailure
 from .office import Office
 from .staff import ROLES, AccessLog, Counter, ServiceGroup, Setting, Staff, Ticket
 
 __all__ = [
     "AccessLog", "ApplicantProfile", "Counter", "Dossier", "DossierEvent", "DossierLink",
-    "Feedback", "Holiday", "Office", "Procedure", "ProcedureVersion", "ROLES", "Rating",
+    "Feedback", "Holiday", "LookupFailure", "Office", "Procedure", "ProcedureVersion", "ROLES", "Rating",
     "ServiceGroup", "Setting", "Staff", "Ticket", "Upload",
 ]

@@ -7,7 +7,7 @@ dossier answers the failure message without checking. Rows out of the window are
 new ones come.
 
 Revision ID: 0008l
-Revises: 0007o
+Revises: 0007m
 Create Date: 2026-12-04 23:40:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008l'
-down_revision = '0007o'
+down_revision = '0007m'
 branch_labels = None
 depends_on = None
 

@@ -129,7 +129,14 @@ def refused(dossier: Dossier, text: str, status: int = 409):
     alone (in the page's message area)."""
     if is_fragment_request():
         return render_error(status, text, gettext("Tải lại trang để xem hồ sơ như hiện tại."))
-    return show_page(dossier, status=status, error=text, posted=request.form, log=False)
+    return refusal_page(dossier, status=status, error=text, posted=request.form)
+
+
+def refusal_page(dossier: Dossier, *, status: int, **kwargs):
+    """The dossier page again after a refused action: it shows the dossier, so it is a read
+    and logged as one ("refused", with the action's last path segment and the status)."""
+    logged(dossier, "refused", f"{request.path.rsplit('/', 1)[-1]} ({status})")
+    return show_page(dossier, status=status, log=False, **kwargs)
 
 
 # --- the answers form and its live check ----------------------------------------------------

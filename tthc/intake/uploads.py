@@ -21,6 +21,8 @@ from flask import current_app
 from flask_babel import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..files import private_dir
+
 JPEG, PNG, WEBP, PDF, HEIC = "image/jpeg", "image/png", "image/webp", "application/pdf", "heic"
 ACCEPT = "image/*,application/pdf"
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
@@ -61,9 +63,7 @@ def sniff(head: bytes) -> str | None:
 
 
 def folder() -> Path:
-    path = Path(current_app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(current_app.instance_path) / "uploads")
 
 
 def path_of(stored_name: str) -> Path:

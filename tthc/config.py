@@ -47,10 +47,14 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_UPLOAD_MAX_PIXELS": 25_000_000,  # most pixels ever decoded (decompression bombs)
     "TTHC_UPLOAD_MAX_SIDE": 2000,  # images are scaled down to fit this box (px)
     "TTHC_DEVICE_COOKIE": "tthc_thiet_bi",  # secret cookie binding the profile to a phone
-    "TTHC_DEVICE_COOKIE_DAYS": 365,
+    "TTHC_DEVICE_COOKIE_DAYS": 365,  # also how long a phone's profile is kept (retention)
     "TTHC_LOOKUP_RATE_LIMIT": "10 per minute",  # POST /tra-cuu, per client IP
     "TTHC_DRAFT_RATE_LIMIT": "60 per hour",  # new drafts (POST /nop-truoc), per client IP
     "TTHC_SQLITE_WAL": True,  # SQLite only: WAL + synchronous=NORMAL (see configure_sqlite)
+    # Retention (flask retention run, docs/data-protection.md): drafts never submitted, days
+    # after their last save; tickets, days after their day.
+    "TTHC_DRAFT_RETENTION_DAYS": 30,
+    "TTHC_TICKET_RETENTION_DAYS": 90,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     # Staff accounts (tthc/auth)

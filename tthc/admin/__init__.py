@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import holidays, office, offices, procedures, staff, views  # noqa: E402,F401
+from . import dataprotection, holidays, office, offices, procedures, staff, views  # noqa: E402,F401

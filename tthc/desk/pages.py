@@ -133,10 +133,15 @@ def refused(dossier: Dossier, text: str, status: int = 409):
 
 
 def refusal_page(dossier: Dossier, *, status: int, **kwargs):
-    """The dossier page again after a refused action: it shows the dossier, so it is a read
-    and logged as one ("refused", with the action's last path segment and the status)."""
-    logged(dossier, "refused", f"{request.path.rsplit('/', 1)[-1]} ({status})")
+    """The dossier page again after a refused action (logged as a read, see logged_refusal)."""
+    logged_refusal(dossier, status)
     return show_page(dossier, status=status, log=False, **kwargs)
+
+
+def logged_refusal(dossier: Dossier, status: int) -> None:
+    """Record a refused action whose answer shows the dossier: a read like any other
+    ("refused", with the action's last path segment and the status, e.g. "bo-sung (422)")."""
+    logged(dossier, "refused", f"{request.path.rsplit('/', 1)[-1]} ({status})")
 
 
 # --- the answers form and its live check ----------------------------------------------------

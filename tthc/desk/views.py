@@ -26,7 +26,8 @@ from ..models import Office
 from ..transactions import Busy
 from . import bp, forms, services, slips
 from .pages import (answer_errors, answers_fragment, answers_page, check_saved,
-                    dossier_or_404, logged, logged_check, refusal_page, refused, show_page)
+                    dossier_or_404, logged, logged_check, logged_refusal, refusal_page, refused,
+                    show_page)
 
 DESK = ("reception", "specialist", "leader")  # who reads dossiers
 # Ids are 32-bit integers in the database: a longer number is a 404, not a driver error.
@@ -334,6 +335,7 @@ def supplement(dossier_id: int):
         return supplement_page(dossier, items=services.reception.proposed_items(dossier))
     form = forms.supplement_form(services.spec_of(dossier))
     if not form.validate():
+        logged_refusal(dossier, 422)
         return supplement_page(dossier, items=services.reception.proposed_items(dossier),
                                errors=form.messages(), posted=request.form, status=422)
     services.reception.request_supplement(dossier.id, current_user, form.chosen,

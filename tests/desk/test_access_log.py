@@ -106,10 +106,14 @@ def test_a_refused_action_that_shows_the_dossier_is_logged_as_a_read(app, recept
     # An invalid form (no return channel chosen) shows the dossier again too (422).
     response = reception.post(f"/can-bo/ho-so/{dossier_id}/tra-ket-qua", {})
     assert response.status_code == 422
+    # Form 02 with nothing chosen: its page (the dossier's items) comes back (422).
+    response = reception.post(f"/can-bo/ho-so/{dossier_id}/bo-sung", {"so_muc": "1"})
+    assert response.status_code == 422
     new = entries(app, dossier_id)[before:]
     assert [(e.action, e.staff_id, e.detail) for e in new] == [
         ("refused", specialist.staff_id, "xu-ly-xong (409)"),
         ("refused", reception.staff_id, "tra-ket-qua (422)"),
+        ("refused", reception.staff_id, "bo-sung (422)"),
     ]
 
 

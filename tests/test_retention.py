@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.intake.conftest import APPLICANT, Citizen
-from tests.intake.test_uploads import PAPER, jpeg, upload
+from tests.intake.test_uploads import jpeg, upload
 from tthc import retention
 from tthc.cli import retention_run
 from tthc.extensions import db

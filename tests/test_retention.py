@@ -4,6 +4,7 @@ their files on disk, expired phone profiles and old tickets go; everything else 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,20 @@ def test_the_access_log_keeps_its_lines_about_a_purged_draft(app, citizen, demo)
     with app.app_context():
         kept = db.session.get(AccessLog, entry_id)
         assert kept is not None and kept.dossier_id is None and kept.action == "view"
+
+
+def test_a_file_no_upload_names_goes_once_a_day_old(app, citizen):
+    _, kept = draft_with_file(app, citizen)
+    folder = kept.parent
+    stale, fresh = folder / ("a" * 32 + ".jpg"), folder / ("b" * 32 + ".part")
+    stale.write_bytes(b"left by a crash")
+    fresh.write_bytes(b"a row on its way")
+    two_days_ago = (utcnow() - dt.timedelta(days=2)).timestamp()
+    os.utime(stale, (two_days_ago, two_days_ago))
+    os.utime(kept, (two_days_ago, two_days_ago))
+    assert run(app, dry_run=True).orphan_files == 1 and stale.exists()
+    assert run(app).orphan_files == 1
+    assert not stale.exists() and fresh.exists() and kept.exists()
 
 
 def test_a_phone_profile_goes_when_its_cookie_has_expired(app, citizen):

@@ -8,7 +8,10 @@
   after the profile was made: the cookie is set once, with that max-age);
 - queue tickets TTHC_TICKET_RETENTION_DAYS (90) after their day, with their messages. A
   ticket the citizen rated is kept: the rating counts in the Decision 766 satisfaction
-  index, and a ticket holds no personal data.
+  index, and a ticket holds no personal data;
+- files in the uploads folder that no upload row names (a crash between a purge's commit
+  and its unlink, a write cut short), once a day old: younger ones may be a file stored a
+  moment before its row is committed.
 
 A dossier's history outlives it (tthc.models.dossier.HistoryKept, the trigger of 0007s): a
 draft's own events (its creation, its saves) are deleted here on purpose, in the same
@@ -37,6 +40,8 @@ from .transactions import serialised
 
 #: Rows deleted per transaction: a short write lock at a time for the desk and the citizens.
 BATCH = 200
+#: An upload file without its row is left alone this long (its row may be on its way).
+ORPHAN_AGE = dt.timedelta(days=1)
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Counts:
     profiles: int = 0
     tickets: int = 0
     tickets_kept: int = 0  # old enough, but rated
+    orphan_files: int = 0
 
     def lines(self) -> list[str]:
         return [f"{f.name.replace('_', ' ')}: {getattr(self, f.name)}" for f in fields(self)]
@@ -64,6 +70,7 @@ def run(*, now: dt.datetime | None = None, dry_run: bool = False) -> Counts:
     purge_drafts(draft_cutoff, counts, dry_run)
     purge_profiles(profile_cutoff, counts, dry_run)
     purge_tickets(ticket_cutoff, counts, dry_run)
+    purge_orphan_files(now - ORPHAN_AGE, counts, dry_run)
     return counts
 
 
@@ -163,3 +170,17 @@ def purge_tickets(cutoff: dt.date, counts: Counts, dry_run: bool) -> None:
             done = session.execute(delete(Ticket).where(
                 Ticket.id.in_(batch), old, ~exists().where(Rating.ticket_id == Ticket.id)))
         counts.tickets += done.rowcount
+
+
+def purge_orphan_files(cutoff: dt.datetime, counts: Counts, dry_run: bool) -> None:
+    folder = uploads.folder()
+    known = set(db.session.scalars(select(Upload.stored_name)))
+    db.session.commit()
+    for path in folder.iterdir():
+        if path.name in known or not path.is_file():
+            continue
+        if dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc) >= cutoff:
+            continue
+        counts.orphan_files += 1
+        if not dry_run:
+            path.unlink(missing_ok=True)

@@ -125,3 +125,25 @@ def test_a_refusal_for_htmx_shows_only_its_message_and_adds_no_read(app, special
                                headers=htmx_headers)
     assert response.status_code == 409
     assert len(entries(app, dossier_id)) == before
+
+
+def test_a_database_too_busy_for_the_log_line_still_gives_the_page(app, reception, dossier,
+                                                                   monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    from tthc.desk import pages, services
+    from tthc.transactions import Busy
+
+    def locked(*args, **kwargs):
+        raise Busy("database is locked")
+
+    def busy_log(*args, **kwargs):
+        raise OperationalError("INSERT INTO access_log", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(services.reception, "refuse", locked)
+    monkeypatch.setattr(pages, "logged", busy_log)
+    dossier_id = dossier(SINGLE)
+    reason = "Việc chứng thực không thuộc thẩm quyền của UBND cấp xã."
+    response = reception.post(f"/can-bo/ho-so/{dossier_id}/tu-choi", {"ly_do": reason})
+    assert response.status_code == 503 and reason in response.get_data(as_text=True)
+    assert f"refused action on dossier {dossier_id} not recorded" in caplog.text

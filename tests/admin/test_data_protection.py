@@ -151,3 +151,16 @@ def test_only_the_admin_reads_the_log(app, reception, admin):
     assert admin.get(PAGE).status_code == 200
     home = admin.get("/can-bo/quan-tri").get_data(as_text=True)
     assert PAGE in home
+
+
+def test_the_person_search_reads_the_answers_on_postgresql_too(pg_app):
+    from tthc.admin.dataprotection import dossiers_of_person, person_key
+
+    a = make_dossier(pg_app)
+    make_dossier(pg_app)
+    set_applicant(pg_app, a, "001 190 054321", PHONE_A)  # the ID as typed, with spaces
+    with pg_app.app_context():
+        office = db.session.get(Dossier, a).office_id
+        assert dossiers_of_person(office, person_key(ID_A)) == [a]
+        assert dossiers_of_person(office, person_key("+84 987 654 321")) == [a]
+        assert dossiers_of_person(office, person_key(ID_B)) == []

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from . import config as config_module
+from . import files
 from .config import ConfigurationError  # noqa: F401  (tthc.ConfigurationError, public)
 
 if TYPE_CHECKING:  # Flask is imported lazily so that tthc.domain loads without it
@@ -44,7 +45,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     if test_config is not None:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        files.private_dir(app.instance_path)  # the database and uploads live there: 0700
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "tthc.sqlite"
         )
@@ -74,6 +75,7 @@ def configure_extensions(app: Flask) -> None:
 
     db.init_app(app)
     configure_sqlite(app)
+    protect_sqlite_file(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(
         app,
@@ -118,6 +120,28 @@ def configure_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def protect_sqlite_file(app: Flask) -> None:
+    """Keep an SQLite database file readable by the app's user only (0600).
+
+    The file appears with the first connection (``flask db upgrade``): each new connection
+    checks its mode, a stat call. SQLite gives the -wal and -shm files the same mode.
+    """
+    if not str(app.config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    path = engine.url.database
+
+    if path and path != ":memory:":
+        @event.listens_for(engine, "connect")
+        def _private(_dbapi_connection, _record):
+            files.private_file(path)
 
 
 def register_blueprints(app: Flask) -> None:

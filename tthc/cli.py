@@ -1,5 +1,5 @@
 """Command-line tasks: flask catalogue load FILE, flask demo load|logins, flask office list,
-flask users create|password|disable|list (tthc/auth/cli.py)."""
+flask users create|password|disable|list (tthc/auth/cli.py), flask retention run."""
 
 from __future__ import annotations
 
@@ -131,8 +131,28 @@ def office_list() -> None:
         click.echo(f"{office.code}\t{office.name}{mark}")
 
 
+retention_cli = AppGroup("retention", help="Deleting personal data past its retention period.")
+
+
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+def retention_run(dry_run: bool) -> None:
+    """Delete old drafts (with their files), expired phone profiles and old tickets; blank or
+    delete old ratings, feedback and ticket phones (one command, for cron)."""
+    from .feedback.retention import purge
+    from .retention import run
+
+    counts = run(dry_run=dry_run)
+    prefix = "retention (dry run, nothing deleted)" if dry_run else "retention: deleted"
+    click.echo(f"{prefix}: " + "; ".join(counts.lines()))
+    if dry_run:
+        click.echo("ratings, feedback and ticket phones: not counted in a dry run")
+    else:
+        click.echo(f"ratings, feedback and ticket phones: {purge()}")
+
+
 def init_app(app: Flask) -> None:
     from .auth.cli import users_cli
 
-    for group in (catalogue_cli, demo_cli, office_cli, users_cli):
+    for group in (catalogue_cli, demo_cli, office_cli, users_cli, retention_cli):
         app.cli.add_command(group)

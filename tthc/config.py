@@ -50,12 +50,16 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_IMAGE_SLOTS": 2,  # images decoded at once on this machine, all workers together
     "TTHC_IMAGE_WAIT_SECONDS": 15,  # wait for a free slot this long, then "try again" (503)
     "TTHC_DEVICE_COOKIE": "tthc_thiet_bi",  # secret cookie binding the profile to a phone
-    "TTHC_DEVICE_COOKIE_DAYS": 365,
+    "TTHC_DEVICE_COOKIE_DAYS": 365,  # also how long a phone's profile is kept (retention)
     "TTHC_LOOKUP_RATE_LIMIT": "10 per minute",  # POST /tra-cuu, per client IP
     "TTHC_LOOKUP_DOSSIER_FAILURES": 10,  # wrong last-4 for one dossier, all addresses, then
     "TTHC_LOOKUP_DOSSIER_WINDOW_MINUTES": 60,  # it answers "not found" until they age out
     "TTHC_DRAFT_RATE_LIMIT": "60 per hour",  # new drafts (POST /nop-truoc), per client IP
     "TTHC_SQLITE_WAL": True,  # SQLite only: WAL + synchronous=NORMAL (see configure_sqlite)
+    # Retention (flask retention run, docs/data-protection.md): drafts never submitted, days
+    # after their last save; tickets, days after their day.
+    "TTHC_DRAFT_RETENTION_DAYS": 30,
+    "TTHC_TICKET_RETENTION_DAYS": 90,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     # Staff accounts (tthc/auth)

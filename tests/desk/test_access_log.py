@@ -93,3 +93,57 @@ def test_staff_pages_are_never_cached(app, reception, dossier):
     dossier_id = dossier()
     response = reception.get(f"/can-bo/ho-so/{dossier_id}")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_refused_action_that_shows_the_dossier_is_logged_as_a_read(app, reception,
+                                                                     specialist, dossier):
+    dossier_id = dossier(SINGLE)
+    before = len(entries(app, dossier_id))
+    # Not received yet: the result cannot be marked ready; the page comes back with why (409).
+    response = specialist.post(f"/can-bo/ho-so/{dossier_id}/xu-ly-xong", {})
+    assert response.status_code == 409
+    assert b"<form" in response.data  # the whole dossier page, not a message alone
+    # An invalid form (no return channel chosen) shows the dossier again too (422).
+    response = reception.post(f"/can-bo/ho-so/{dossier_id}/tra-ket-qua", {})
+    assert response.status_code == 422
+    # Form 02 with nothing chosen: its page (the dossier's items) comes back (422).
+    response = reception.post(f"/can-bo/ho-so/{dossier_id}/bo-sung", {"so_muc": "1"})
+    assert response.status_code == 422
+    new = entries(app, dossier_id)[before:]
+    assert [(e.action, e.staff_id, e.detail) for e in new] == [
+        ("refused", specialist.staff_id, "xu-ly-xong (409)"),
+        ("refused", reception.staff_id, "tra-ket-qua (422)"),
+        ("refused", reception.staff_id, "bo-sung (422)"),
+    ]
+
+
+def test_a_refusal_for_htmx_shows_only_its_message_and_adds_no_read(app, specialist, dossier,
+                                                                    htmx_headers):
+    dossier_id = dossier(SINGLE)
+    before = len(entries(app, dossier_id))
+    response = specialist.post(f"/can-bo/ho-so/{dossier_id}/xu-ly-xong", {},
+                               headers=htmx_headers)
+    assert response.status_code == 409
+    assert len(entries(app, dossier_id)) == before
+
+
+def test_a_database_too_busy_for_the_log_line_still_gives_the_page(app, reception, dossier,
+                                                                   monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    from tthc.desk import pages, services
+    from tthc.transactions import Busy
+
+    def locked(*args, **kwargs):
+        raise Busy("database is locked")
+
+    def busy_log(*args, **kwargs):
+        raise OperationalError("INSERT INTO access_log", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(services.reception, "refuse", locked)
+    monkeypatch.setattr(pages, "logged", busy_log)
+    dossier_id = dossier(SINGLE)
+    reason = "Việc chứng thực không thuộc thẩm quyền của UBND cấp xã."
+    response = reception.post(f"/can-bo/ho-so/{dossier_id}/tu-choi", {"ly_do": reason})
+    assert response.status_code == 503 and reason in response.get_data(as_text=True)
+    assert f"refused action on dossier {dossier_id} not recorded" in caplog.text

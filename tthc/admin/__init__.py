@@ -5,4 +5,6 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import frameworks, holidays, office, offices, procedures, staff, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    dataprotection, frameworks, holidays, office, offices, procedures, staff, views,
+)

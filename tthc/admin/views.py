@@ -28,6 +28,8 @@ SECTIONS = (
      N_("Mã đơn vị, mẫu mã hồ sơ, giờ chốt 15:00.")),
     ("queue.settings", N_("Cài đặt hàng đợi"),
      N_("Thứ tự gọi số, máy lấy số.")),
+    ("admin.data_protection", N_("Bảo vệ dữ liệu cá nhân"),
+     N_("Nhật ký truy cập theo hồ sơ, người nộp hoặc cán bộ.")),
     ("notify.index", N_("Thông báo cho công dân"),
      N_("Cổng gửi SMS, Zalo, thư điện tử và mẫu tin nhắn.")),
 )

@@ -7,10 +7,11 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any, Mapping
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from ..auth import log_access, scoped_get_or_404
 from ..catalogue import services as catalogue_services
@@ -129,7 +130,28 @@ def refused(dossier: Dossier, text: str, status: int = 409):
     alone (in the page's message area)."""
     if is_fragment_request():
         return render_error(status, text, gettext("Tải lại trang để xem hồ sơ như hiện tại."))
-    return show_page(dossier, status=status, error=text, posted=request.form, log=False)
+    return refusal_page(dossier, status=status, error=text, posted=request.form)
+
+
+def refusal_page(dossier: Dossier, *, status: int, **kwargs):
+    """The dossier page again after a refused action (logged as a read, see logged_refusal)."""
+    logged_refusal(dossier, status)
+    return show_page(dossier, status=status, log=False, **kwargs)
+
+
+def logged_refusal(dossier: Dossier, status: int) -> None:
+    """Record a refused action whose answer shows the dossier: a read like any other
+    ("refused", with the action's last path segment and the status, e.g. "bo-sung (422)").
+
+    A database too busy to take the line (the 503 of a lock held too long) must not turn
+    the page that keeps what was typed into a 500: the app's log says a line is missing.
+    """
+    try:
+        logged(dossier, "refused", f"{request.path.rsplit('/', 1)[-1]} ({status})")
+    except OperationalError:
+        db.session.rollback()
+        current_app.logger.warning("access log: refused action on dossier %s not recorded "
+                                   "(database busy)", dossier.id)
 
 
 # --- the answers form and its live check ----------------------------------------------------

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..auth import staff_required
 from ..i18n import render_message
 from . import bp, processing_forms, services, slips
-from .pages import dossier_or_404, logged, show_page
+from .pages import dossier_or_404, logged, refusal_page
 from .views import DESK, DOSSIER, decision, invalid, to_dossier
 
 
@@ -70,7 +70,7 @@ def return_result(dossier_id: int):
     post = form.kenh_tra.data == "post"
     valid = form.validate()
     if not valid or (post and not postal.validate()):
-        return show_page(dossier, status=422, log=False, posted=request.form,
+        return refusal_page(dossier, status=422, posted=request.form,
                          errors={**postal.messages(), **form.messages()})
     services.postal.refuse_channel(services.spec_of(dossier), form.kenh_tra.data)
     services.returns.return_result(dossier.id, current_user, **form.values)

@@ -23,7 +23,7 @@ from ..domain.status import CORRECTABLE, Status
 from ..i18n import localized
 from ..intake import services as intake
 from . import bp, forms, services
-from .pages import dossier_or_404, logged, show_page
+from .pages import dossier_or_404, logged, refusal_page
 from .views import DOSSIER, decision, invalid, require_status, to_dossier
 
 RESULT_KEY = "ket-qua"  # Upload.paper_key of the electronic result (no paper has this key)
@@ -91,8 +91,8 @@ def _stored(dossier, form_field: str, store) -> bool | tuple:
     try:
         return store()
     except intake.UploadError as refused:
-        return show_page(dossier, status=refused.status, errors={form_field: refused.message},
-                         posted=request.form, log=False)
+        return refusal_page(dossier, status=refused.status, errors={form_field: refused.message},
+                            posted=request.form)
 
 
 @bp.post(DOSSIER + "/quet")

@@ -26,7 +26,8 @@ from ..models import Office
 from ..transactions import Busy
 from . import bp, forms, services, slips
 from .pages import (answer_errors, answers_fragment, answers_page, check_saved,
-                    dossier_or_404, logged, logged_check, refused, show_page)
+                    dossier_or_404, logged, logged_check, logged_refusal, refusal_page, refused,
+                    show_page)
 
 DESK = ("reception", "specialist", "leader")  # who reads dossiers
 # Ids are 32-bit integers in the database: a longer number is a 404, not a driver error.
@@ -50,9 +51,8 @@ def decision(view):
             return view(dossier_id, *args, **kwargs)
         except services.DeskRefusal as refusal:
             if refusal.field:
-                return show_page(dossier_or_404(dossier_id), status=refusal.status,
-                                 errors={refusal.field: refusal.text}, posted=request.form,
-                                 log=False)
+                return refusal_page(dossier_or_404(dossier_id), status=refusal.status,
+                                    errors={refusal.field: refusal.text}, posted=request.form)
             return refused(dossier_or_404(dossier_id), refusal.text, refusal.status)
         except IllegalTransition as illegal:
             return refused(dossier_or_404(dossier_id), render_message(illegal.message))
@@ -66,7 +66,7 @@ def decision(view):
 def invalid(dossier, form):
     """The dossier page again with the form's messages beside its fields (422); what the
     officer typed stays in the form."""
-    return show_page(dossier, status=422, log=False, errors=form.messages(), posted=request.form)
+    return refusal_page(dossier, status=422, errors=form.messages(), posted=request.form)
 
 
 def require_status(dossier, allowed, message: str) -> None:
@@ -209,7 +209,8 @@ def answers(dossier_id: int):
         logged(dossier, "update", "sửa: " + ", ".join(changed)[:900])
     report = services.desk_report(dossier, spec).completeness
     if report.field_errors:
-        return show_page(dossier, status=422, form=form, log=False, errors=answer_errors(report),
+        return show_page(dossier, status=422, form=form, log=not changed,
+                         errors=answer_errors(report),
                          error=gettext("Đã lưu. Còn thông tin chưa đúng: xem thông báo bên "
                                        "cạnh từng ô."))
     if changed and dossier.code:
@@ -334,6 +335,7 @@ def supplement(dossier_id: int):
         return supplement_page(dossier, items=services.reception.proposed_items(dossier))
     form = forms.supplement_form(services.spec_of(dossier))
     if not form.validate():
+        logged_refusal(dossier, 422)
         return supplement_page(dossier, items=services.reception.proposed_items(dossier),
                                errors=form.messages(), posted=request.form, status=422)
     services.reception.request_supplement(dossier.id, current_user, form.chosen,

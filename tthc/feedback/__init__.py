@@ -30,10 +30,9 @@ DEFAULTS = {
 def _defaults(state) -> None:
     for key, value in DEFAULTS.items():
         state.app.config.setdefault(key, value)
-    state.app.cli.add_command(retention.retention_cli)  # flask retention run
 
 
-from . import retention, staff, views  # noqa: E402,F401
+from . import staff, views  # noqa: E402,F401
 from .present import feedback_panel, masked_contact, ticket_rating  # noqa: E402
 
 bp.add_app_template_global(feedback_panel, "feedback_panel")

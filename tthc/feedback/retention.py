@@ -1,4 +1,5 @@
-"""``flask retention run``: delete or anonymise what citizens left, once its period is over.
+"""Ratings, feedback and ticket phones past their period: blanked or deleted by
+``flask retention run`` (tthc/cli.py, with the drafts, profiles and tickets of tthc.retention).
 
 Periods are settings (``TTHC_RATING_*_DAYS``, ``TTHC_FEEDBACK_*_DAYS``; defaults and their
 basis in docs/feedback.md, "Retention"). One pass, one transaction, safe to run again
@@ -20,9 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Mapping
 
-import click
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy import case, delete, update
 
 from ..models import Feedback, Rating
@@ -30,9 +29,6 @@ from ..notify import tickets
 from ..timeutil import today
 from ..transactions import serialised
 from .services import now
-
-retention_cli = AppGroup("retention", help="Delete or anonymise citizens' data past its period.")
-
 
 @dataclass(frozen=True)
 class Purged:
@@ -75,9 +71,3 @@ def purge(at: dt.datetime | None = None, config: Mapping | None = None) -> Purge
             .values(contact="")).rowcount
         phones, recipients = tickets.purge(session, today())
     return Purged(ratings, comments, contacts, texts, phones, recipients)
-
-
-@retention_cli.command("run")
-def run() -> None:
-    """Delete or anonymise ratings, feedback and ticket phones past their periods."""
-    click.echo(f"retention: {purge()}")

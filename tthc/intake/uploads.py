@@ -31,6 +31,8 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 from . import pdfs
 
+from ..files import private_dir
+
 JPEG, PNG, WEBP, PDF, HEIC = "image/jpeg", "image/png", "image/webp", "application/pdf", "heic"
 ACCEPT = "image/*,application/pdf"
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
@@ -75,9 +77,7 @@ def sniff(head: bytes) -> str | None:
 
 
 def folder() -> Path:
-    path = Path(current_app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(current_app.instance_path) / "uploads")
 
 
 def path_of(stored_name: str) -> Path:

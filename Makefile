@@ -73,8 +73,8 @@ AUDIT_SERVICE ?= pypi
 audit: install
 	@$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements.lock \
 		--vulnerability-service $(AUDIT_SERVICE) || { \
-	  echo "make audit FAILED: a locked package has a known vulnerability, or the advisory" >&2; \
-	  echo "service ($(AUDIT_SERVICE)) could not be reached: nothing was audited (see above)." >&2; \
+	  echo "make audit FAILED (see above): a locked package has a known vulnerability, or a" >&2; \
+	  echo "package could not be looked up ($(AUDIT_SERVICE) unreachable?): not audited." >&2; \
 	  exit 1; }
 
 # Re-pin after changing setup.cfg's install_requires or the test extra (pip-tools).

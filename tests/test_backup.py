@@ -125,7 +125,7 @@ def test_restore_checks_the_manifest(app, tmp_path, damage):
         (bk / "uploads" / "planted.pdf").write_bytes(PDF)
     elif damage == "missing":
         (bk / "tthc.sqlite").unlink()
-    else:  # a backup made by a newer release than this code
+    else:  # the manifest's revision edited: the database file says otherwise
         manifest = json.loads((bk / "manifest.json").read_text())
         manifest["revision"] = "0099z"
         (bk / "manifest.json").write_text(json.dumps(manifest))
@@ -134,6 +134,37 @@ def test_restore_checks_the_manifest(app, tmp_path, damage):
     assert result.exit_code != 0
     assert "nothing restored" in result.output
     assert not (folder / "tthc.sqlite").exists() or (folder / "tthc.sqlite").stat().st_size == 0
+
+
+def test_a_backup_of_a_newer_release_is_refused(app, tmp_path):
+    with app.app_context():
+        db.session.execute(db.text("UPDATE alembic_version SET version_num = '0099z'"))
+        db.session.commit()
+    assert _run(app, "backup", str(tmp_path / "bk")).exit_code == 0
+    restored, folder = _fresh(tmp_path)
+    result = _run(restored, "restore", str(tmp_path / "bk"))
+    assert result.exit_code != 0
+    assert "0099z is unknown to this code" in result.output
+    assert not (folder / "tthc.sqlite").exists()
+
+
+def test_the_manifest_names_uploads_the_database_has_but_the_disk_lost(app, tmp_path):
+    from tthc.models import Upload
+
+    (dossier_id, _), = _drafts(app, 1)
+    kept, lost = "e" * 32 + ".pdf", "f" * 32 + ".pdf"
+    (tmp_path / "uploads").mkdir(exist_ok=True)
+    (tmp_path / "uploads" / kept).write_bytes(PDF)
+    with app.app_context():
+        for name in (kept, lost):
+            db.session.add(Upload(dossier_id=dossier_id, paper_key="giay-to", stored_name=name,
+                                  content_type="application/pdf", size=len(PDF)))
+        db.session.commit()
+    result = _run(app, "backup", str(tmp_path / "bk"))
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "bk" / "manifest.json").read_text())
+    assert manifest["missing_uploads"] == [lost]
+    assert "1 uploaded file(s) named by the database were not on disk" in result.output
 
 
 def test_a_backup_taken_while_dossiers_are_written_is_one_point_in_time(app, tmp_path):
@@ -228,5 +259,6 @@ def test_flask_backup_on_postgres_copies_uploads_and_names_pg_dump(pg_app, tmp_p
     assert "pg_dump" in result.output
     manifest = json.loads((tmp_path / "bk" / "manifest.json").read_text())
     assert manifest["engine"] == "postgresql"
+    assert manifest["revision"] == _head(pg_app)
     assert [f["path"] for f in manifest["files"]] == ["uploads/" + "c" * 32 + ".pdf"]
     assert not os.path.exists(tmp_path / "bk" / "tthc.sqlite")

@@ -123,13 +123,23 @@ def backup(app: Flask, dest: Path, now: dt.datetime | None = None) -> dict:
         if integrity != "ok":
             raise BackupError(f"the copy fails SQLite's integrity check: {integrity}")
         manifest.update(revision=revision, integrity_check=integrity)
+    else:
+        manifest["revision"] = _live_revision()
     # After the database: every file its rows name already exists (written before the row).
     if source.uploads.is_dir():
         _private_dir(dest / UPLOADS)
         for path in sorted(source.uploads.iterdir()):
             if path.is_file() and path.suffix != ".part":  # .part: a write in progress
-                shutil.copy2(path, dest / UPLOADS / path.name)
+                try:
+                    shutil.copy2(path, dest / UPLOADS / path.name)
+                except FileNotFoundError:
+                    continue  # deleted since the folder was listed (a purged draft's file)
                 os.chmod(dest / UPLOADS / path.name, 0o600)
+    if source.database is not None:
+        # A file deleted between the snapshot and its copy (the retention purge) is named.
+        manifest["missing_uploads"] = sorted(
+            set(_stored_names(dest / DATABASE_FILE))
+            - {p.name for p in (dest / UPLOADS).glob("*")})
     for path in sorted(p for p in dest.rglob("*") if p.is_file()):
         manifest["files"].append({"path": path.relative_to(dest).as_posix(),
                                   "size": path.stat().st_size, "sha256": sha256_of(path)})
@@ -137,6 +147,32 @@ def backup(app: Flask, dest: Path, now: dt.datetime | None = None) -> dict:
     target.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")
     os.chmod(target, 0o600)
     return manifest
+
+
+def _live_revision() -> str | None:
+    from sqlalchemy import text
+
+    from .extensions import db
+
+    return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _stored_names(database: Path) -> list[str]:
+    connection = sqlite3.connect(database)
+    try:
+        return [row[0] for row in connection.execute("SELECT stored_name FROM upload")]
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        connection.close()
+
+
+def _file_revision(database: Path) -> str | None:
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return _revision(connection)
+    finally:
+        connection.close()
 
 
 def known_revisions() -> list[str]:
@@ -166,6 +202,8 @@ def check(src: Path) -> dict:
         if path.stat().st_size != entry["size"] or sha256_of(path) != entry["sha256"]:
             raise BackupError(f"{name}: size or SHA-256 differs from the manifest")
     revision = manifest.get("revision")
+    if DATABASE_FILE in listed and _file_revision(src / DATABASE_FILE) != revision:
+        raise BackupError("the database's schema revision is not the manifest's")
     if revision is not None and revision not in known_revisions():
         raise BackupError(f"the backup's schema revision {revision} is unknown to this code "
                           "(newer, or another application's): install the matching release")
@@ -262,6 +300,9 @@ def backup_command(dest: Path) -> None:
     size = sum(f["size"] for f in manifest["files"])
     click.echo(f"backup: {len(manifest['files'])} file(s), {size} bytes, schema "
                f"{manifest['revision']}, integrity {manifest['integrity_check']} -> {dest}")
+    if manifest.get("missing_uploads"):
+        click.echo(f"{len(manifest['missing_uploads'])} uploaded file(s) named by the database "
+                   "were not on disk (listed in manifest.json, missing_uploads)", err=True)
     if manifest["engine"] != "sqlite":
         click.echo(f"the {manifest['engine']} database is NOT in this copy: dump it with "
                    "pg_dump -Fc (docs/deploy.md, Backups)", err=True)

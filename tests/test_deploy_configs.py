@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -104,8 +105,10 @@ def test_nginx_agrees_with_the_app():
 
 
 def _unit_for_this_tree(tmp_path: Path) -> Path:
-    # The unit names /srv/tthc; here the tree and its virtual environment stand in for it.
-    unit = (DEPLOY / "tthc.service").read_text().replace("/srv/tthc", str(ROOT))
+    # The unit names /srv/tthc; here the tree and the running environment stand in for it.
+    unit = (DEPLOY / "tthc.service").read_text()
+    unit = unit.replace("/srv/tthc/.venv", str(Path(sys.executable).parent.parent))
+    unit = unit.replace("/srv/tthc", str(ROOT))
     path = tmp_path / "tthc.service"
     path.write_text(unit)
     return path

@@ -320,4 +320,6 @@ def restore_command(src: Path, force: bool) -> None:
     except BackupError as error:
         raise click.ClickException(f"nothing restored: {error}") from None
     click.echo(f"restored {len(manifest['files'])} file(s) from {manifest['created']} "
-               f"(schema {manifest['revision']}); now run: flask db upgrade")
+               f"(schema {manifest['revision']})")
+    if manifest["revision"] not in (None, known_revisions()[-1]):
+        click.echo("the schema is older than this code's: run flask db upgrade")

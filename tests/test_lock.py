@@ -61,3 +61,31 @@ def test_the_production_lock_holds_no_test_tool():
     pins = _locked("requirements.lock")
     for tool in ("pytest", "playwright", "bandit", "pip-audit", "hypothesis"):
         assert canonicalize_name(tool) not in pins
+
+
+@pytest.mark.parametrize("service", ["pypi", "osv"])
+def test_the_audit_fails_when_it_cannot_look_anything_up(tmp_path, service):
+    """`make audit`'s pip-audit with the advisory service out of reach (a proxy that answers
+    nothing) fails: an audit that could not ask never passes. The other way to ask nothing,
+    a service that answers "not found" for every package (PyPI's JSON API blocked, as on the
+    build machines), passes without --strict: the Makefile must keep it."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    makefile = (ROOT / "Makefile").read_text()
+    flags = re.search(r"pip-audit (--strict [^\\\n]*)", makefile)
+    assert flags, "make audit runs pip-audit --strict"
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    proxy = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "HTTPS_PROXY": proxy, "HTTP_PROXY": proxy, "https_proxy": proxy,
+           "http_proxy": proxy, "NO_PROXY": "", "no_proxy": "", "XDG_CACHE_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "pip_audit", *flags.group(1).split(), "--cache-dir",
+         str(tmp_path / "cache"), "--vulnerability-service", service],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "No known vulnerabilities found" not in result.stdout

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -167,13 +169,10 @@ def test_the_manifest_names_uploads_the_database_has_but_the_disk_lost(app, tmp_
     assert "1 uploaded file(s) named by the database were not on disk" in result.output
 
 
-def test_a_backup_taken_while_dossiers_are_written_is_one_point_in_time(app, tmp_path):
-    """A writer thread makes drafts (dossier + its create event in one transaction) while
-    the backup runs: the copy passes integrity_check and holds exactly the first N drafts."""
-    path = tmp_path / "tthc.sqlite"
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA journal_mode=WAL")  # as in production (configure_sqlite)
-    connection.close()
+@contextlib.contextmanager
+def _writing(app):
+    """A thread making drafts (a dossier and its create event in one transaction) until the
+    block ends; yield the ids it committed, in order. Ensures writes before and after."""
     written: list[int] = []
     stop = threading.Event()
 
@@ -191,16 +190,34 @@ def test_a_backup_taken_while_dossiers_are_written_is_one_point_in_time(app, tmp
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        while len(written) < 20:
-            threading.Event().wait(0.01)
-        before = len(written)
-        result = _run(app, "backup", str(tmp_path / "bk"))
+        while len(written) < 20 and thread.is_alive():
+            time.sleep(0.01)
+        yield written
         after = len(written)
-        while len(written) < after + 5:  # the writer was never blocked for good
-            threading.Event().wait(0.01)
+        while len(written) < after + 5 and thread.is_alive():  # never blocked for good
+            time.sleep(0.01)
+        assert thread.is_alive(), "the writer stopped"
     finally:
         stop.set()
         thread.join()
+
+
+def _one_point_in_time(ids: list[int], events: set[int], written: list[int],
+                       before: int, after: int) -> None:
+    assert before <= len(ids) <= after
+    assert ids == written[:len(ids)]  # a prefix of the commits: one point in time
+    assert events == set(ids)  # no dossier without its event, no event without its dossier
+
+
+def test_a_backup_taken_while_dossiers_are_written_is_one_point_in_time(app, tmp_path):
+    """The SQLite copy passes integrity_check and holds exactly the first N drafts."""
+    connection = sqlite3.connect(tmp_path / "tthc.sqlite")
+    connection.execute("PRAGMA journal_mode=WAL")  # as in production (configure_sqlite)
+    connection.close()
+    with _writing(app) as written:
+        before = len(written)
+        result = _run(app, "backup", str(tmp_path / "bk"))
+        after = len(written)
     assert result.exit_code == 0, result.output
     copy = sqlite3.connect(tmp_path / "bk" / "tthc.sqlite")
     try:
@@ -210,9 +227,35 @@ def test_a_backup_taken_while_dossiers_are_written_is_one_point_in_time(app, tmp
             "SELECT dossier_id FROM dossier_event WHERE action = 'create'")}
     finally:
         copy.close()
-    assert before <= len(ids) <= after
-    assert ids == written[:len(ids)]  # a prefix of the commits: one point in time
-    assert events == set(ids)  # no dossier without its event, no event without its dossier
+    _one_point_in_time(ids, events, written, before, after)
+
+
+def test_a_pg_dump_taken_while_dossiers_are_written_is_one_point_in_time(
+        pg_app, postgres_server, tmp_path):
+    import psycopg
+
+    plain = postgres_server.replace("postgresql+psycopg://", "postgresql://")
+    with pg_app.app_context():
+        name = db.engine.url.database
+    dump = tmp_path / "tthc.dump"
+    with _writing(pg_app) as written:
+        before = len(written)
+        subprocess.run([_bin("pg_dump"), "--format=custom", "--file", str(dump),
+                        f"{plain}/{name}"], check=True, capture_output=True)
+        after = len(written)
+    with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
+        conn.execute('CREATE DATABASE "during_writes"')
+    try:
+        subprocess.run([_bin("pg_restore"), "--no-owner", "--exit-on-error", "--dbname",
+                        f"{plain}/during_writes", str(dump)], check=True, capture_output=True)
+        with psycopg.connect(plain + "/during_writes") as conn:
+            ids = [row[0] for row in conn.execute("SELECT id FROM dossier ORDER BY id")]
+            events = {row[0] for row in conn.execute(
+                "SELECT dossier_id FROM dossier_event WHERE action = 'create'")}
+    finally:
+        with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "during_writes" WITH (FORCE)')
+    _one_point_in_time(ids, events, written, before, after)
 
 
 def test_postgres_dump_restores_into_a_new_database(pg_app, postgres_server, tmp_path):

@@ -11,7 +11,8 @@ export FLASK_APP := wsgi
 VNU_VERSION := 26.9.27
 VNU_STAMP := $(VENV)/vnu/.vnu-jar-$(VNU_VERSION)
 
-.PHONY: run test bench setup install translations static secret db demo system-deps vnu extract clean
+.PHONY: run test bench setup install translations static secret db demo system-deps vnu extract clean \
+	audit lock
 
 run: setup
 	@echo
@@ -23,11 +24,14 @@ run: setup
 
 setup: install translations static secret db demo
 
-$(BIN)/.installed: setup.cfg pyproject.toml
+# Exact versions with their hashes (requirements-test.lock, made by `make lock`): what runs
+# is what was audited. The app itself goes on top, without dependencies.
+$(BIN)/.installed: setup.cfg pyproject.toml requirements-test.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "tthc needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 install: $(BIN)/.installed
@@ -61,6 +65,25 @@ vnu: $(VNU_STAMP)
 
 test: install translations static system-deps vnu
 	$(BIN)/pytest
+
+# Known vulnerabilities in the locked versions (docs/security.md). --strict: a package the
+# advisory service could not look up fails the audit (without it pip-audit skips it and
+# passes). AUDIT_SERVICE=osv asks OSV instead of PyPI.
+AUDIT_SERVICE ?= pypi
+audit: install
+	@$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements.lock \
+		--vulnerability-service $(AUDIT_SERVICE) || { \
+	  echo "make audit FAILED (see above): a locked package has a known vulnerability, or a" >&2; \
+	  echo "package could not be looked up ($(AUDIT_SERVICE) unreachable?): not audited." >&2; \
+	  exit 1; }
+
+# Re-pin after changing setup.cfg's install_requires or the test extra (pip-tools).
+lock: install
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock setup.cfg
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --extra test -o requirements-test.lock setup.cfg
 
 # Budgets users feel (bench/README.md): page weight and the keystroke in Chromium
 # (bench/run.py), then capacity on a Monday morning with locust (bench/capacity.py, ≤ 8 min).

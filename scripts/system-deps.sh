@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The system packages the tests need: Chromium (browser tests), PostgreSQL (database tests),
-# Java and npm (the Nu HTML Checker, vnu.jar from npm's vnu-jar; see `make vnu`).
+# Java and npm (the Nu HTML Checker, vnu.jar from npm's vnu-jar; see `make vnu`), nginx
+# (`nginx -t` checks deploy/nginx.conf: tests/test_deploy_configs.py).
 # As root, install what is missing with apt; otherwise stop with a clear message.
 set -euo pipefail
 missing=()
@@ -15,6 +16,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v npm >/dev/null || missing+=(npm)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -1,5 +1,6 @@
 """Command-line tasks: flask catalogue load FILE, flask demo load|logins, flask office list,
-flask users create|password|disable|list (tthc/auth/cli.py), flask retention run."""
+flask users create|password|disable|list (tthc/auth/cli.py), flask retention run,
+flask backup|restore (tthc/backup.py)."""
 
 from __future__ import annotations
 
@@ -153,6 +154,8 @@ def retention_run(dry_run: bool) -> None:
 
 def init_app(app: Flask) -> None:
     from .auth.cli import users_cli
+    from .backup import backup_command, restore_command
 
-    for group in (catalogue_cli, demo_cli, office_cli, users_cli, retention_cli):
+    for group in (catalogue_cli, demo_cli, office_cli, users_cli, retention_cli,
+                  backup_command, restore_command):
         app.cli.add_command(group)

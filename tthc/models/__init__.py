@@ -7,10 +7,11 @@ from .feedback import Feedback, Rating
 from .holiday import Holiday
 from .links import DossierLink
 from .office import Office
+from .signin import LoginFailure
 from .staff import ROLES, AccessLog, Counter, ServiceGroup, Setting, Staff, Ticket
 
 __all__ = [
     "AccessLog", "ApplicantProfile", "Counter", "Dossier", "DossierEvent", "DossierLink",
-    "Feedback", "Holiday", "Office", "Procedure", "ProcedureVersion", "ROLES", "Rating",
+    "Feedback", "Holiday", "LoginFailure", "Office", "Procedure", "ProcedureVersion", "ROLES", "Rating",
     "ServiceGroup", "Setting", "Staff", "Ticket", "Upload",
 ]

@@ -1,0 +1,29 @@
+"""Failed staff sign-ins, counted in the database so that every worker and server agrees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class LoginFailure(db.Model):
+    """Recent failed sign-ins of one (account, client address) pair, or of one address on
+    every account (``account`` ""): the slow-down of tthc/auth/throttle.py reads it.
+
+    ``account`` is a keyed hash of the username as typed (known or not, so that nothing
+    tells which exist; hashed, since people type their password in the username box).
+    """
+
+    __table_args__ = (UniqueConstraint("account", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(45))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[dt.datetime] = mapped_column(index=True)
+    # No attempt of this pair (or address) is checked before this instant.
+    wait_until: Mapped[dt.datetime | None] = mapped_column(default=None)

@@ -75,10 +75,7 @@ def _claim(account: str, address: str) -> int:
         session.execute(delete(LoginFailure).where(LoginFailure.last_at < now - window))
         for key, free_failures in free.items():
             row = rows.get(key)
-            if row is None or row.last_at < now - window:
-                if row is not None:
-                    session.delete(row)
-                    session.flush()
+            if row is None or row.last_at < now - window:  # none, or just deleted above
                 row = LoginFailure(account=key, address=address, failures=0)
                 session.add(row)
             row.failures += 1

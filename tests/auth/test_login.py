@@ -213,3 +213,16 @@ def test_the_staff_home_names_the_ledger_form_of_the_office_set(app, client, acc
                                value="tt03-2025"))
         db.session.commit()
     assert "Mẫu số 07" in client.get("/can-bo").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("evil", ["/can-bo\r\nSet-Cookie: x=1", "/can-bo\nLocation: //evil",
+                                  "/can-bo\x00", "/can-bo\t", "/can-bo\x7f", "http://[::1"])
+def test_control_characters_in_next_are_dropped_never_a_500(client, account, evil):
+    """CR/LF would split the Location header: such a next= is dropped, on the page and after
+    the sign-in; an unparsable URL likewise."""
+    page = client.get("/can-bo/dang-nhap", query_string={"next": evil})
+    assert page.status_code == 200 and 'name="next" value=""' in page.get_data(as_text=True)
+    response = sign_in(client, "tiepnhan2", factories.PASSWORD, evil)
+    assert response.status_code == 303 and response.location == "/can-bo/quay"
+    assert client.get("/can-bo/dang-nhap", query_string={"next": evil}).location == \
+        "/can-bo/quay"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The system packages the tests need: Chromium (browser tests), PostgreSQL (database tests),
-# Java and npm (the Nu HTML Checker, vnu.jar from npm's vnu-jar; see `make vnu`).
+# Java and npm (the Nu HTML Checker, vnu.jar from npm's vnu-jar; see `make vnu`), Redis (the
+# shared rate-limit store, tests/auth/test_limiter_storage.py starts its own server).
 # As root, install what is missing with apt; otherwise stop with a clear message.
 set -euo pipefail
 missing=()
@@ -15,6 +16,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v npm >/dev/null || missing+=(npm)
+command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -13,8 +13,6 @@ an admin's unlock. Unknown usernames are counted like known ones.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import math
 
 from flask import current_app
@@ -23,19 +21,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import LoginFailure
+from ..models.signin import account_failures, account_key
 from ..models.dossier import utcnow
 from ..transactions import serialised
-from . import passwords
 
 ANY_ACCOUNT = ""
 """The ``account`` of an address's row counting failures on every account."""
 
-
-def account_key(username: str) -> str:
-    """The keyed hash that stands for *username* in the table (never the name itself)."""
-    key = (current_app.config["SECRET_KEY"] or "").encode()
-    name = passwords.normalise_username(username)[:200].encode()
-    return hmac.new(key, b"login-failure:" + name, hashlib.sha256).hexdigest()
+__all__ = ["ANY_ACCOUNT", "account_failures", "account_key", "account_waiting", "claim",
+           "clear_account", "delay", "succeeded", "waiting"]
 
 
 def delay(failures: int, free: int, cap: int) -> int:
@@ -119,12 +113,6 @@ def clear_account(username: str) -> int:
     new password); how many pairs had some. Joins the caller's transaction."""
     return db.session.execute(delete(LoginFailure).where(
         LoginFailure.account == account_key(username))).rowcount
-
-
-def account_failures(username: str) -> int:
-    """Failures counted now against *username*, from every address."""
-    return db.session.scalar(select(func.coalesce(func.sum(LoginFailure.failures), 0))
-                             .where(LoginFailure.account == account_key(username))) or 0
 
 
 def account_waiting(username: str) -> bool:

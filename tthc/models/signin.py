@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
-from sqlalchemy import String, UniqueConstraint
+from flask import current_app
+from sqlalchemy import String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -27,3 +30,16 @@ class LoginFailure(db.Model):
     last_at: Mapped[dt.datetime] = mapped_column(index=True)
     # No attempt of this pair (or address) is checked before this instant.
     wait_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+def account_key(username: str) -> str:
+    """The keyed hash that stands for *username* (normalised) in the table."""
+    key = (current_app.config["SECRET_KEY"] or "").encode()
+    name = username.strip().lower()[:200].encode()
+    return hmac.new(key, b"login-failure:" + name, hashlib.sha256).hexdigest()
+
+
+def account_failures(username: str) -> int:
+    """Failures counted now against *username*, from every address."""
+    return db.session.scalar(select(func.coalesce(func.sum(LoginFailure.failures), 0))
+                             .where(LoginFailure.account == account_key(username))) or 0

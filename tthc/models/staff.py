@@ -48,7 +48,7 @@ class Staff(UserMixin, db.Model):
     @property
     def failed_logins(self) -> int:
         """Failed sign-ins counted against this account now, from every address."""
-        from ..auth.throttle import account_failures
+        from .signin import account_failures
 
         return account_failures(self.username)
 

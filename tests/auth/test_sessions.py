@@ -190,3 +190,15 @@ def test_activity_does_not_extend_the_limit_from_sign_in(app, client, account, c
     assert refused(response)
     assert "Phiên làm việc đã hết thời hạn" in client.get(response.location).get_data(
         as_text=True)
+
+
+@pytest.mark.postgres
+def test_a_saved_cookie_does_not_work_after_sign_out_on_postgres(pg_app):
+    client = pg_app.test_client()
+    assert sign_in(client, "tiepnhan", "tthc-demo").status_code == 303
+    cookie = saved_cookie(client)
+    assert replay(pg_app, cookie).status_code == 200
+    client.post("/can-bo/dang-xuat", data={"csrf_token": factories.csrf(client)})
+    assert refused(replay(pg_app, cookie))
+    assert sign_in(client, "tiepnhan", "tthc-demo").status_code == 303
+    assert client.get("/can-bo").status_code == 200

@@ -170,12 +170,13 @@ def create_staff(*, office_code: str, username: str, password: str, roles: list[
     if office is None:
         raise AccountError(f"no office with code {office_code!r} (see: flask office list)")
     counter = _counter_checked(counter)
+    password_hash = passwords.hash_password(password)  # slow on purpose: before the lock
     with serialised() as session:
         if session.scalar(select(Staff.id).filter_by(username=username)) is not None:
             raise AccountError(f"the username {username!r} is taken", "ten_dang_nhap",
                                msg(N_("Tên đăng nhập này đã có người dùng: chọn tên khác.")))
         staff = Staff(office_id=office.id, username=username, full_name=full_name or username,
-                      password_hash=passwords.hash_password(password), roles=roles,
+                      password_hash=password_hash, roles=roles,
                       counter=counter)
         session.add(staff)
     return staff

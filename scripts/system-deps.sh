@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The system packages the tests need: Chromium (browser tests), PostgreSQL (database tests),
 # Java and npm (the Nu HTML Checker, vnu.jar from npm's vnu-jar; see `make vnu`), nginx
-# (`nginx -t` checks deploy/nginx.conf: tests/test_deploy_configs.py).
+# (`nginx -t` checks deploy/nginx.conf: tests/test_deploy_configs.py), Redis (the shared
+# rate-limit store: tests/auth/test_limiter_storage.py starts its own server).
 # As root, install what is missing with apt; otherwise stop with a clear message.
 set -euo pipefail
 missing=()
@@ -17,6 +18,7 @@ fi
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v npm >/dev/null || missing+=(npm)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

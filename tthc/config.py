@@ -60,13 +60,22 @@ DEFAULTS: dict[str, Any] = {
     # after their last save; tickets, days after their day.
     "TTHC_DRAFT_RETENTION_DAYS": 30,
     "TTHC_TICKET_RETENTION_DAYS": 90,
+    # Flask-Limiter's counts. memory:// is per worker process: production with several
+    # workers or servers must name a shared store (TTHC_RATELIMIT_STORAGE_URI=redis://…,
+    # docs/sessions.md). The sign-in slow-down is in the database and shared anyway.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     # Staff accounts (tthc/auth)
     "TTHC_DEMO": False,  # serving the demo data: allows the demo accounts' known password
     "TTHC_STAFF_SESSION_HOURS": 10,  # a staff sign-in lasts this long (PERMANENT_SESSION_LIFETIME)
-    "TTHC_LOGIN_MAX_FAILURES": 5,  # failed sign-ins in a row before the account is locked
-    "TTHC_LOGIN_LOCK_MINUTES": 15,
+    "TTHC_STAFF_IDLE_MINUTES": 30,  # a staff session ends after this long without a click
+    # The sign-in slow-down (tthc/auth/throttle.py): failures of one username from one
+    # address that cost nothing, then waits of 2, 4, 8… s up to the maximum; an address's
+    # failures on any usernames likewise; counts forgotten after the window.
+    "TTHC_LOGIN_FREE_FAILURES": 3,
+    "TTHC_LOGIN_ADDRESS_FREE_FAILURES": 20,
+    "TTHC_LOGIN_MAX_WAIT_SECONDS": 900,
+    "TTHC_LOGIN_FAILURE_WINDOW_MINUTES": 60,
     "TTHC_LOGIN_RATE_LIMIT": "30 per minute",  # sign-in attempts per address (Flask-Limiter)
     # The queue (tthc/queue)
     "TTHC_TICKET_RATE_LIMIT": "60 per minute",  # tickets taken per address (kiosk, phones)

@@ -69,7 +69,9 @@ htmx = Htmx()
 login_manager = LoginManager()
 
 
-# Per-process memory storage unless RATELIMIT_STORAGE_URI names a shared one (e.g. redis://).
+# Counts in RATELIMIT_STORAGE_URI: memory:// (the default) is per worker process, so
+# production with several workers or servers must name a shared store such as redis://
+# (docs/sessions.md). The sign-in slow-down counts in the database (tthc/auth/throttle.py).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -48,11 +48,18 @@ def groups(office_id: int) -> list[ServiceGroup]:
 
 
 def login(client, staff_id: int) -> None:
-    """Sign a test client in without the password round trip (tested in tests/auth)."""
+    """Sign a test client in without the password round trip (tested in tests/auth): the
+    session carries what a sign-in stores (Staff.get_id, tthc.auth.sessions.begin)."""
+    from tthc.auth import sessions
+
+    with client.application.app_context():
+        user_id = db.session.get(Staff, staff_id).get_id()
+        db.session.remove()
     with client.session_transaction() as session:
-        session["_user_id"] = str(staff_id)
+        session["_user_id"] = user_id
         session["_fresh"] = True
         session.permanent = True
+        session[sessions.SINCE] = session[sessions.SEEN] = sessions._now()
 
 
 def csrf(client) -> str:

@@ -17,16 +17,21 @@ __all__ = ["bp", "log_access", "office_scoped", "scoped_get_or_404", "staff_requ
 
 
 @login_manager.user_loader
-def load_staff(staff_id: str):
+def load_staff(user_id: str):
     """The signed-in officer, read on every request: roles, counter and disabling apply at
-    the next click; a disabled or deleted account is signed out."""
+    the next click; a disabled account, a bumped session counter (sign-out, new password),
+    an idle or too old session sign the officer out (tthc/auth/sessions.py)."""
     from ..models import Staff
+    from . import sessions
 
+    staff_id, _, epoch = str(user_id).partition(":")
     try:
         staff = db.session.get(Staff, int(staff_id))
     except (TypeError, ValueError):
         return None
-    return staff if staff is not None and staff.active else None
+    if staff is None or not staff.active or not sessions.check(staff, epoch):
+        return None
+    return staff
 
 
 @login_manager.unauthorized_handler

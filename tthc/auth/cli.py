@@ -1,5 +1,6 @@
-"""flask users …: create, list, disable, enable, unlock accounts, change passwords and roles;
-through the same functions as the admin's page (tthc.auth.services)."""
+"""flask users …: create, list, disable, enable, unlock accounts (clear failed sign-ins),
+change passwords and roles; through the same functions as the admin's page
+(tthc.auth.services)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def create(office_code, roles, counter, full_name, password, username) -> None:
               help="For scripts; without it the password is asked twice.")
 @click.argument("username")
 def password(password, username) -> None:
-    """Set a new password for USERNAME (this also unlocks the account)."""
+    """Set a new password for USERNAME (this also ends its sessions and clears its failed
+    sign-ins)."""
     username = services.passwords.normalise_username(username)
     if password is None:
         password = _ask_password(username)
@@ -90,7 +92,7 @@ def enable(username) -> None:
 @users_cli.command("unlock")
 @click.argument("username")
 def unlock(username) -> None:
-    """Unlock USERNAME after failed sign-ins (the password stays)."""
+    """Clear the failed sign-ins of USERNAME from every address (the password stays)."""
     staff = _account(username)
     services.unlock(staff)
     click.echo(f"unlocked {staff.username}")
@@ -120,6 +122,6 @@ def list_users() -> None:
     for staff, office_code in rows:
         state = "active" if staff.active else "disabled"
         if staff.active and services.is_locked(staff):
-            state = "locked"
+            state = "slowed down"  # some address must wait before trying it again
         counter = f"counter {staff.counter}" if staff.counter else "-"
         click.echo(f"{staff.username}\t{office_code}\t{','.join(staff.roles)}\t{counter}\t{state}")

@@ -1,4 +1,4 @@
-"""Signing in with a lockout; creating and changing accounts (the one way for the command line,
+"""Signing in with a slow-down; creating and changing accounts (the one way for the command line,
 tthc/auth/cli.py, and the admin's page, tthc/admin/staff.py); the start-up check on demo
 passwords."""
 
@@ -17,45 +17,52 @@ from ..extensions import db
 from ..models import ROLES, Office, Staff
 from ..models.dossier import utcnow
 from ..transactions import serialised
-from . import passwords
+from . import passwords, sessions, throttle
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.toml"
 
 
-def is_locked(staff: Staff, now: dt.datetime | None = None) -> bool:
-    until = staff.locked_until
-    return until is not None and until > (now or utcnow())
+def is_locked(staff: Staff) -> bool:
+    """True while some address must wait before trying this account again (the slow-down
+    of tthc/auth/throttle.py; no account is locked for everyone)."""
+    return throttle.account_waiting(staff.username)
 
 
-def authenticate(username: str, password: str) -> Staff | None:
-    """The account for these credentials, or None; counts failures and locks the account.
+class TooSoon(Exception):
+    """Too many recent failures of this username from this address: wait ``seconds``."""
 
-    Unknown user, wrong password, locked or disabled account all answer None after the same
-    work (one password hash check), so neither the answer nor its timing says which.
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def authenticate(username: str, password: str, address: str) -> Staff | None:
+    """The account for these credentials from client *address*, or None; TooSoon while the
+    pair (or the address) must wait after failures.
+
+    Unknown user, wrong password and disabled account all answer None after the same work
+    (one charge of the count, one scrypt check), so neither the answer nor its timing says
+    which. A hash made with older parameters is replaced on success.
     """
-    staff = db.session.scalar(
-        select(Staff).filter_by(username=passwords.normalise_username(username)))
-    now = utcnow()
-    if staff is None or not staff.active or is_locked(staff, now):
+    username = passwords.normalise_username(username)
+    wait = throttle.claim(username, address)
+    if wait:
+        raise TooSoon(wait)
+    staff = db.session.scalar(select(Staff).filter_by(username=username))
+    if staff is None or not staff.active:
         passwords.verify_password(None, password)
         return None
-    if passwords.verify_password(staff.password_hash, password):
-        staff.failed_logins = 0
-        staff.locked_until = None
-        staff.last_login_at = now
-        db.session.commit()
-        return staff
-    # Atomic increment: parallel guesses cannot each read the same count.
-    failures = db.session.execute(
-        update(Staff).where(Staff.id == staff.id)
-        .values(failed_logins=Staff.failed_logins + 1).returning(Staff.failed_logins)
-    ).scalar_one()
-    if failures >= current_app.config["TTHC_LOGIN_MAX_FAILURES"]:
-        minutes = current_app.config["TTHC_LOGIN_LOCK_MINUTES"]
-        db.session.execute(update(Staff).where(Staff.id == staff.id).values(
-            failed_logins=0, locked_until=now + dt.timedelta(minutes=minutes)))
-    db.session.commit()
-    return None
+    if not passwords.verify_password(staff.password_hash, password):
+        return None
+    old_hash = staff.password_hash
+    new_hash = passwords.hash_password(password) if passwords.needs_rehash(old_hash) else None
+    with serialised() as session:
+        staff = _locked(session, staff)
+        throttle.succeeded(username, address)
+        staff.last_login_at = utcnow()
+        if new_hash and staff.password_hash == old_hash:  # not changed meanwhile
+            staff.password_hash = new_hash
+    return staff
 
 
 class AccountError(ValueError):
@@ -163,12 +170,13 @@ def create_staff(*, office_code: str, username: str, password: str, roles: list[
     if office is None:
         raise AccountError(f"no office with code {office_code!r} (see: flask office list)")
     counter = _counter_checked(counter)
+    password_hash = passwords.hash_password(password)  # slow on purpose: before the lock
     with serialised() as session:
         if session.scalar(select(Staff.id).filter_by(username=username)) is not None:
             raise AccountError(f"the username {username!r} is taken", "ten_dang_nhap",
                                msg(N_("Tên đăng nhập này đã có người dùng: chọn tên khác.")))
         staff = Staff(office_id=office.id, username=username, full_name=full_name or username,
-                      password_hash=passwords.hash_password(password), roles=roles,
+                      password_hash=password_hash, roles=roles,
                       counter=counter)
         session.add(staff)
     return staff
@@ -189,26 +197,26 @@ def _locked(session, staff: Staff) -> Staff:
 
 
 def set_password(staff: Staff | str, password: str) -> Staff:
-    """Give an account a new password (and unlock it). Commits."""
+    """Give an account a new password, end its sessions and forget its failed sign-ins.
+    Commits."""
     staff = find_staff(staff) if isinstance(staff, str) else staff
     error = password_error(password, staff.username)
     if error:
         raise error
+    new_hash = passwords.hash_password(password)  # slow on purpose: before taking the lock
     with serialised() as session:
         staff = _locked(session, staff)
-        staff.password_hash = passwords.hash_password(password)
-        staff.failed_logins = 0
-        staff.locked_until = None
+        staff.password_hash = new_hash
+        sessions.end_all(staff.id)
+        throttle.clear_account(staff.username)
     return staff
 
 
 def unlock(staff: Staff) -> bool:
-    """Clear an account's failed sign-ins and lock; True if it was locked or had failures."""
-    with serialised() as session:
-        staff = _locked(session, staff)
-        changed = bool(staff.failed_logins) or staff.locked_until is not None
-        staff.failed_logins = 0
-        staff.locked_until = None
+    """Forget an account's failed sign-ins from every address (its slow-down ends); True if
+    there were some."""
+    with serialised():
+        changed = throttle.clear_account(staff.username) > 0
     return changed
 
 
@@ -222,6 +230,8 @@ def set_active(staff: Staff, active: bool, *, actor: Staff | None = None) -> boo
         staff = _locked(session, staff)
         changed = staff.active != active
         staff.active = active
+        if not active:
+            sessions.end_all(staff.id)
     return changed
 
 

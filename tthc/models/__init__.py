@@ -9,10 +9,12 @@ from .holiday import Holiday
 from .links import DossierLink
 from .lookup import LookupFailure
 from .office import Office
+from .signin import LoginFailure
 from .staff import ROLES, AccessLog, Counter, ServiceGroup, Setting, Staff, Ticket
 
 __all__ = [
     "AccessLog", "ApplicantProfile", "Counter", "Dossier", "DossierEvent", "DossierLink",
-    "Feedback", "Holiday", "LookupFailure", "Office", "Procedure", "ProcedureVersion", "ROLES", "Rating",
+    "Feedback", "Holiday", "LoginFailure", "LookupFailure", "Office", "Procedure",
+    "ProcedureVersion", "ROLES", "Rating",
     "ServiceGroup", "Setting", "Staff", "Ticket", "Upload",
 ]

@@ -29,8 +29,9 @@ class Staff(UserMixin, db.Model):
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     counter: Mapped[int | None] = mapped_column(default=None)  # quầy số
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Bumped on sign-out, password change or reset and disabling: every session cookie of
+    # the account carries the value it was signed in with (get_id) and stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -38,8 +39,18 @@ class Staff(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    def get_id(self) -> str:  # Flask-Login: the session's user id, "id:epoch"
+        return f"{self.id}:{self.session_epoch}"
+
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
+
+    @property
+    def failed_logins(self) -> int:
+        """Failed sign-ins counted against this account now, from every address."""
+        from .signin import account_failures
+
+        return account_failures(self.username)
 
 
 class AccessLog(db.Model):

@@ -81,7 +81,7 @@ audit: install
 lock: install
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
-		--no-emit-index-url --no-emit-find-links -o requirements.lock setup.cfg
+		--no-emit-index-url --no-emit-find-links --extra redis -o requirements.lock setup.cfg
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links --extra test -o requirements-test.lock setup.cfg
 

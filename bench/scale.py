@@ -377,10 +377,18 @@ def measure(app, office: dict, repeat: int) -> list[tuple[str, float, float, int
     with app.app_context():
         db.session.execute(text("ANALYZE"))
         db.session.commit()
+    from tthc.auth import sessions
+    from tthc.models import Staff
+
     client = app.test_client()
+    with app.app_context():
+        user_id = db.session.get(Staff, office["staff"]["leader"]).get_id()
     with client.session_transaction() as session:
-        session["_user_id"] = str(office["staff"]["leader"])
+        # What a sign-in stores (tthc.auth.sessions): the account's id and epoch, the stamps.
+        session["_user_id"] = user_id
         session["_fresh"] = True
+        session.permanent = True
+        session[sessions.SINCE] = session[sessions.SEEN] = sessions.stamp()
     today = dt.datetime.now(TZ).date()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%m/%Y")
     urls = [

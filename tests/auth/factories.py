@@ -59,7 +59,7 @@ def login(client, staff_id: int) -> None:
         session["_user_id"] = user_id
         session["_fresh"] = True
         session.permanent = True
-        session[sessions.SINCE] = session[sessions.SEEN] = sessions._now()
+        session[sessions.SINCE] = session[sessions.SEEN] = sessions.stamp()
 
 
 def csrf(client) -> str:

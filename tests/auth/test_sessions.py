@@ -118,7 +118,7 @@ def test_a_cookie_without_the_counter_is_refused(app, account):
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(account)
-        session[sessions.SINCE] = session[sessions.SEEN] = sessions._now()
+        session[sessions.SINCE] = session[sessions.SEEN] = sessions.stamp()
     assert refused(client.get("/can-bo"))
 
 

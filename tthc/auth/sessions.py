@@ -25,13 +25,14 @@ SEEN = "staff_seen"
 REFRESH_SECONDS = 60
 
 
-def _now() -> int:
+def stamp() -> int:
+    """The session stamps' clock: whole seconds since the epoch."""
     return int(utcnow().timestamp())
 
 
 def begin() -> None:
     """Stamp a new sign-in (after login_user)."""
-    session[SINCE] = session[SEEN] = _now()
+    session[SINCE] = session[SEEN] = stamp()
 
 
 def check(staff: Staff, epoch: str) -> bool:
@@ -40,7 +41,7 @@ def check(staff: Staff, epoch: str) -> bool:
     since, seen = session.get(SINCE), session.get(SEEN)
     if not isinstance(since, int) or not isinstance(seen, int):
         return False
-    now = _now()
+    now = stamp()
     config = current_app.config
     if epoch != str(staff.session_epoch):
         reason = gettext("Phiên làm việc đã kết thúc (đã đăng xuất hoặc đổi mật khẩu). "

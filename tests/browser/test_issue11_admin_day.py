@@ -134,6 +134,12 @@ def test_the_admins_day_and_the_next(app, browser, live_server, clock):
     expect(public.locator("main")).not_to_contain_text(NEW_PAPER)
     public.goto(f"{live_server}/nop-truoc?thu_tuc={SINGLE}")
     expect(public.locator("main")).to_contain_text(OLD_PAPER)
+    draft = citizen.new_page()  # a draft started today, not sent: it follows the law in force
+    draft.goto(f"{live_server}/nop-truoc?thu_tuc={SINGLE}")
+    draft.get_by_role("button", name="Bắt đầu điền hồ sơ").click()
+    expect(draft).to_have_url(re.compile(r"/ho-so/"))
+    expect(draft.locator("main")).to_contain_text(OLD_PAPER)
+    expect(draft.locator("main")).not_to_contain_text(NEW_FEE)
     kiosk = browser.new_page()
     kiosk.goto(f"{live_server}/lay-so")
     expect(kiosk.locator(".kiosk-button").first).to_be_visible()
@@ -149,6 +155,9 @@ def test_the_admins_day_and_the_next(app, browser, live_server, clock):
     expect(public.locator("main")).not_to_contain_text(OLD_FEE)
     public.goto(f"{live_server}/nop-truoc?thu_tuc={SINGLE}")
     expect(public.locator("main")).to_contain_text(NEW_PAPER)
+    draft.reload()
+    expect(draft.locator("main")).to_contain_text(NEW_PAPER)
+    expect(draft.locator("main")).to_contain_text(NEW_FEE)
     kiosk.reload()  # this afternoon is closed now
     expect(kiosk.locator("body")).to_contain_text("Ngoài giờ làm việc")
     expect(kiosk.locator(".kiosk-button")).to_have_count(0)

@@ -1,9 +1,10 @@
 """Issue 11, done when: the office's admin, in a real browser with JavaScript on, adds a version
 of a procedure effective tomorrow (a paper's name, the fee), closes tomorrow's afternoon, adds a
 day off and creates an account. Today the citizen still sees the version in force and the kiosk
-today's hours; from the next day the citizen's form and the kiosk follow the change, a deadline
-computed at the desk skips the new day off, the new officer signs in, and a dossier received the
-day before keeps its version and the framework in force on its reception date.
+today's hours; from the next day the citizen's form (and a draft started the day before) and
+the kiosk follow the change, a deadline computed at the desk skips the new day off, the new
+officer signs in, and a dossier received the day before keeps its version and the framework
+in force on its reception date.
 
 The clock is the app's date seam (tthc.timeutil, and the desk's and intake's copies of it), set
 to a working day D at 14:00 and then to D + 1 at 14:00; D, D + 1 and D + 2 are working days.

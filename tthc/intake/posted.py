@@ -43,8 +43,11 @@ def forget_device() -> None:
 
 
 def dossier_or_404(token: str) -> Dossier:
-    """The dossier of a link token; 404 for any other token, saying nothing about it."""
-    return services.find_by_token(token) or abort(404)
+    """The dossier of a link token; 404 for any other token, saying nothing about it. A
+    draft follows the procedure version in force (a version may have taken effect since)."""
+    dossier = services.find_by_token(token) or abort(404)
+    services.follow_the_law_in_force(dossier)
+    return dossier
 
 
 def read(dossier) -> tuple[forms.DossierForm, services.Edit | None, str | None]:

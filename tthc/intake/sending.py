@@ -103,14 +103,24 @@ def citizen_actions(dossier: Dossier) -> tuple[str, ...]:
                  if a in ("reopen", "withdraw"))
 
 
-def refresh_version(dossier: Dossier) -> None:
-    """Until reception, a draft follows the procedure version in force (the law may change)."""
+def refresh_version(dossier: Dossier) -> bool:
+    """Until reception, a draft follows the procedure version in force (the law may change);
+    True when it changed (the caller commits)."""
     if Status(dossier.status) not in (Status.DRAFT, Status.NEW):
-        return
+        return False
     code = dossier.procedure_version.procedure.code
     current = catalogue_services.get_in_force(code)
     if current is not None and current.id != dossier.procedure_version_id:
         dossier.procedure_version = current
+        return True
+    return False
+
+
+def follow_the_law_in_force(dossier: Dossier) -> None:
+    """A draft not yet sent shows, checks and saves under the version in force today, not the
+    one it was started under: stored at once, so that every page and the sending agree."""
+    if Status(dossier.status) == Status.DRAFT and refresh_version(dossier):
+        db.session.commit()
 
 
 # --- what to tell the citizen ---------------------------------------------------------------

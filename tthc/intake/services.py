@@ -23,8 +23,8 @@ from .mine import MyDossier, create_draft, link_for, my_dossiers
 from .papers import add_upload, can_read_upload, delete_upload
 from .present import declaration_rows, gap_groups, panel_state, sections
 from .profiles import forget, new_device_secret, stop_remembering
-from .sending import (Incomplete, change_status, citizen_actions, next_monday, refresh_version,
-                      reopen, submit, withdraw)
+from .sending import (Incomplete, change_status, citizen_actions, follow_the_law_in_force,
+                      next_monday, refresh_version, reopen, submit, withdraw)
 from .uploads import PDF, UploadError, path_of
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
     "supplement_notes", "supplement_targets",
     # status
     "EDITABLE", "WITHDRAWABLE_ONLINE", "Incomplete", "change_status", "citizen_actions",
-    "next_monday", "refresh_version", "reopen", "submit", "withdraw",
+    "next_monday", "refresh_version", "follow_the_law_in_force", "reopen", "submit", "withdraw",
     # look-up, the phone's profile, files
     "find_by_code", "lookup", "normalise_last4", "supplement_list", "forget",
     "new_device_secret", "stop_remembering", "add_upload", "can_read_upload",

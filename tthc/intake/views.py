@@ -253,10 +253,13 @@ def submitted(token):
 
 
 def _citizen_action(token, action, done_message: str):
-    """Run one citizen transition on the dossier; 409 with the reason when it is not allowed."""
+    """Run one citizen transition on the dossier as the page showed it; 409 with the page as
+    it now is and the reason when it is not allowed, or the status changed meanwhile."""
     dossier = dossier_or_404(token)
+    form = forms.StatusChangeForm()
+    seen = form.status.data if form.validate() else None
     try:
-        action(dossier)
+        action(dossier, seen)
     except IllegalTransition as error:
         return status_page(dossier, token, error=render_message(error.message), status=409)
     flash(done_message)

@@ -1,0 +1,89 @@
+"""«Sửa» or «Rút» on the citizen's phone and «Tiếp nhận» at the desk, fired together 100 times
+(issue 13): afterwards every dossier is either received (its code, its due date, one receive
+event, no longer editable) or reopened / withdrawn (no code, no reception), never both; the
+loser of each race gets a 409 with the page as it now is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.concurrency.conftest import Browser, at_once, history, reception_officer, sent_dossier
+from tthc.domain.status import Status
+
+ROUNDS = 100
+
+
+def _race(app, path: str):
+    """ROUNDS dossiers, each sent, then the citizen's *path* and the desk's reception at once:
+    [(dossier id, citizen's response, desk's response)]."""
+    staff = reception_officer(app)
+    citizen, desk = Browser(app), Browser(app, staff)
+    rounds = []
+    for _ in range(ROUNDS):
+        dossier_id, token = sent_dossier(app, staff)
+        mine, theirs = at_once(
+            lambda: citizen.post(f"/ho-so/{token}{path}", {"status": str(int(Status.NEW))}),
+            lambda: desk.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan"))
+        rounds.append((dossier_id, mine, theirs))
+    return rounds
+
+
+def _check(app, rounds, action: str, undone: Status) -> Counter:
+    outcomes: Counter = Counter()
+    for dossier_id, mine, theirs in rounds:
+        dossier, actions = history(app, dossier_id)
+        codes = sorted((mine.status_code, theirs.status_code))
+        assert codes == [303, 409], (dossier_id, codes)  # one winner, one clear refusal
+        if Status(dossier.status) == Status.RECEIVED:
+            outcomes["received"] += 1
+            assert theirs.status_code == 303 and mine.status_code == 409
+            assert dossier.code and dossier.due_at is not None and dossier.received_at
+            assert actions.count("receive") == 1 and action not in actions, actions
+            page = mine.get_data(as_text=True)  # the citizen's page as it now is
+            assert "Được tiếp nhận" in page and 'action="/ho-so/' not in page.split(
+                "Thay đổi hồ sơ")[-1]
+        else:
+            outcomes[action] += 1
+            assert Status(dossier.status) == undone, Status(dossier.status)
+            assert mine.status_code == 303 and theirs.status_code == 409
+            assert dossier.code is None and dossier.received_at is None \
+                and dossier.due_at is None, "an official code on a dossier never received"
+            assert "receive" not in actions and actions[-1] == action, actions
+    print(f"{action} vs receive: {dict(outcomes)}")  # which side won how often (-s shows it)
+    return outcomes
+
+
+def test_reopen_against_reception(any_app):
+    _check(any_app, _race(any_app, "/sua"), "reopen", Status.DRAFT)
+
+
+def test_withdraw_against_reception(any_app):
+    _check(any_app, _race(any_app, "/rut"), "withdraw", Status.WITHDRAWN)
+
+
+def test_a_click_on_a_page_the_desk_has_overtaken_changes_nothing(app):
+    """The page showed «Đã nộp» (1); the desk asked for a supplement meanwhile (5): «Rút» is
+    still allowed from 5, but it is not what the citizen saw, so nothing changes (409)."""
+    from tthc.desk import services
+    from tthc.extensions import db
+    from tthc.models import Staff
+
+    staff = reception_officer(app)
+    dossier_id, token = sent_dossier(app, staff)
+    citizen = Browser(app)
+    assert 'name="status" value="1"' in citizen.client.get(f"/ho-so/{token}").get_data(
+        as_text=True)
+    with app.app_context():
+        officer = db.session.get(Staff, staff)
+        services.reception.request_supplement(dossier_id, officer, [
+            services.reception.PostedItem("", "", "Bản sao giấy khai sinh có chứng thực.")], "")
+    response = citizen.post(f"/ho-so/{token}/rut", {"status": "1"})
+    assert response.status_code == 409
+    assert "Hồ sơ vừa thay đổi trạng thái" in response.get_data(as_text=True)
+    dossier, actions = history(app, dossier_id)
+    assert dossier.status == int(Status.SUPPLEMENT) and "withdraw" not in actions
+    # a page without the status it showed is refused too; with the status now shown it works
+    assert citizen.post(f"/ho-so/{token}/rut").status_code == 409
+    assert citizen.post(f"/ho-so/{token}/rut", {"status": "5"}).status_code == 303
+    assert history(app, dossier_id)[0].status == int(Status.WITHDRAWN)

@@ -98,7 +98,7 @@ def _kiosk_page(office: Office, form: TicketForm | None = None,
         "queue/kiosk.html", form=form or TicketForm(), code_form=code_form or CodeTicketForm(),
         groups=services.groups_of(office.id), reasons=rules.PRIORITY_REASONS,
         opening=opening, kiosk_device=kiosk, taken=taken, refusal=refusal,
-        per_phone=_per_phone()), status
+        per_phone=_per_phone(), request_key=services.new_request_key()), status
 
 
 def _refusal(office: Office, kiosk: bool, opening) -> tuple[str, int] | None:
@@ -134,7 +134,8 @@ def take():
         return _kiosk_page(office, form, status=refused[1], refusal=refused[0],
                            opening=opening)
     ticket = services.issue_ticket(office, form.nhom.data, source="kiosk" if kiosk else "phone",
-                                   priority_reason=form.uu_tien.data)
+                                   priority_reason=form.uu_tien.data,
+                                   request_key=form.lan.data)
     if not kiosk:
         _remember(ticket.token)
     return redirect(_ticket_url(ticket.token, kiosk), 303)

@@ -307,6 +307,12 @@ def too_large(error):
         "một, hoặc chụp ảnh với độ phân giải thấp hơn.", mb=uploads.megabytes(limit))])
 
 
+@bp.errorhandler(services.NotEditable)
+def sent_meanwhile(error):
+    """A save that reached a dossier sent or received meanwhile: nothing written, say so."""
+    return _not_editable(request.view_args["token"])
+
+
 def _not_editable(token: str):
     """A sent dossier cannot be changed: say so (htmx) or show its status page."""
     if is_fragment_request():  # in the page's message area, whatever the request targeted

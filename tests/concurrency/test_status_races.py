@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from tests.concurrency.conftest import Browser, at_once, history, reception_officer, sent_dossier
 from tthc.domain.status import Status
 
@@ -87,3 +89,34 @@ def test_a_click_on_a_page_the_desk_has_overtaken_changes_nothing(app):
     assert citizen.post(f"/ho-so/{token}/rut").status_code == 409
     assert citizen.post(f"/ho-so/{token}/rut", {"status": "5"}).status_code == 303
     assert history(app, dossier_id)[0].status == int(Status.WITHDRAWN)
+
+
+def test_a_save_on_its_way_when_the_desk_receives_writes_nothing(any_app):
+    """The citizen's autosave read the dossier while it waited for a supplement (editable);
+    the desk received it before the save was written: the save changes nothing (409 to the
+    page), the desk has what it received."""
+    from sqlalchemy.orm import Session
+
+    from tthc.extensions import db
+    from tthc.intake import services as intake
+    from tthc.models import Dossier
+
+    staff = reception_officer(any_app)
+    dossier_id, token = sent_dossier(any_app, staff)
+    with any_app.app_context():
+        dossier = db.session.get(Dossier, dossier_id)
+        dossier.status = int(Status.SUPPLEMENT)  # the desk asked for it (the table's way is
+        db.session.commit()                      # tested in tests/desk)
+        before = dict(dossier.answers)
+    with any_app.test_request_context():
+        db.session().expire_on_commit = False  # as on the citizen's pages
+        seen = intake.find_by_token(token)
+        assert intake.editable(seen)
+        with Session(db.engine) as desk:  # the desk, on its own connection, receives
+            desk.get(Dossier, dossier_id).status = int(Status.RECEIVED)
+            desk.commit()
+        edit = intake.Edit({**before, "applicant_address": "Số 1 phố Mới"}, (), None, None)
+        with pytest.raises(intake.NotEditable):
+            intake.check(seen, edit)
+    dossier, _ = history(any_app, dossier_id)
+    assert dossier.answers == before and dossier.status == int(Status.RECEIVED)

@@ -206,6 +206,7 @@ class ReceiveForm(DeskForm):
     gia_han = text(41)
     kenh_tra = text(10)
     dia_chi_tra = text(300)
+    gui_luc = text(40)  # when the dossier shown was sent: one sent again meanwhile is refused
 
     @property
     def choices(self) -> dict[str, str]:

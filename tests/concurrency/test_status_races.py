@@ -120,3 +120,27 @@ def test_a_save_on_its_way_when_the_desk_receives_writes_nothing(any_app):
             intake.check(seen, edit)
     dossier, _ = history(any_app, dossier_id)
     assert dossier.answers == before and dossier.status == int(Status.RECEIVED)
+
+
+def test_the_desk_does_not_receive_a_dossier_sent_again_since_its_page_was_opened(app):
+    """Status alone cannot tell (1 → 0 → 1): the desk's page carries when the dossier it
+    shows was sent, and «Tiếp nhận» refuses one reopened, changed and sent again since."""
+    import re
+
+    staff = reception_officer(app)
+    dossier_id, token = sent_dossier(app, staff)
+    desk, citizen = Browser(app, staff), Browser(app)
+    page = f"/can-bo/ho-so/{dossier_id}"
+    shown = re.search(r'name="gui_luc" value="([^"]+)"', desk.client.get(page).get_data(
+        as_text=True))[1]
+    assert citizen.post(f"/ho-so/{token}/sua", {"status": "1"}).status_code == 303
+    assert citizen.post(f"/ho-so/{token}/nop").status_code == 303
+    response = desk.post(page + "/tiep-nhan", {"gui_luc": shown})
+    assert response.status_code == 409
+    assert "gửi lại hồ sơ sau khi trang này được mở" in response.get_data(as_text=True)
+    assert history(app, dossier_id)[0].status == int(Status.NEW)
+    again = re.search(r'name="gui_luc" value="([^"]+)"', desk.client.get(page).get_data(
+        as_text=True))[1]
+    assert again != shown
+    assert desk.post(page + "/tiep-nhan", {"gui_luc": again}).status_code == 303
+    assert history(app, dossier_id)[0].status == int(Status.RECEIVED)

@@ -78,7 +78,9 @@ def test_the_kiosk_page_gives_a_new_number_to_the_next_person(app, demo):
     on the tablet, or found again with «Back»), is a new number."""
     a, b = (str(g) for g in demo["groups"][:2])
     phone = Browser(app)
-    key = KEY.search(phone.client.get("/lay-so").get_data(as_text=True))[1]
+    page = phone.client.get("/lay-so")
+    assert page.headers["Cache-Control"] == "no-store"  # «Back» loads it again: a new key
+    key = KEY.search(page.get_data(as_text=True))[1]
     assert KEY.search(phone.client.get("/lay-so").get_data(as_text=True))[1] != key
     first = phone.post("/lay-so", {"nhom": a, "lan": key}).headers["Location"]
     assert phone.post("/lay-so", {"nhom": a, "lan": key}).headers["Location"] == first

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -48,10 +49,17 @@ def _outage_and_back(app, citizen: Citizen, path: str, stop, start) -> None:
     _refused_in_place(_save(citizen, path))
     page = citizen.client.get(path)
     assert page.status_code == 503 and "Hệ thống tạm ngừng" in page.get_data(as_text=True)
+    # without JavaScript: what was typed comes back in a form to send again
+    kept = citizen.post(path + "/luu", {**APPLICANT, "applicant_address": ADDRESS})
+    html = kept.get_data(as_text=True)
+    assert kept.status_code == 503 and kept.headers["Retry-After"]
+    assert f'action="{path}/luu"' in html and f'value="{ADDRESS}"' in html
+    again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
     start()
-    response = _save(citizen, path)  # the same app, not restarted
-    assert response.status_code < 400, response.status_code
+    response = citizen.client.post(path + "/luu", data=again)  # «Gửi lại», not restarted
+    assert response.status_code == 303, response.status_code
     assert citizen.dossier(path).answers["applicant_address"] == ADDRESS
+    assert _save(citizen, path).status_code < 400  # and the page's own saves go on
 
 
 def test_sqlite_unreachable_then_back(app):

@@ -6,6 +6,7 @@ from flask import Flask, make_response, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -15,6 +16,8 @@ from .transactions import Busy
 
 #: Seconds a client is asked to wait after a busy answer: other writers finish in less.
 BUSY_RETRY_SECONDS = 2
+#: After an outage (database moved away, read-only, server down): someone must act first.
+OUTAGE_RETRY_SECONDS = 60
 
 
 def _texts() -> dict[int, tuple[str, str]]:
@@ -83,4 +86,15 @@ def register_error_handlers(app: Flask) -> None:
             "Hệ thống đang bận nên thao tác này chưa được lưu; không có gì thay đổi. Vui lòng "
             "thử lại sau vài giây."))
         response.retry_after = BUSY_RETRY_SECONDS
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        # The database cannot be used (the file moved away, the server down): nothing was
+        # saved; an htmx save leaves the page as it is, with this message in its area.
+        db.session.rollback()
+        response = render_error(503, gettext("Hệ thống tạm ngừng"), gettext(
+            "Hệ thống tạm thời không lưu được dữ liệu nên thao tác này chưa được lưu. Vui lòng "
+            "thử lại sau ít phút; nếu vẫn lỗi, xin liên hệ Bộ phận Một cửa."))
+        response.retry_after = OUTAGE_RETRY_SECONDS
         return response

@@ -167,7 +167,7 @@ def test_edit_again_before_reception_then_send_again(citizen):
     path = citizen.start()
     citizen.fill_complete(path)
     citizen.action(path + "/nop")
-    response = citizen.action(path + "/sua")
+    response = citizen.action(path + "/sua", data={"status": "1"})
     assert response.status_code == 303 and response.headers["Location"] == path
     dossier = citizen.dossier(path)
     assert dossier.status == 0
@@ -181,7 +181,7 @@ def test_withdraw_before_reception(citizen):
     path = citizen.start()
     citizen.fill_complete(path)
     citizen.action(path + "/nop")
-    response = citizen.action(path + "/rut")
+    response = citizen.action(path + "/rut", data={"status": "1"})
     assert response.status_code == 303
     dossier = citizen.dossier(path)
     assert dossier.status == 7
@@ -190,18 +190,18 @@ def test_withdraw_before_reception(citizen):
     check_page(page)
     assert "Công dân yêu cầu rút hồ sơ" in page and "Sửa lại hồ sơ" not in page
     # a withdrawn dossier stays withdrawn
-    again = citizen.action(path + "/sua")
+    again = citizen.action(path + "/sua", data={"status": "1"})
     assert again.status_code == 409
     check_page(again.get_data(as_text=True))
     assert "Không thể thực hiện" in again.get_data(as_text=True)
-    assert citizen.action(path + "/rut").status_code == 409
+    assert citizen.action(path + "/rut", data={"status": "1"}).status_code == 409
     assert citizen.dossier(path).status == 7
 
 
 def test_a_draft_cannot_be_withdrawn_or_reopened(citizen):
     path = citizen.start()
-    assert citizen.action(path + "/rut").status_code == 409
-    assert citizen.action(path + "/sua").status_code == 409
+    assert citizen.action(path + "/rut", data={"status": "1"}).status_code == 409
+    assert citizen.action(path + "/sua", data={"status": "1"}).status_code == 409
     assert citizen.dossier(path).status == 0
 
 
@@ -218,7 +218,7 @@ def test_after_reception_withdrawal_is_at_the_desk(app, citizen):
     page = citizen.client.get(path).get_data(as_text=True)
     check_page(page)
     assert "Được tiếp nhận" in page and "Rút hồ sơ" not in page
-    response = citizen.action(path + "/rut")
+    response = citizen.action(path + "/rut", data={"status": "1"})
     assert response.status_code == 409
     assert "liên hệ Bộ phận Một cửa" in response.get_data(as_text=True)
 
@@ -314,9 +314,9 @@ def _desk_decides_meanwhile(app, citizen):
             dossier.status = 2
             desk.commit()
         with pytest.raises(IllegalTransition):
-            services.withdraw(seen)
+            services.withdraw(seen, 1)
         with pytest.raises(IllegalTransition):
-            services.reopen(seen)
+            services.reopen(seen, 1)
         assert seen.status == 2
     assert citizen.dossier(path).status == 2
 

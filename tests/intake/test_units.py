@@ -143,7 +143,7 @@ def test_the_whole_flow_on_postgresql(postgres_url, tmp_path):
     code = dossier.prefiling_code
     result = citizen.action("/tra-cuu", data={"code": code.lower(), "last4": "5678"})
     assert result.status_code == 200 and "Quá trình xử lý" in result.get_data(as_text=True)
-    assert citizen.action(path + "/rut").status_code == 303
+    assert citizen.action(path + "/rut", data={"status": "1"}).status_code == 303
     assert citizen.dossier(path).status == 7
     with app.app_context():
         from tthc.extensions import db

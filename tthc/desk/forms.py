@@ -208,6 +208,7 @@ class ReceiveForm(DeskForm):
     kenh_tra = text(10)
     dia_chi_tra = text(300)
     so_bo = text(5)
+    gui_luc = text(40)  # when the dossier shown was sent: one sent again meanwhile is refused
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)

@@ -305,7 +305,8 @@ def receive(dossier_id: int):
         return page
     dossier = services.reception.receive(dossier_id, current_user,
                                          slip_requested=form.in_phieu.data,
-                                         keep_promise=form.giu_hen.data, **form.choices)
+                                         keep_promise=form.giu_hen.data,
+                                         seen_sent=form.gui_luc.data, **form.choices)
     logged(dossier, "update", f"tiếp nhận, mã {dossier.code}"
            + services.extension.log_detail(dossier))
     if dossier.slip_requested:

@@ -62,6 +62,26 @@ def editable(dossier: Dossier) -> bool:
     return Status(dossier.status) in EDITABLE
 
 
+class NotEditable(Exception):
+    """The dossier left the citizen's hands (sent, received…) while the save was on its way:
+    nothing of it was written."""
+
+
+def _commit_if_editable(dossier: Dossier) -> None:
+    """Commit the citizen's save only if the dossier is still theirs to edit (compare-and-set).
+
+    The UPDATE is sent first: it holds the row (PostgreSQL) or the write lock (SQLite) until
+    the commit, so that the status read next is the one the save lands on; a reception
+    committed before it is seen, one coming after waits and receives what was saved.
+    """
+    db.session.flush()
+    status = db.session.scalar(select(Dossier.status).where(Dossier.id == dossier.id))
+    if Status(status) not in EDITABLE:
+        db.session.rollback()
+        raise NotEditable
+    db.session.commit()
+
+
 def supplement_targets(dossier: Dossier) -> frozenset[str] | None:
     """What the desk asked to supplement (field names, "paper:<key>"), or None.
 
@@ -310,7 +330,7 @@ def check(dossier: Dossier, edit: Edit | None, *, part: int | None = None) -> Ch
     if edit is not None:
         if edit.remember is not None:
             _keep_profile(dossier, report, before, edit)
-        db.session.commit()
+        _commit_if_editable(dossier)
     return Checked(spec, report, shown, only, pages, step)
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from markupsafe import Markup, escape
-from wtforms import Field, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (Field, IntegerField, RadioField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import Optional
 
 from ..domain.catalogue import FormField, Procedure
 from ..domain.completeness import form_fields
@@ -130,3 +132,10 @@ def field_attrs(field: Field) -> Markup:
 
 def input_type(field: Field) -> str:
     return str((getattr(field, "render_kw", None) or {}).get("type", "text"))
+
+
+class StatusChangeForm(Form):
+    """«Sửa» or «Rút» on the status page: the status the page was rendered with, so that a
+    click on a page the desk has overtaken changes nothing (compare-and-set)."""
+
+    status = IntegerField(validators=[Optional()])

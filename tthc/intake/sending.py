@@ -78,15 +78,39 @@ def submit(dossier: Dossier) -> CompletenessReport:
     return report
 
 
-def reopen(dossier: Dossier) -> None:
-    """Edit a submitted dossier again before the office receives it (status 1 → draft)."""
+def _as_seen(dossier: Dossier, action: str, seen: int | None) -> None:
+    """Compare-and-set: go on only if the dossier is still in the status the page showed.
+
+    Inside the serialised write, after ``_as_now``. The table's own refusal comes first
+    (it says why: received, withdrawn…); a move still allowed from a status the citizen
+    never saw (the desk asked for a supplement meanwhile) is refused as well, so that what
+    the citizen clicked is what happens. *seen* None (a page without it) counts as changed.
+    """
+    current = Status(dossier.status)
+    transition(current, action, CITIZEN)
+    if seen != int(current):
+        raise IllegalTransition(
+            msg(N_("Hồ sơ vừa thay đổi trạng thái nên thao tác chưa được thực hiện. Trang "
+                   "dưới đây là hồ sơ như hiện nay; xem lại rồi chọn lại nếu vẫn cần.")),
+            current=current, action=action, actor=CITIZEN)
+
+
+def reopen(dossier: Dossier, seen: int | None) -> None:
+    """Edit a submitted dossier again before the office receives it (status 1 → draft).
+
+    *seen* is the status the citizen's page showed (compare-and-set, see ``_as_seen``).
+    """
     with serialised():
         _as_now(dossier)
+        _as_seen(dossier, "reopen", seen)
         change_status(dossier, "reopen", CITIZEN)
 
 
-def withdraw(dossier: Dossier, note: str = "") -> None:
-    """The citizen withdraws the dossier (status 7), online only before reception."""
+def withdraw(dossier: Dossier, seen: int | None, note: str = "") -> None:
+    """The citizen withdraws the dossier (status 7), online only before reception.
+
+    *seen* is the status the citizen's page showed (compare-and-set, see ``_as_seen``).
+    """
     with serialised():
         _as_now(dossier)
         if Status(dossier.status) not in WITHDRAWABLE_ONLINE:
@@ -94,6 +118,7 @@ def withdraw(dossier: Dossier, note: str = "") -> None:
                 msg(N_("Hồ sơ đã được tiếp nhận: để rút hồ sơ, vui lòng liên hệ Bộ phận Một "
                        "cửa.")),
                 current=Status(dossier.status), action="withdraw", actor=CITIZEN)
+        _as_seen(dossier, "withdraw", seen)
         change_status(dossier, "withdraw", CITIZEN, note=note)
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from ..domain.status import EDITABLE, WITHDRAWABLE_ONLINE
 from .declaration import form_for as declaration_form_for
 from .declaration import render as render_declaration
-from .drafts import (MAX_ANSWER_LENGTH, Checked, Edit, answer_fields, assess_dossier, check,
-                     editable, find_by_token, hash_secret, profile_for, provided_papers,
-                     read_answers, read_papers_confirmed, save, spec_of, supplement_notes,
-                     supplement_targets)
+from .drafts import (MAX_ANSWER_LENGTH, Checked, Edit, NotEditable, answer_fields,
+                     assess_dossier, check, editable, find_by_token, hash_secret, profile_for,
+                     provided_papers, read_answers, read_papers_confirmed, save, spec_of,
+                     supplement_notes, supplement_targets)
 from .forms import bind, posted_answers
 from .lookups import find_by_code, lookup, normalise_last4, supplement_list
 from .mine import MyDossier, create_draft, link_for, my_dossiers
@@ -29,8 +29,8 @@ from .uploads import PDF, UploadError, path_of
 
 __all__ = [
     # drafts
-    "MAX_ANSWER_LENGTH", "Checked", "Edit", "answer_fields", "assess_dossier", "check",
-    "create_draft", "editable", "find_by_token", "hash_secret", "profile_for",
+    "MAX_ANSWER_LENGTH", "Checked", "Edit", "NotEditable", "answer_fields", "assess_dossier",
+    "check", "create_draft", "editable", "find_by_token", "hash_secret", "profile_for",
     "provided_papers", "read_answers", "read_papers_confirmed", "save", "spec_of",
     "supplement_notes", "supplement_targets",
     # status

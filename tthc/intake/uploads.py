@@ -250,9 +250,18 @@ def store(data: bytes, content_type: str) -> str:
     name = secrets.token_hex(16) + (".pdf" if content_type == PDF else ".jpg")
     target = path_of(name)
     partial = target.with_suffix(".part")
-    with open(partial, "wb") as f:
-        f.write(data)
-    os.replace(partial, target)
+    try:
+        with open(partial, "wb") as f:
+            f.write(data)
+        os.replace(partial, target)
+    except OSError as error:  # the disk full (ENOSPC), over quota, read-only…
+        partial.unlink(missing_ok=True)
+        current_app.logger.error("An upload could not be written to %s (%s): free space "
+                                 "or make it writable.", folder(), error.strerror or error)
+        raise UploadError(gettext(
+            "Máy chủ tạm thời không lưu được tệp nên chưa nhận tệp này. Những gì đã nhập vẫn "
+            "được giữ; vui lòng thử tải lên lại sau ít phút, hoặc mang bản giấy đến Bộ phận "
+            "Một cửa."), 507) from None
     return name
 
 

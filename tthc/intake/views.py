@@ -15,6 +15,7 @@ from flask import (abort, current_app, flash, redirect, render_template, request
 from flask_babel import gettext
 
 from htmx_flask import make_response as htmx_response
+from sqlalchemy.exc import OperationalError
 
 from ..catalogue import services as catalogue_services
 from ..domain.codes import format_prefiling_code
@@ -260,10 +261,13 @@ def submitted(token):
 
 
 def _citizen_action(token, action, done_message: str):
-    """Run one citizen transition on the dossier; 409 with the reason when it is not allowed."""
+    """Run one citizen transition on the dossier as the page showed it; 409 with the page as
+    it now is and the reason when it is not allowed, or the status changed meanwhile."""
     dossier = dossier_or_404(token)
+    form = forms.StatusChangeForm()
+    seen = form.status.data if form.validate() else None
     try:
-        action(dossier)
+        action(dossier, seen)
     except IllegalTransition as error:
         return status_page(dossier, token, error=render_message(error.message), status=409)
     flash(done_message)
@@ -309,6 +313,31 @@ def too_large(error):
     return _page(dossier, token, status=413, general_errors=[gettext(
         "Các tệp gửi cùng một lúc lớn hơn %(mb)s MB nên không nhận được. Tải lên từng tệp "
         "một, hoặc chụp ảnh với độ phân giải thấp hơn.", mb=uploads.megabytes(limit))])
+
+
+@bp.errorhandler(OperationalError)
+def unsaved(error):
+    """The database cannot be used: 503; a whole-page post comes back as a form holding what
+    was typed, to send again (htmx keeps its page, the message in its message area)."""
+    from ..errors import OUTAGE_RETRY_SECONDS, render_error
+
+    db.session.rollback()
+    if request.method == "POST" and not is_fragment_request():
+        fields = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
+        response = current_app.make_response((render_template(
+            "intake/unsaved.html", fields=fields, files=bool(request.files)), 503))
+    else:
+        response = render_error(503, gettext("Hệ thống tạm ngừng"), gettext(
+            "Hệ thống tạm thời không lưu được dữ liệu nên thao tác này chưa được lưu. Vui lòng "
+            "thử lại sau ít phút; nếu vẫn lỗi, xin liên hệ Bộ phận Một cửa."))
+    response.retry_after = OUTAGE_RETRY_SECONDS
+    return response
+
+
+@bp.errorhandler(services.NotEditable)
+def sent_meanwhile(error):
+    """A save that reached a dossier sent or received meanwhile: nothing written, say so."""
+    return _not_editable(request.view_args["token"])
 
 
 def _not_editable(token: str):

@@ -38,6 +38,7 @@ class TicketForm(Form):
 
     nhom = IdField()
     uu_tien = StringField(default="")
+    lan = StringField(default="")  # the page's request key: a double tap gives one number
 
     def __init__(self, *args, group_ids=(), **kwargs):
         super().__init__(*args, **kwargs)

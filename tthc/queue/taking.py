@@ -94,11 +94,14 @@ def _kiosk_page(office: Office, form: TicketForm | None = None,
     kiosk = is_kiosk_device(office)
     opening = opening or services.opening(office)
     taken = [] if kiosk else services.tickets_today(_taken_today())
-    return render_template(
+    response = make_response(render_template(
         "queue/kiosk.html", form=form or TicketForm(), code_form=code_form or CodeTicketForm(),
         groups=services.groups_of(office.id), reasons=rules.PRIORITY_REASONS,
         opening=opening, kiosk_device=kiosk, taken=taken, refusal=refusal,
-        per_phone=_per_phone()), status
+        per_phone=_per_phone(), request_key=services.new_request_key()), status)
+    # Never kept for «Back»: its request key would give the next person the last number.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _refusal(office: Office, kiosk: bool, opening) -> tuple[str, int] | None:
@@ -134,7 +137,8 @@ def take():
         return _kiosk_page(office, form, status=refused[1], refusal=refused[0],
                            opening=opening)
     ticket = services.issue_ticket(office, form.nhom.data, source="kiosk" if kiosk else "phone",
-                                   priority_reason=form.uu_tien.data)
+                                   priority_reason=form.uu_tien.data,
+                                   request_key=form.lan.data)
     if not kiosk:
         _remember(ticket.token)
     return redirect(_ticket_url(ticket.token, kiosk), 303)

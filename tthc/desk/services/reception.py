@@ -151,7 +151,7 @@ def save_checks(dossier: Dossier, checks: Mapping[str, reception.PaperCheck], st
 
 def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
             keep_promise: bool = False, extension: str = "", return_channel: str = "",
-            return_address: str = "", sets: int = 1) -> Dossier:
+            return_address: str = "", sets: int = 1, seen_sent: str = "") -> Dossier:
     """Receive a complete dossier (status 2): its official code, and same day or a due date.
 
     The code (office pattern, default ``{unit}-{yymmdd}-{seq:04d}``) is given once, at the
@@ -159,12 +159,19 @@ def receive(dossier_id: int, staff: Staff, *, slip_requested: bool = False,
     restarts from now (Art 19(4)); the 766 measure keeps the first reception and adds the
     citizen's wait instead (domain.md §11.7). *extension* (a key of the version's
     extensions, "" for none) adds its working days and asks for the slip; *return_channel*
-    ("" keeps the one chosen when filing) must be one the procedure allows.
+    ("" keeps the one chosen when filing) must be one the procedure allows. *seen_sent*: when
+    the dossier the officer's page showed was sent (ISO; "" for no check): a dossier reopened,
+    changed and sent again since is refused, as its status alone would not tell.
 
     :raise DeskRefusal: incomplete, or no unit code; IllegalTransition: not receivable now
     """
     with serialised() as session:
         dossier = locked(session, dossier_id)
+        sent = dossier.submitted_at.isoformat() if dossier.submitted_at else ""
+        if seen_sent and seen_sent != sent:
+            raise DeskRefusal(msg(N_(
+                "Công dân đã sửa và gửi lại hồ sơ sau khi trang này được mở. Xem lại hồ sơ như "
+                "hiện nay rồi mới tiếp nhận.")))
         spec = services.spec_of(dossier)
         report = services.desk_report(dossier, spec)
         if not report.receivable:

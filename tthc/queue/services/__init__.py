@@ -23,13 +23,14 @@ from .hours import Opening, opening, schedule_of
 from .live import Board, GroupQueue, board, queues
 from .prefiled import NoTicket, prefiling_codes
 from .settings import call_policy, group_for_field, groups_of, set_call_policy
-from .tickets import (TicketState, dossier_ticket_today, issue_ticket, ticket_by_token,
-                      ticket_for_dossier, ticket_state, tickets_today, wait_estimate)
+from .tickets import (TicketState, dossier_ticket_today, issue_ticket, new_request_key,
+                      ticket_by_token, ticket_for_dossier, ticket_state, tickets_today,
+                      wait_estimate)
 
 __all__ = [
     "Board", "Called", "GroupQueue", "NoTicket", "NotFound", "Opening", "TicketState",
     "act", "at_counter", "board", "call_next", "call_policy", "dossier_ticket_today",
-    "group_for_field", "groups_of", "issue_ticket", "next_value", "opening",
+    "group_for_field", "groups_of", "issue_ticket", "new_request_key", "next_value", "opening",
     "prefiling_codes", "queue_revision", "queues", "schedule_of", "served_today",
     "set_call_policy", "ticket_by_token", "ticket_for_dossier", "ticket_state",
     "tickets_today", "wait_estimate",

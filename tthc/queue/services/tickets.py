@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ...domain import queue as rules
 from ...domain.codes import new_token, ticket_label
@@ -20,20 +27,65 @@ from .settings import call_policy
 T = Ticket.__table__.c
 
 
+#: Seconds during which a take-a-number form's request key makes a repeated post (a double
+#: tap, a retry on a flaky network) the same ticket; a page older than this gives a new one,
+#: so that the kiosk's page left open, or found again with «Back», serves the next person.
+REQUEST_WINDOW = 120
+
+
+def new_request_key() -> str:
+    """A fresh key for one rendering of the take-a-number form (its hidden field)."""
+    return f"{int(time.time())}.{secrets.token_urlsafe(16)}"
+
+
+def request_token(key: str, office_id: int, group_id: int, reason: str) -> str | None:
+    """The ticket token a request key stands for (None: no key, malformed, or too old).
+
+    An HMAC of the key and the choice under the app's secret, shaped as ``new_token``: the
+    ticket table's unique token then makes a second post of the same form the same ticket,
+    on every worker and server, with nothing kept in memory.
+    """
+    stamp, _, nonce = (key or "").partition(".")
+    if not stamp.isdigit() or not 16 <= len(nonce) <= 40:
+        return None
+    if not 0 <= time.time() - int(stamp) <= REQUEST_WINDOW:
+        return None
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    message = f"ticket|{key}|{office_id}|{group_id}|{reason}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()[:24]
+    return base64.urlsafe_b64encode(digest).decode()
+
+
 def issue_ticket(office: Office | int, group: ServiceGroup | int, *, source: str = "phone",
-                 dossier_id: int | None = None, priority_reason: str = "") -> Ticket:
+                 dossier_id: int | None = None, priority_reason: str = "",
+                 request_key: str = "") -> Ticket:
     """Give a new queue number in *group* today: A-001, A-002… per office, day and group.
 
     *source* is "kiosk", "phone" or "staff"; *priority_reason* one of
     ``tthc.domain.queue.PRIORITY_REASONS`` or "". Commits the request's session. The kiosk
     and phones check the opening hours first (``opening``); this function gives the number.
+    *request_key* (the form's, see ``new_request_key``): the same key and choice again gives
+    the ticket already given, not a second one.
 
     :raise ValueError: an unknown source or reason, or a group that is not the office's
     :raise tthc.transactions.Busy: SQLite stayed locked by other writers
     """
     office_id, group_obj, reason = _checked(office, group, source, priority_reason)
-    with serialised() as session:
-        return _insert(session, office_id, group_obj, source, reason, dossier_id)
+    token = request_token(request_key, office_id, group_obj[0], reason) if request_key \
+        else None
+    try:
+        with serialised() as session:
+            if token and (given := session.scalar(select(Ticket).filter_by(token=token))):
+                return given
+            return _insert(session, office_id, group_obj, source, reason, dossier_id, token)
+    except IntegrityError:
+        # PostgreSQL: the same form posted twice at once, both inserted, the unique token
+        # refused the second (READ COMMITTED saw nothing before): the first one's ticket.
+        given = db.session.scalar(select(Ticket).filter_by(token=token)) if token else None
+        if given is None:
+            raise
+        return given
 
 
 def ticket_for_dossier(office: Office | int, group: ServiceGroup | int, dossier_id: int, *,
@@ -83,13 +135,13 @@ def _checked(office, group, source: str, priority_reason: str):
 
 
 def _insert(session, office_id: int, group: tuple[int, str], source: str, reason: str,
-            dossier_id: int | None) -> Ticket:
+            dossier_id: int | None, token: str | None = None) -> Ticket:
     group_id, prefix = group
     day, now = today(), utcnow()
     number = next_value(session, office_id, f"ticket:{group_id}", day)
     ticket = Ticket(office_id=office_id, group_id=group_id, queue_group_id=group_id,
                     day=day, number=number, label=ticket_label(prefix, number),
-                    token=new_token(), priority=bool(reason), priority_reason=reason,
+                    token=token or new_token(), priority=bool(reason), priority_reason=reason,
                     source=source, status=rules.WAITING, dossier_id=dossier_id,
                     created_at=now, queued_at=now)
     session.add(ticket)

@@ -50,8 +50,11 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         )
     if app.config.get("SQLALCHEMY_ENGINE_OPTIONS") is None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(
-            str(app.config["SQLALCHEMY_DATABASE_URI"]))
+            str(app.config["SQLALCHEMY_DATABASE_URI"]), int(app.config["TTHC_SQLITE_BUSY_MS"]))
+    # Personal data never in a logged statement, whatever options instance/config.py gives.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("hide_parameters", True)
     check_secret_key(app)
+    check_transport(app)
     config_module.counting_rule(app.config)  # ConfigurationError on an unknown rule
 
 
@@ -68,6 +71,34 @@ def check_secret_key(app: Flask) -> None:
     )
 
 
+def check_transport(app: Flask) -> None:
+    """Refuse to serve production without HTTPS's protections, unless told it is plain HTTP.
+
+    Behind HTTPS the session and remember-me cookies must be ``Secure`` (never sent in
+    clear) and pages carry HSTS (tthc.web). TTHC_PLAIN_HTTP=1 says the server is reached
+    over plain HTTP on purpose (make run on 127.0.0.1, a closed LAN). Debug and tests are
+    exempt, and so are commands (``flask db upgrade`` …), which serve nothing.
+    """
+    import click
+
+    secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    if app.config.get("TTHC_PLAIN_HTTP") or app.debug or app.testing:
+        return
+    if click.get_current_context(silent=True) is not None:
+        return
+    missing = []
+    if not secure or not app.config.get("REMEMBER_COOKIE_SECURE"):
+        missing.append("Secure cookies (TTHC_SESSION_COOKIE_SECURE=1)")
+    if int(app.config.get("TTHC_HSTS_SECONDS") or 0) <= 0:
+        missing.append("HSTS (TTHC_HSTS_SECONDS > 0)")
+    if missing:
+        raise ConfigurationError(
+            "Production needs HTTPS's protections: " + ", ".join(missing) + " are off. Set "
+            "them, or set TTHC_PLAIN_HTTP=1 if this server is reached over plain HTTP on "
+            "purpose (make run, a closed network).")
+
+
 def configure_extensions(app: Flask) -> None:
     from . import i18n
     from .extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
@@ -75,6 +106,8 @@ def configure_extensions(app: Flask) -> None:
     db.init_app(app)
     configure_sqlite(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    if create_sqlite_file not in migrate.configure_callbacks:
+        migrate.configure(create_sqlite_file)
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
@@ -86,15 +119,65 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
-    if app.config["TTHC_PROXY_FIX"]:
+    configure_proxy_fix(app)
+
+
+def configure_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* only from as many proxies as TTHC_PROXY_FIX names.
+
+    Without a proxy in front anyone can send those headers: trusting them would let a
+    client pick the address rate limits count and the scheme of absolute URLs.
+    """
+    value = app.config.get("TTHC_PROXY_FIX") or 0
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = -1
+    if count < 0 or isinstance(value, bool):
+        raise ConfigurationError(
+            f"TTHC_PROXY_FIX must be the number of reverse proxies in front (0, 1, …), "
+            f"got {value!r}")
+    if count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        n = int(app.config["TTHC_PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def sqlite_path(uri: str) -> Path | None:
+    """The file of an SQLite URL, None for another database or an in-memory one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.database.startswith("file:"):  # already an SQLite URI: it says its own mode
+        return None
+    return Path(url.database)
+
+
+def create_sqlite_file(config):
+    """Flask-Migrate's configure callback: the database commands alone create the file.
+
+    The app opens SQLite read-write only (configure_sqlite), so a moved or missing file is
+    an error, not a new empty database; ``flask db upgrade`` creates it here, readable by
+    the app's user only.
+    """
+    from flask import current_app
+
+    path = sqlite_path(str(current_app.config["SQLALCHEMY_DATABASE_URI"]))
+    if path is not None and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+    return config
 
 
 def configure_sqlite(app: Flask) -> None:
-    """On SQLite, write-ahead logging with synchronous=NORMAL.
+    """On SQLite, an existing file only, and write-ahead logging with synchronous=NORMAL.
+
+    SQLite creates a missing file on connect: a database moved away would come back empty
+    and every page would answer 500. The app opens it with ``mode=rw`` (an SQLite URI), so
+    that it stays an error (tthc.errors answers 503); ``flask db upgrade`` creates it.
 
     Every live check of a draft autosaves it; in SQLite's default mode each commit waits
     for the disk (about 15 ms here), which caps the whole server at a few dozen saves a
@@ -103,14 +186,26 @@ def configure_sqlite(app: Flask) -> None:
     database files (WAL keeps recent commits in a second file) and for TTHC_SQLITE_WAL=0.
     """
     uri = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
-    if not app.config.get("TTHC_SQLITE_WAL") or app.testing or not uri.startswith("sqlite"):
+    path = sqlite_path(uri)
+    if path is None:
         return
+    from urllib.parse import quote
+
     from sqlalchemy import event
 
     from .extensions import db
 
     with app.app_context():
         engine = db.engine
+    existing_only = "file:" + quote(str(path.resolve()), safe="/") + "?mode=rw"
+
+    @event.listens_for(engine, "do_connect")
+    def _existing_only(_dialect, _record, cargs, cparams):
+        cargs[:] = [existing_only]
+        cparams["uri"] = True
+
+    if not app.config.get("TTHC_SQLITE_WAL") or app.testing:
+        return
 
     @event.listens_for(engine, "connect")
     def _wal(dbapi_connection, _record):

@@ -27,6 +27,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
+    from .logs import install as mask_tokens_in_logs
+
+    # The app's lines ("Exception on /ho-so/<token>/luu") and the dev server's access log.
+    mask_tokens_in_logs(app.logger.name, "werkzeug")
     configure_extensions(app)
     register_blueprints(app)
     from . import cli, errors, web

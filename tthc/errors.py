@@ -79,6 +79,14 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         return render_error(500)
 
+    @app.after_request
+    def retry_after_busy(response):
+        # Every 503 here is a passing state (the queue's and the desk's own "busy" answers
+        # included): say when to try again. Flask-Limiter may push it later, never earlier.
+        if response.status_code == 503 and response.retry_after is None:
+            response.retry_after = BUSY_RETRY_SECONDS
+        return response
+
     @app.errorhandler(Busy)
     def busy(error):
         # The database stayed locked by other writers: the transaction was rolled back.

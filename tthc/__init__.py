@@ -81,7 +81,8 @@ def check_transport(app: Flask) -> None:
     Behind HTTPS the session and remember-me cookies must be ``Secure`` (never sent in
     clear) and pages carry HSTS (tthc.web). TTHC_PLAIN_HTTP=1 says the server is reached
     over plain HTTP on purpose (make run on 127.0.0.1, a closed LAN). Debug and tests are
-    exempt, and so are commands (``flask db upgrade`` …), which serve nothing.
+    exempt, and so are commands other than ``flask run`` (``flask db upgrade`` …): they
+    serve nothing.
     """
     import click
 
@@ -89,7 +90,8 @@ def check_transport(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
     if app.config.get("TTHC_PLAIN_HTTP") or app.debug or app.testing:
         return
-    if click.get_current_context(silent=True) is not None:
+    command = click.get_current_context(silent=True)
+    if command is not None and command.info_name != "run":
         return
     missing = []
     if not secure or not app.config.get("REMEMBER_COOKIE_SECURE"):

@@ -111,3 +111,39 @@ def test_503_when_the_schema_is_behind_the_code(db_app):
     assert response.status_code == 503
     assert response.json["schema"] == "behind" and response.json["version"] == "0001"
     assert response.json["expected"]  # the migrations' head, named for the operator
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+@pytest.fixture
+def pg_app(postgres_url, tmp_path):
+    app = make_app(postgres_url, tmp_path, TTHC_HEALTHZ_TIMEOUT_MS=300)
+    with app.app_context():
+        upgrade()
+    yield app, postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_ok_then_locked_then_read_only(pg_app):
+    import psycopg
+
+    app, url = pg_app
+    client = app.test_client()
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok", "schema": "ok"}
+    with psycopg.connect(url) as other:  # a migration (or a stuck writer) holds the row
+        other.execute("SELECT version_num FROM alembic_version FOR UPDATE")
+        started = time.monotonic()
+        response = client.get("/healthz")
+        assert time.monotonic() - started < 3
+        other.rollback()
+    assert response.status_code == 503 and response.json["database"] == "locked"
+    assert client.get("/healthz").status_code == 200
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    with app.app_context():
+        db.engine.dispose()  # new connections: read-only, as on a standby
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json["database"] == "read-only"

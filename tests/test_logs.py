@@ -215,3 +215,24 @@ http {{
     assert "/ho-so/***/luu" in log and "/danh-gia/so/***" in log and "/so/***" in log
     assert "/can-bo/ho-so/123/phieu/04" in log  # ids are not secrets
     assert token not in log and ticket not in log
+
+
+def test_gunicorn_error_log_has_no_token(tmp_path):
+    """gunicorn's own error lines ("Error handling request /ho-so/…") are masked as well."""
+    import runpy
+
+    from gunicorn.config import Config
+
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    logger = settings["logger_class"](config)
+    token = new_token()
+    try:
+        raise OSError("connection reset")
+    except OSError:
+        logger.exception("Error handling request %s", f"/ho-so/{token}/luu")
+    logger.error("Error handling request %s", f"/so/{token}")
+    text = (tmp_path / "error.log").read_text()
+    assert "Error handling request /ho-so/***/luu" in text and "/so/***" in text
+    assert "connection reset" in text and token not in text

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "TTHC_PLAIN_HTTP": False,  # served over plain HTTP on purpose (make run, a closed LAN)
     "TTHC_HSTS_SECONDS": 365 * 24 * 3600,  # Strict-Transport-Security max-age behind HTTPS
+    "TTHC_SQLITE_BUSY_MS": 5000,  # SQLite only: how long a writer waits for the lock
+    "TTHC_HEALTHZ_TIMEOUT_MS": 1000,  # /healthz: a write lock not had in this long is a 503
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a whole Monday at the desk
@@ -57,8 +59,6 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_LOOKUP_RATE_LIMIT": "10 per minute",  # POST /tra-cuu, per client IP
     "TTHC_DRAFT_RATE_LIMIT": "60 per hour",  # new drafts (POST /nop-truoc), per client IP
     "TTHC_SQLITE_WAL": True,  # SQLite only: WAL + synchronous=NORMAL (see configure_sqlite)
-    "TTHC_SQLITE_BUSY_MS": 5000,  # SQLite only: how long a writer waits for the lock
-    "TTHC_HEALTHZ_TIMEOUT_MS": 1000,  # /healthz: a write lock not had in this long is a 503
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     # Staff accounts (tthc/auth)

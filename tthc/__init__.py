@@ -112,8 +112,6 @@ def configure_extensions(app: Flask) -> None:
     db.init_app(app)
     configure_sqlite(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    if create_sqlite_file not in migrate.configure_callbacks:
-        migrate.configure(create_sqlite_file)
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
@@ -162,20 +160,17 @@ def sqlite_path(uri: str) -> Path | None:
     return Path(url.database)
 
 
-def create_sqlite_file(config):
-    """Flask-Migrate's configure callback: the database commands alone create the file.
+def create_sqlite_file(app: Flask) -> None:
+    """Create the app's SQLite file if it is missing: for the migrations only.
 
     The app opens SQLite read-write only (configure_sqlite), so a moved or missing file is
-    an error, not a new empty database; ``flask db upgrade`` creates it here, readable by
-    the app's user only.
+    an error, not a new empty database; migrations/env.py calls this before it connects
+    (``flask db upgrade``), and the new file is readable by the app's user only.
     """
-    from flask import current_app
-
-    path = sqlite_path(str(current_app.config["SQLALCHEMY_DATABASE_URI"]))
+    path = sqlite_path(str(app.config["SQLALCHEMY_DATABASE_URI"]))
     if path is not None and not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
-    return config
 
 
 def configure_sqlite(app: Flask) -> None:

@@ -69,7 +69,7 @@ def _reason(error: SQLAlchemyError) -> str:
 
 
 def _alembic_config() -> Config:
-    """The migrations folder only: Migrate.get_config() would run create_sqlite_file."""
+    """The migrations folder only (no alembic.ini, no logging set-up: a request's job)."""
     config = Config()
     config.set_main_option("script_location", current_app.extensions["migrate"].directory)
     return config

@@ -22,8 +22,7 @@ def database(seeded_sqlite, tmp_path):
 
 def production(database, tmp_path, **config):
     """The app as gunicorn serves it: not testing, not debug (TTHC_DEMO: the seed's accounts)."""
-    app = make_app(database, tmp_path, TESTING=False, TTHC_DEMO=True, **config)
-    return app
+    return make_app(database, tmp_path, TESTING=False, TTHC_DEMO=True, **config)
 
 
 def dispose(app):

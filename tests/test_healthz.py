@@ -111,6 +111,11 @@ def test_503_when_the_schema_is_behind_the_code(db_app):
     assert response.status_code == 503
     assert response.json["schema"] == "behind" and response.json["version"] == "0001"
     assert response.json["expected"]  # the migrations' head, named for the operator
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("UPDATE alembic_version SET version_num = '9999z'")  # a newer release's
+    other.close()
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["schema"] == "unknown"
 
 
 # --------------------------------------------------------------------------- PostgreSQL

@@ -19,8 +19,8 @@ run: setup
 	@echo "  tthc is running at http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
 	@$(BIN)/flask demo logins 2>/dev/null || true
 	@echo
-	TTHC_DEMO=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
-		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
+	TTHC_DEMO=1 TTHC_PLAIN_HTTP=1 $(BIN)/gunicorn -c deploy/gunicorn.conf.py \
+		--workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
 
 setup: install translations static secret db demo
 

@@ -94,7 +94,7 @@ def app_env(tree: Path, instance: Path) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k != "DATABASE_URL" and not k.startswith(("TTHC_", "MONDAY_"))}
     env.update(RAISED_LIMITS)
-    env.update(PYTHONPATH=str(tree), FLASK_APP="wsgi", TTHC_DEMO="1",
+    env.update(PYTHONPATH=str(tree), FLASK_APP="wsgi", TTHC_DEMO="1", TTHC_PLAIN_HTTP="1",
                TTHC_INSTANCE_PATH=str(instance), SECRET_KEY="capacity-bench-only")
     return env
 

@@ -857,7 +857,7 @@ def bench(tmp):
     # TTHC_DEMO: the demo data's accounts keep their published password (tthc/auth refuses
     # to serve that outside a demo).
     app_env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench",
-               "TTHC_DEMO": "1", "PYTHONPATH": str(TREE)}
+               "TTHC_DEMO": "1", "TTHC_PLAIN_HTTP": "1", "PYTHONPATH": str(TREE)}
     flask = str(BIN / "flask")
     print("Preparing the app's database (db upgrade, demo load)...", flush=True)
     run_cli([flask, "--app", "wsgi", "db", "upgrade"], app_env, "flask db upgrade")

@@ -90,6 +90,11 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # The app opens an SQLite file read-write only (tthc.configure_sqlite): the migrations
+    # alone create a new database.
+    from tthc import create_sqlite_file
+    create_sqlite_file(current_app)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

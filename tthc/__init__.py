@@ -28,6 +28,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
+    from .logs import install as mask_tokens_in_logs
+
+    # The app's lines ("Exception on /ho-so/<token>/luu") and the dev server's access log.
+    mask_tokens_in_logs(app.logger.name, "werkzeug")
     configure_extensions(app)
     register_blueprints(app)
     from . import cli, errors, web
@@ -51,8 +55,11 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         )
     if app.config.get("SQLALCHEMY_ENGINE_OPTIONS") is None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(
-            str(app.config["SQLALCHEMY_DATABASE_URI"]))
+            str(app.config["SQLALCHEMY_DATABASE_URI"]), int(app.config["TTHC_SQLITE_BUSY_MS"]))
+    # Personal data never in a logged statement, whatever options instance/config.py gives.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("hide_parameters", True)
     check_secret_key(app)
+    check_transport(app)
     config_module.counting_rule(app.config)  # ConfigurationError on an unknown rule
 
 
@@ -67,6 +74,36 @@ def check_secret_key(app: Flask) -> None:
         "SECRET_KEY is not set. Put SECRET_KEY = '…' in instance/config.py or set the "
         "SECRET_KEY environment variable (make run generates one into instance/)."
     )
+
+
+def check_transport(app: Flask) -> None:
+    """Refuse to serve production without HTTPS's protections, unless told it is plain HTTP.
+
+    Behind HTTPS the session and remember-me cookies must be ``Secure`` (never sent in
+    clear) and pages carry HSTS (tthc.web). TTHC_PLAIN_HTTP=1 says the server is reached
+    over plain HTTP on purpose (make run on 127.0.0.1, a closed LAN). Debug and tests are
+    exempt, and so are commands other than ``flask run`` (``flask db upgrade`` …): they
+    serve nothing.
+    """
+    import click
+
+    secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    if app.config.get("TTHC_PLAIN_HTTP") or app.debug or app.testing:
+        return
+    command = click.get_current_context(silent=True)
+    if command is not None and command.info_name != "run":
+        return
+    missing = []
+    if not secure or not app.config.get("REMEMBER_COOKIE_SECURE"):
+        missing.append("Secure cookies (TTHC_SESSION_COOKIE_SECURE=1)")
+    if int(app.config.get("TTHC_HSTS_SECONDS") or 0) <= 0:
+        missing.append("HSTS (TTHC_HSTS_SECONDS > 0)")
+    if missing:
+        raise ConfigurationError(
+            "Production needs HTTPS's protections: " + ", ".join(missing) + " are off. Set "
+            "them, or set TTHC_PLAIN_HTTP=1 if this server is reached over plain HTTP on "
+            "purpose (make run, a closed network).")
 
 
 def configure_extensions(app: Flask) -> None:
@@ -88,15 +125,62 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
-    if app.config["TTHC_PROXY_FIX"]:
+    configure_proxy_fix(app)
+
+
+def configure_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* only from as many proxies as TTHC_PROXY_FIX names.
+
+    Without a proxy in front anyone can send those headers: trusting them would let a
+    client pick the address rate limits count and the scheme of absolute URLs.
+    """
+    value = app.config.get("TTHC_PROXY_FIX") or 0
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = -1
+    if count < 0 or isinstance(value, bool):
+        raise ConfigurationError(
+            f"TTHC_PROXY_FIX must be the number of reverse proxies in front (0, 1, …), "
+            f"got {value!r}")
+    if count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        n = int(app.config["TTHC_PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def sqlite_path(uri: str) -> Path | None:
+    """The file of an SQLite URL, None for another database or an in-memory one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.database.startswith("file:"):  # already an SQLite URI: it says its own mode
+        return None
+    return Path(url.database)
+
+
+def create_sqlite_file(app: Flask) -> None:
+    """Create the app's SQLite file if it is missing: for the migrations only.
+
+    The app opens SQLite read-write only (configure_sqlite), so a moved or missing file is
+    an error, not a new empty database; migrations/env.py calls this before it connects
+    (``flask db upgrade``), and the new file is readable by the app's user only.
+    """
+    path = sqlite_path(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if path is not None and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
 
 
 def configure_sqlite(app: Flask) -> None:
-    """On SQLite, write-ahead logging with synchronous=NORMAL.
+    """On SQLite, an existing file only, and write-ahead logging with synchronous=NORMAL.
+
+    SQLite creates a missing file on connect: a database moved away would come back empty
+    and every page would answer 500. The app opens it with ``mode=rw`` (an SQLite URI), so
+    that it stays an error (tthc.errors answers 503); ``flask db upgrade`` creates it.
 
     Every live check of a draft autosaves it; in SQLite's default mode each commit waits
     for the disk (about 15 ms here), which caps the whole server at a few dozen saves a
@@ -105,14 +189,26 @@ def configure_sqlite(app: Flask) -> None:
     database files (WAL keeps recent commits in a second file) and for TTHC_SQLITE_WAL=0.
     """
     uri = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
-    if not app.config.get("TTHC_SQLITE_WAL") or app.testing or not uri.startswith("sqlite"):
+    path = sqlite_path(uri)
+    if path is None:
         return
+    from urllib.parse import quote
+
     from sqlalchemy import event
 
     from .extensions import db
 
     with app.app_context():
         engine = db.engine
+    existing_only = "file:" + quote(str(path.resolve()), safe="/") + "?mode=rw"
+
+    @event.listens_for(engine, "do_connect")
+    def _existing_only(_dialect, _record, cargs, cparams):
+        cargs[:] = [existing_only]
+        cparams["uri"] = True
+
+    if not app.config.get("TTHC_SQLITE_WAL") or app.testing:
+        return
 
     @event.listens_for(engine, "connect")
     def _wal(dbapi_connection, _record):

@@ -24,7 +24,13 @@ DEFAULTS: dict[str, Any] = {
     # A staff sign-in lasts TTHC_STAFF_SESSION_HOURS from sign-in, not from the last click:
     # no new session cookie on every response (a whole Monday of "Gọi tiếp" re-signed it).
     "SESSION_REFRESH_EACH_REQUEST": False,
-    "SESSION_COOKIE_SECURE": False,  # True behind HTTPS: set TTHC_SESSION_COOKIE_SECURE=1
+    # True behind HTTPS: set TTHC_SESSION_COOKIE_SECURE=1 (required in production unless
+    # TTHC_PLAIN_HTTP=1; the remember-me cookie follows it). See check_transport.
+    "SESSION_COOKIE_SECURE": False,
+    "TTHC_PLAIN_HTTP": False,  # served over plain HTTP on purpose (make run, a closed LAN)
+    "TTHC_HSTS_SECONDS": 365 * 24 * 3600,  # Strict-Transport-Security max-age behind HTTPS
+    "TTHC_SQLITE_BUSY_MS": 5000,  # SQLite only: how long a writer waits for the lock
+    "TTHC_HEALTHZ_TIMEOUT_MS": 1000,  # /healthz: a write lock not had in this long is a 503
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a whole Monday at the desk
@@ -40,7 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "TTHC_OFFICE": None,  # code of the office served at /, default: the one marked default
     "TTHC_CATALOGUE_FILE": None,  # default: tthc/data/catalogue.toml
     "TTHC_SEARCH_MAX": 200,  # characters of ?q= taken into account
-    "TTHC_PROXY_FIX": 0,  # number of reverse proxies in front (X-Forwarded-*)
+    # Number of reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted;
+    # 0: none, the headers are ignored (anyone could forge them). Named explicitly only.
+    "TTHC_PROXY_FIX": 0,
     # Pre-filing (tthc.intake): uploads, the device cookie of the applicant profile, look-up.
     "TTHC_UPLOAD_MAX_FILE": 10 * 1024 * 1024,  # bytes per uploaded file, as sent
     "TTHC_UPLOAD_MAX_DOSSIER": 30 * 1024 * 1024,  # bytes stored per dossier, all files
@@ -118,14 +126,18 @@ def from_environ(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     return config
 
 
-def engine_options(uri: str) -> dict[str, Any]:
+def engine_options(uri: str, sqlite_busy_ms: int = 5000) -> dict[str, Any]:
     """SQLAlchemy engine options for a database URL.
 
     A server database drops idle connections (restarts, timeouts), so each checkout is
     pinged first. An SQLite file cannot go away under a connection: the ping would only
-    add a round trip to every request, the live check's included.
+    add a round trip to every request, the live check's included; a writer waits
+    ``sqlite_busy_ms`` for the lock. Statement parameters (names, ID numbers, birth dates)
+    are never put in error messages and logs (``hide_parameters``, Decree 13/2023).
     """
-    return {} if uri.startswith("sqlite") else {"pool_pre_ping": True}
+    if uri.startswith("sqlite"):
+        return {"hide_parameters": True, "connect_args": {"timeout": sqlite_busy_ms / 1000}}
+    return {"hide_parameters": True, "pool_pre_ping": True}
 
 
 def _coerce(value: str, default: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
@@ -32,8 +32,9 @@ def _texts() -> dict[int, tuple[str, str]]:
               gettext("Dữ liệu gửi lên vượt quá dung lượng cho phép. Vui lòng chọn tệp nhỏ hơn.")),
         429: (gettext("Quá nhiều yêu cầu"),
               gettext("Vui lòng chờ một lát rồi thử lại.")),
+        # Honest: a failure can come before the save; what was saved earlier stays saved.
         500: (gettext("Hệ thống đang gặp sự cố"),
-              gettext("Thông tin đã nhập không bị mất. Vui lòng thử lại sau ít phút; "
+              gettext("Thao tác vừa rồi có thể chưa được lưu. Vui lòng thử lại sau ít phút; "
                       "nếu vẫn lỗi, xin liên hệ Bộ phận Một cửa.")),
     }
 
@@ -78,23 +79,49 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         return render_error(500)
 
+    @app.after_request
+    def retry_after_busy(response):
+        # Every 503 here is a passing state (the queue's and the desk's own "busy" answers
+        # included): say when to try again. Flask-Limiter may push it later, never earlier.
+        if response.status_code == 503 and response.retry_after is None:
+            response.retry_after = BUSY_RETRY_SECONDS
+        return response
+
     @app.errorhandler(Busy)
     def busy(error):
         # The database stayed locked by other writers: the transaction was rolled back.
         db.session.rollback()
-        response = render_error(503, gettext("Hệ thống đang bận"), gettext(
-            "Hệ thống đang bận nên thao tác này chưa được lưu; không có gì thay đổi. Vui lòng "
-            "thử lại sau vài giây."))
-        response.retry_after = BUSY_RETRY_SECONDS
-        return response
+        return busy_response()
 
     @app.errorhandler(OperationalError)
     def database_error(error: OperationalError):
-        # The database cannot be used (the file moved away, the server down): nothing was
-        # saved; an htmx save leaves the page as it is, with this message in its area.
+        # Outside serialised() (an autosave, a sign-in's counters) SQLite's "database is
+        # locked" comes as it is: the same honest 503. Anything else operational (the file
+        # moved away or read-only, PostgreSQL down) is an outage: 503, and a log line that
+        # says what to do (the statement's parameters are hidden: hide_parameters).
         db.session.rollback()
+        if is_locked(error):
+            return busy_response()
+        current_app.logger.error(
+            "The database cannot be used (%s). Nothing was saved. Check that the database "
+            "exists and is writable by the app (a new SQLite file is created only by `flask "
+            "db upgrade`), or that the database server is up.", error.orig or error)
         response = render_error(503, gettext("Hệ thống tạm ngừng"), gettext(
             "Hệ thống tạm thời không lưu được dữ liệu nên thao tác này chưa được lưu. Vui lòng "
             "thử lại sau ít phút; nếu vẫn lỗi, xin liên hệ Bộ phận Một cửa."))
         response.retry_after = OUTAGE_RETRY_SECONDS
         return response
+
+
+def is_locked(error: OperationalError) -> bool:
+    """Whether the error is SQLite's lock not had within its busy timeout."""
+    return "is locked" in str(error.orig or error)  # "database is locked", "… table is locked"
+
+
+def busy_response():
+    """503 with Retry-After: the database was busy, nothing changed, try again."""
+    response = render_error(503, gettext("Hệ thống đang bận"), gettext(
+        "Hệ thống đang bận nên thao tác này chưa được lưu; không có gì thay đổi. Vui lòng "
+        "thử lại sau vài giây."))
+    response.retry_after = BUSY_RETRY_SECONDS
+    return response

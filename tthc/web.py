@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         prefix="static/",
         max_age=app.config["STATIC_MAX_AGE"],
         autorefresh=app.debug,
+        add_headers_function=static_headers(hsts_value(app.config)),
     )
     app.jinja_env.globals["static_url"] = static_url
     app.after_request(add_vary)
@@ -60,10 +61,37 @@ SECURITY_HEADERS = {
 }
 
 
+def static_headers(hsts: str | None):
+    """WhiteNoise's add_headers_function: static files carry nosniff and the CSP too.
+
+    WhiteNoise answers /static/ before Flask, so security_headers never sees them: a file
+    served with a wrong type must not be sniffed into a script, nor an SVG run one.
+    WhiteNoise calls it once per file when it scans the folder, outside any request.
+    """
+    def add_headers(headers, _path: str, _url: str) -> None:
+        for key, value in SECURITY_HEADERS.items():
+            headers.setdefault(key, value)
+        if hsts:
+            headers.setdefault("Strict-Transport-Security", hsts)
+
+    return add_headers
+
+
+def hsts_value(config) -> str | None:
+    """The Strict-Transport-Security value, None over plain HTTP (TTHC_PLAIN_HTTP=1)."""
+    seconds = int(config.get("TTHC_HSTS_SECONDS") or 0)
+    if config.get("TTHC_PLAIN_HTTP") or seconds <= 0:
+        return None
+    return f"max-age={seconds}"
+
+
 def security_headers(response):
     """The security headers every response carries, unless a view set its own."""
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)
+    hsts = hsts_value(current_app.config)
+    if hsts:
+        response.headers.setdefault("Strict-Transport-Security", hsts)
     if response.mimetype == "text/html":
         # Pages can hold personal data and differ by language: never stored by shared caches.
         response.headers.setdefault("Cache-Control", "private, no-cache")

@@ -74,6 +74,25 @@
     var xhr = event.detail.xhr;
     if (event.detail.successful && xhr && xhr.tthcEdits === edits) { dirty = null; }
   });
+  // A busy server (503, nothing saved; its message is in #flash) gets the save once more
+  // after its Retry-After; the fields keep what was typed either way, and the message goes
+  // when the retry has saved it.
+  var retrying = false;
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr, elt = event.detail.elt;
+    if (!xhr || !elt || elt.id !== "completeness") { return; }
+    if (xhr.status === 503 && !retrying && dirty) {
+      retrying = true;
+      var form = dirty;
+      var wait = Math.min(parseInt(xhr.getResponseHeader("Retry-After"), 10) || 2, 10);
+      window.setTimeout(function () { if (window.htmx) { window.htmx.trigger(form, "change"); } },
+                        wait * 1000);
+    } else if (retrying && xhr.status !== 503) {
+      retrying = false;
+      var flash = document.getElementById("flash");
+      if (event.detail.successful && flash) { flash.replaceChildren(); }
+    }
+  });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState !== "hidden" || !dirty || !navigator.sendBeacon) { return; }
     var data = new FormData(dirty);

@@ -133,8 +133,10 @@ def _production(seeded_sqlite, tmp_path, monkeypatch, **config):
     shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
     monkeypatch.setenv("TTHC_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("TTHC_DEMO", raising=False)
+    # TTHC_PLAIN_HTTP: served over plain HTTP on purpose (tests/test_hardening.py checks the
+    # refusal without it).
     return create_app({"SECRET_KEY": "real", "SQLALCHEMY_DATABASE_URI":
-                       f"sqlite:///{tmp_path / 'db.sqlite'}", **config})
+                       f"sqlite:///{tmp_path / 'db.sqlite'}", "TTHC_PLAIN_HTTP": True, **config})
 
 
 def test_production_start_refuses_demo_passwords(seeded_sqlite, tmp_path, monkeypatch):
@@ -155,14 +157,14 @@ def test_production_starts_once_demo_passwords_are_gone(seeded_sqlite, tmp_path,
         assert cli(app, "users", "password", "--password", GOOD, username).exit_code == 0
     assert cli(app, "users", "disable", "quantri").exit_code == 0
     monkeypatch.setenv("TTHC_INSTANCE_PATH", str(tmp_path))
-    assert create_app({"SECRET_KEY": "real",
+    assert create_app({"SECRET_KEY": "real", "TTHC_PLAIN_HTTP": True,
                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
 
 
 def test_production_start_on_an_unmigrated_database_is_left_to_db_upgrade(tmp_path,
                                                                         monkeypatch):
     monkeypatch.setenv("TTHC_INSTANCE_PATH", str(tmp_path))
-    assert create_app({"SECRET_KEY": "real",
+    assert create_app({"SECRET_KEY": "real", "TTHC_PLAIN_HTTP": True,
                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.sqlite'}"})
 
 
@@ -212,5 +214,5 @@ def test_rush_accounts_count_as_demo_accounts(seeded_sqlite, tmp_path, monkeypat
     cli(app, "demo", "rush", "--officers", "1", "--tickets", "0")
     monkeypatch.setenv("TTHC_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(ConfigurationError, match="demo-quay-01"):
-        create_app({"SECRET_KEY": "real",
+        create_app({"SECRET_KEY": "real", "TTHC_PLAIN_HTTP": True,
                     "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})

@@ -159,7 +159,9 @@ def test_sqlite_commits_do_not_wait_for_the_disk_outside_tests(tmp_path, testing
 
     from tthc.extensions import db
 
-    app = make_app(f"sqlite:///{tmp_path / 'w.sqlite'}", tmp_path, TESTING=testing)
+    (tmp_path / "w.sqlite").touch()  # the app opens an existing file only (flask db upgrade)
+    app = make_app(f"sqlite:///{tmp_path / 'w.sqlite'}", tmp_path, TESTING=testing,
+                   TTHC_PLAIN_HTTP=True)
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == mode
         if not testing:

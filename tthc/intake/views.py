@@ -319,9 +319,11 @@ def too_large(error):
 def unsaved(error):
     """The database cannot be used: 503; a whole-page post comes back as a form holding what
     was typed, to send again (htmx keeps its page, the message in its message area)."""
-    from ..errors import OUTAGE_RETRY_SECONDS, render_error
+    from ..errors import OUTAGE_RETRY_SECONDS, busy_response, is_locked, render_error
 
     db.session.rollback()
+    if is_locked(error) and is_fragment_request():
+        return busy_response()  # busy, not down: htmx retries the save once (static/js)
     if request.method == "POST" and not is_fragment_request():
         fields = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
         response = current_app.make_response((render_template(

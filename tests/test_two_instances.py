@@ -70,7 +70,8 @@ def start_gunicorn(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
     with open(log, "w") as out:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-             f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env, stdout=out,
+             f"127.0.0.1:{port}", "--control-socket", str(log.with_suffix(".ctl")),
+             "wsgi:app"], cwd=ROOT, env=env, stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -122,8 +122,8 @@ def serve(tree: Path, env, log_path: Path, extra=()):
     port = free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen([BIN / "gunicorn", *GUNICORN_FLAGS, *extra,
-                                 "--bind", f"{HOST}:{port}", "wsgi:app"], cwd=tree, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                 "--bind", f"{HOST}:{port}", "wsgi:app"], cwd=tree, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if healthy(port):

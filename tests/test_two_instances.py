@@ -8,6 +8,7 @@ request to either, so each test hops between them on purpose, with one cookie ja
 
 from __future__ import annotations
 
+import copy
 import http.client
 import http.cookiejar
 import os
@@ -209,11 +210,15 @@ def test_a_sign_in_on_one_server_works_on_the_other_and_a_sign_out_ends_it_on_bo
     officer = Browser()
     assert officer.sign_in(city.a, "tiepnhan").status == 303
     assert officer.request(city.b + "/can-bo/quay").status == 200  # same cookie, server B
+    saved = Browser()  # a copy of the signed-in cookie, kept by whoever saw it
+    for cookie in officer.jar:
+        saved.jar.set_cookie(copy.copy(cookie))
+    assert saved.request(city.a + "/can-bo/quay").status == 200
     # A form of server A posted to server B: the CSRF token is good on both.
     assert officer.post(city.b + "/can-bo/dang-xuat", {},
                         token_from=city.a + "/can-bo/quay").status == 303
-    for base in (city.a, city.b):
-        refused = officer.request(base + "/can-bo/quay")
+    for base in (city.a, city.b):  # the saved cookie no longer works, on either server
+        refused = saved.request(base + "/can-bo/quay")
         assert refused.status in (302, 303) and "dang-nhap" in refused.headers["Location"]
 
 

@@ -258,6 +258,24 @@ def test_a_ticket_taken_on_one_server_is_called_on_the_other_in_the_order_set_on
     admin.post(city.b + "/can-bo/hang-doi/cai-dat", {"thu_tu": "priority"})  # as it was
 
 
+def test_a_queue_group_added_on_one_server_is_offered_and_called_on_the_other(city):
+    admin, officer = Browser(), Browser()
+    assert admin.sign_in(city.a, "quantri").status == 303
+    assert officer.sign_in(city.b, "tiepnhan").status == 303
+    assert "Đất đai" not in Browser().request(city.b + "/lay-so").text  # B has read the groups
+    added = admin.post(city.a + "/can-bo/quan-tri/co-quan/nhom/them", {
+        "chu": "D", "ten": "Đất đai", "ten_en": "Land", "thu_tu": "4", "phut": "5"})
+    assert added.status == 303, added.text[:500]
+    assert "Đất đai" in Browser().request(city.b + "/lay-so").text  # the kiosk of B offers it
+    with city.app.app_context():
+        group = next(g for g in factories.groups(factories.demo_office().id) if g.prefix == "D")
+    taken = Browser().post(city.b + "/lay-so", {"nhom": group.id, "uu_tien": ""})
+    assert taken.status == 303
+    called = officer.post(city.a + "/can-bo/quay/goi-tiep",
+                          {"chon_nhom": "1", "nhom": [str(group.id)]})
+    assert called.headers["X-Queue-Called"] == "D-001"
+
+
 def test_the_look_up_limit_counts_the_requests_to_both_servers(city):
     phone = Browser()
     codes = []

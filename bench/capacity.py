@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/capacity.py                       # this tree, label "current"
     .venv/bin/python bench/capacity.py --checkout /tmp/before --label before
+    .venv/bin/python bench/capacity.py --postgres --instances 2   # a city (docs/scaling.md)
 
 Serves the tree (this one, or --checkout DIR) as `make run` does: gunicorn, 2 workers, the
 same flags, on 127.0.0.1, with SQLite in a throwaway instance folder (TTHC_INSTANCE_PATH)
@@ -13,6 +14,11 @@ when, after the warm-up, p95 of all requests is ≤ 300 ms and nothing failed. I
 while the time budget allows, and stops by itself (--budget-minutes, 8 by default, the whole
 search). Locust shares the machine's CPU with the server: the result is a lower bound.
 The scenario is always this tree's bench/monday.py, so that two commits are measured alike.
+
+--postgres serves from a throwaway PostgreSQL cluster (or --database-url, an empty database)
+instead of SQLite; --instances N starts N such gunicorns on one shared instance folder (the
+shared uploads of a city), with Redis for Flask-Limiter's counts and nginx spreading the
+requests over them round robin on one address (bench/city.py).
 
 It writes the result under its label into docs/benchmarks.json ("capacity") and the
 Capacity section of docs/benchmarks.md of THIS tree (--no-write: print only).
@@ -35,6 +41,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import city
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "bench" / "monday.py"
@@ -110,12 +118,12 @@ def healthy(port: int) -> bool:
         conn.close()
 
 
-def serve(tree: Path, env, log_path: Path):
+def serve(tree: Path, env, log_path: Path, extra=()):
     port = free_port()
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([BIN / "gunicorn", *GUNICORN_FLAGS, "--bind", f"{HOST}:{port}",
-                                 "wsgi:app"], cwd=tree, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen([BIN / "gunicorn", *GUNICORN_FLAGS, *extra,
+                                 "--bind", f"{HOST}:{port}", "wsgi:app"], cwd=tree, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if healthy(port):
@@ -215,12 +223,25 @@ def search(port, officers, tmp, args) -> list[dict]:
 
 def measure(tree: Path, label: str, args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="tthc-capacity-"))
-    instance = tmp / "instance"
+    instance = tmp / "instance"  # one for all instances: the shared uploads of a city
     instance.mkdir()
-    server = None
+    stoppers = []  # what was started, stopped in reverse order
     try:
         env = app_env(tree, instance)
         prepare_tree(tree, env)
+        database = "SQLite (WAL)"
+        if args.postgres or args.database_url:
+            url = args.database_url
+            if not url:
+                url, stop_db = city.start_postgres()
+                stoppers.append(stop_db)
+            env["DATABASE_URL"] = url
+            database = "PostgreSQL" + ("" if args.database_url else " (throwaway cluster, "
+                                        "fsync off)")
+        if args.instances > 1:  # counts shared by every instance, as a city must
+            redis_url, stop_redis = city.start_redis(tmp)
+            stoppers.append(stop_redis)
+            env["TTHC_RATELIMIT_STORAGE_URI"] = redis_url
         flask = BIN / "flask"
         print(f"Preparing {tree} ({label}): db upgrade, demo load, demo rush …", flush=True)
         run([flask, "db", "upgrade"], env, tree, "flask db upgrade")
@@ -234,16 +255,33 @@ def measure(tree: Path, label: str, args) -> dict:
             officers = ["tiepnhan"]
         commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
                                 capture_output=True, text=True).stdout.strip() or "?"
-        server, port = serve(tree, env, tmp / "gunicorn.log")
+        logs = [tmp / (f"gunicorn-{n}.log" if args.instances > 1 else "gunicorn.log")
+                for n in range(1, args.instances + 1)]
+        ports = []
+        for log_path in logs:
+            # gunicorn's control socket is one path per user by default: one each.
+            extra = ("--control-socket", str(log_path.with_suffix(".ctl")))
+            server, server_port = serve(tree, env, log_path,
+                                        extra if args.instances > 1 else ())
+            stoppers.append(lambda server=server: stop(server))
+            ports.append(server_port)
+        port = ports[0]
+        if args.instances > 1:
+            port, stop_balancer = city.start_balancer(tmp / "nginx", ports)
+            stoppers.append(stop_balancer)
         load_avg = os.getloadavg()[0]
-        print(f"gunicorn (2 workers, as make run) on {HOST}:{port}, commit {commit}; "
+        print(f"{describe(args, database)} on {HOST}:{port}, commit {commit}; "
               f"load average {load_avg:.2f}", flush=True)
         steps = search(port, officers, tmp, args)
-        log = (tmp / "gunicorn.log").read_text(errors="replace")
-        server_errors = log.count("Traceback") + log.count('" 500 ')
+        server_errors = 0
+        for log_path in logs:
+            log = log_path.read_text(errors="replace")
+            server_errors += log.count("Traceback") + log.count('" 500 ')
+    except city.Missing as exc:
+        raise CannotMeasure(str(exc)) from None
     finally:
-        if server is not None:
-            stop(server)
+        for stop_one in reversed(stoppers):
+            stop_one()
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
@@ -257,8 +295,7 @@ def measure(tree: Path, label: str, args) -> dict:
         .strftime("%Y-%m-%d %H:%M:%S UTC"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
                    f"load average {load_avg:.2f} at start",
-        "server": "gunicorn --workers 2 (as make run), SQLite (WAL), 127.0.0.1; locust on "
-                  "the same machine",
+        "server": describe(args, database) + ", 127.0.0.1; locust on the same machine",
         "budget": f"p95 ≤ {P95_BUDGET_MS} ms, no failed request",
         "warmup_s": args.warmup, "measure_s": args.measure,
         "ward_peak_per_hour": WARD_PEAK_PER_HOUR,
@@ -269,6 +306,13 @@ def measure(tree: Path, label: str, args) -> dict:
         "server_errors_in_log": server_errors,
         "steps": steps,
     }
+
+
+def describe(args, database: str) -> str:
+    if args.instances == 1:
+        return f"gunicorn --workers 2 (as make run), {database}"
+    return (f"{args.instances} gunicorn instances of 2 workers behind nginx (round robin), "
+            f"{database}, Redis for the rate-limit counts")
 
 
 # --- report ------------------------------------------------------------------------------
@@ -355,11 +399,24 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=float, default=30, help="seconds before statistics")
     parser.add_argument("--measure", type=float, default=35, help="seconds measured per step")
     parser.add_argument("--budget-minutes", type=float, default=8, help="the whole search")
+    parser.add_argument("--postgres", action="store_true",
+                        help="serve from a throwaway PostgreSQL cluster instead of SQLite")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database to use instead "
+                        "(postgresql+psycopg://…; it is migrated and filled)")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="gunicorn instances behind nginx on one address (with more than "
+                        "one: Redis for the rate-limit counts; use it with --postgres)")
     parser.add_argument("--no-write", action="store_true", help="print only, no docs/")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     tree = args.checkout.resolve()
     label = args.label or ("current" if tree == ROOT else tree.name)
+    if args.instances < 1:
+        parser.error("--instances must be 1 or more")
+    if args.instances > 1 and not (args.postgres or args.database_url):
+        parser.error("several instances need a shared database: add --postgres")
+    if not args.label and (args.postgres or args.database_url):
+        label += f"-postgres-x{args.instances}"
     if not (tree / "wsgi.py").exists():
         print(f"{tree} is not a tthc tree (no wsgi.py)", file=sys.stderr)
         return 1

@@ -72,6 +72,9 @@ DEFAULTS: dict[str, Any] = {
     # workers or servers must name a shared store (TTHC_RATELIMIT_STORAGE_URI=redis://…,
     # docs/sessions.md). The sign-in slow-down is in the database and shared anyway.
     "RATELIMIT_STORAGE_URI": "memory://",
+    # A shared store that is down must not answer every sign-in, look-up and ticket with a
+    # 500: Flask-Limiter then counts in the worker's memory until the store is back.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     # Staff accounts (tthc/auth)
     "TTHC_DEMO": False,  # serving the demo data: allows the demo accounts' known password

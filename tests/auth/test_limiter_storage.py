@@ -121,3 +121,14 @@ def test_the_sign_in_slow_down_is_shared_without_redis(database, tmp_path):
     assert other_worker(database, tmp_path, "memory://", "tiepnhan", "tiepnhan") == [422, 422]
     codes = this_worker(database, tmp_path, "memory://", "tiepnhan", "tiepnhan")
     assert codes == [422, 429]
+
+
+def test_a_store_that_is_down_does_not_break_sign_in(database, tmp_path):
+    """Redis unreachable: Flask-Limiter falls back to counting in memory (the configured
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) instead of answering every sign-in with a 500."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    codes = this_worker(database, tmp_path, f"redis://127.0.0.1:{closed}/0",
+                        "a-1", "a-2", "a-3", "a-4")
+    assert codes == [422, 422, 422, 429]  # wrong passwords, then the limit, counted in memory

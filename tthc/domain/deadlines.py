@@ -92,8 +92,9 @@ def check_reschedule(due: datetime, new_due: datetime, now: datetime, *, done: i
     (domain.md §12 item 3). Raises RescheduleRefused with the reason otherwise.
     """
     if done >= times:
-        raise RescheduleRefused(msg(N_("Hồ sơ đã được hẹn lại %(times)d lần; không được hẹn lại "
-                                       "thêm (%(basis)s)."), times=done, basis=basis))
+        raise RescheduleRefused(msg(N_("Hồ sơ đã được hẹn lại %(done)d lần, bằng số lần tối đa "
+                                       "được phép (%(basis)s); không được hẹn lại thêm."),
+                                    done=done, basis=basis))
     last = due.astimezone(VN_TZ).date() - timedelta(days=days_before)
     if now.astimezone(VN_TZ).date() > last:
         raise RescheduleRefused(msg(N_("Phải gửi văn bản xin lỗi và hẹn lại chậm nhất %(days)02d "

@@ -34,7 +34,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ...domain import hours as opening_hours
-from ...domain.codes import DEFAULT_DOSSIER_PATTERN, normalise_prefiling_code
+from ...domain.codes import normalise_prefiling_code
 from ...domain.frameworks import Version
 from ...domain.deadlines import IntakeDecision, decide
 from ...domain.i18n import N_, Message
@@ -88,9 +88,11 @@ calendar = offices.calendar  # the holiday table, one loader for every blueprint
 
 def settings(office_id: int) -> dict[str, str]:
     """The desk's settings of an office: its Setting rows over the defaults (no cut-off of
-    its own: "", the framework's applies; the pattern: TTHC_DOSSIER_CODE_PATTERN)."""
-    values = {"cutoff": "", "pattern": current_app.config.get("TTHC_DOSSIER_CODE_PATTERN",
-                                                               DEFAULT_DOSSIER_PATTERN)}
+    its own: "", the framework's applies; the pattern: TTHC_DOSSIER_CODE_PATTERN, else the
+    framework version's in force today, the version of a dossier received now)."""
+    pattern = current_app.config.get("TTHC_DOSSIER_CODE_PATTERN") \
+        or rules(office_id).value("dossier_code", "pattern")
+    values = {"cutoff": "", "pattern": pattern}
     keys = {v: k for k, v in SETTING_KEYS.items()}
     for key, value in db.session.execute(
             select(Setting.key, Setting.value).where(Setting.office_id == office_id,

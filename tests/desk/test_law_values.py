@@ -76,7 +76,7 @@ def test_the_cut_off_is_the_versions_for_a_dossier_received_under_it(app, dossie
     clock(MONDAY.replace(hour=15, minute=40))
     this_week = dossier(COPY, state="checked")
     html = reception.get(f"/can-bo/ho-so/{this_week}").get_data(as_text=True)
-    assert "Đã quá 15:00" in html
+    assert "Đã quá 15:00: theo quy định (Nghị định số 118/2025/NĐ-CP)" in html
     reception.post(f"/can-bo/ho-so/{this_week}/tiep-nhan", {"giu_hen": "0"})
     assert not load(app, this_week).same_day  # 15:00: the next working day
 
@@ -88,6 +88,10 @@ def test_the_cut_off_is_the_versions_for_a_dossier_received_under_it(app, dossie
     reception.post(f"/can-bo/ho-so/{next_week}/tiep-nhan", {})
     stored = load(app, next_week)
     assert stored.same_day and stored.framework == "thu-2026"
+    clock(NEXT.replace(hour=16, minute=30))  # after ITS cut-off, citing ITS article
+    late = dossier(COPY, state="checked")
+    html = reception.get(f"/can-bo/ho-so/{late}").get_data(as_text=True)
+    assert f"Đã quá 16:00: theo quy định ({TEST_DECREE}, Điều 2)" in html
 
 
 def test_an_office_cut_off_overrides_the_law_and_empty_gives_it_back(app, demo, dossier,

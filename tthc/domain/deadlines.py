@@ -28,8 +28,8 @@ class IntakeDecision:
 
 def decide(received_at: datetime, statutory_days: int, calendar: Calendar,
            hours: OfficeHours = DEFAULT_HOURS, *, rule: CountingRule, extension_days: int = 0,
-           monday_same_day: bool = False, keep_same_day_promise: bool = False
-           ) -> IntakeDecision:
+           monday_same_day: bool = False, keep_same_day_promise: bool = False,
+           cutoff_basis: str = "") -> IntakeDecision:
     """Decide between same-day handling and an appointment, and the due date.
 
     A same-day procedure received before the cut-off is due today at closing time. After
@@ -41,6 +41,8 @@ def decide(received_at: datetime, statutory_days: int, calendar: Calendar,
     needing verification); the caller checks it is allowed. The limit is then
     ``statutory_days + extension_days`` counted by *rule*, the dossier gets a slip with
     that date, and it is never a same-day dossier (so never overdue at closing time).
+    *cutoff_basis* is the cut-off rule's citation (the framework version's), quoted in the
+    warning.
     """
     if extension_days < 0:
         raise ValueError("extension_days must be zero or positive")
@@ -52,9 +54,14 @@ def decide(received_at: datetime, statutory_days: int, calendar: Calendar,
         return IntakeDecision(False, legal_due, after_cutoff, None, extension_days)
     if not after_cutoff:
         return IntakeDecision(True, legal_due, False)
-    warning = msg(N_("Đã quá %(cutoff)s: theo quy định, hồ sơ được giải quyết trong ngày làm "
-                     "việc tiếp theo. Có thể vẫn giải quyết ngay hôm nay nếu kịp."),
-                  cutoff=hours.cutoff.strftime("%H:%M"))
+    if cutoff_basis:  # the cut-off rule's citation, from the framework version
+        warning = msg(N_("Đã quá %(cutoff)s: theo quy định (%(basis)s), hồ sơ được giải quyết "
+                         "trong ngày làm việc tiếp theo. Có thể vẫn giải quyết ngay hôm nay nếu "
+                         "kịp."), cutoff=hours.cutoff.strftime("%H:%M"), basis=cutoff_basis)
+    else:
+        warning = msg(N_("Đã quá %(cutoff)s: theo quy định, hồ sơ được giải quyết trong ngày làm "
+                         "việc tiếp theo. Có thể vẫn giải quyết ngay hôm nay nếu kịp."),
+                      cutoff=hours.cutoff.strftime("%H:%M"))
     if keep_same_day_promise and monday_same_day and calendar.is_working_day(local.date()):
         closing = hours.closing(local.date(), calendar)
         today_close = local.replace(hour=closing.hour, minute=closing.minute,

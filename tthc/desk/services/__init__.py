@@ -311,8 +311,10 @@ def preview(dossier: Dossier, spec=None, *, keep_promise: bool = False,
             at: dt.datetime | None = None, extension_days: int = 0) -> IntakeDecision:
     """What receiving the dossier now would promise: same day, or a due date and hour."""
     spec = spec or spec_of(dossier)
+    law = rules(dossier.office_id, dossier)
     return decide(at or now(), spec.statutory_days, calendar(),
-                  office_hours(dossier.office_id, dossier),
+                  offices.office_hours(dossier.office_id, law),
+                  cutoff_basis=law.cite("cutoff"),
                   rule=counting_rule(), extension_days=extension_days,
                   monday_same_day=spec.monday_same_day, keep_same_day_promise=keep_promise)
 

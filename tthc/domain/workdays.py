@@ -174,9 +174,10 @@ class OfficeHours:
     """Received after this time: handed to the processor the next working day, and a
     same-day result is due then (it does not move a limit counted in days)."""
     close: time = time(17, 0)
-    """Closing time; a due date falls due at this time."""
+    """The usual closing time: a due date falls due at its day's ``closing`` (this one where
+    ``week`` gives that day no hours)."""
     open: time = time(7, 30)
-    """Opening time."""
+    """The usual opening time."""
     tz: tzinfo = VN_TZ
     """Time zone of the office; days are cut at local midnight."""
     week: tuple[tuple[time, time] | None, ...] = ()

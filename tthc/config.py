@@ -97,15 +97,15 @@ DEFAULTS: dict[str, Any] = {
     # holiday table); off for a demo or test server that must give numbers at any hour.
     "TTHC_QUEUE_OPENING_HOURS": True,
     "TTHC_TICKETS_PER_PHONE_PER_DAY": 3,  # numbers one phone may take a day (0: no limit)
-    # The desk (tthc/desk); each office can change them on /can-bo/tiep-nhan/cai-dat
-    "TTHC_DESK_CUTOFF": "15:00",  # later: handed over, and same-day results due, next working day
-    "TTHC_DESK_OPEN": "07:30",
-    "TTHC_DESK_CLOSE": "17:00",  # the hour a due date falls due
+    # The desk's cut-off is the legal framework's (tthc/data/frameworks.toml) unless an office
+    # sets its own on /can-bo/tiep-nhan/cai-dat; its hours are the office's weekly schedule.
     # How a legal time of n working days is counted (docs/deadlines.md): "days", whole working
     # days after the reception day (domain.md §12 item 1), or "hours", n working days' worth
     # of office hours from the reception instant, as some provincial systems count.
     "TTHC_DEADLINE_COUNTING": DEFAULT_RULE.value,  # "days"
-    "TTHC_DOSSIER_CODE_PATTERN": "{unit}-{yymmdd}-{seq:04d}",  # Circular 01/2018 Art 19
+    # The province's dossier code pattern; None: the legal framework's (each office may set
+    # its own on /can-bo/tiep-nhan/cai-dat)
+    "TTHC_DOSSIER_CODE_PATTERN": None,
     # The legal framework by date and its official forms (docs/desk.md "The legal framework")
     "TTHC_FRAMEWORKS_FILE": None,  # default: tthc/data/frameworks.toml
     "TTHC_FORMS_FILE": None,  # default: tthc/data/forms.toml

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 
 from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
@@ -15,15 +16,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.formsets import FORMS_FILE, FormSet, FormSets, load_formsets_file
 from .domain.frameworks import FRAMEWORKS_FILE, Frameworks, Version, load_frameworks_file
-from .domain.workdays import Calendar, load_calendar
+from .domain.hours import desk_hours, parse_schedule
+from .domain.workdays import Calendar, OfficeHours, load_calendar
 from .extensions import db
 from .models import Office, Setting
 from .models.holiday import file_rows, table_rows
-from .timeutil import today
+from .timeutil import TZ, today
 
 #: The Setting rows where an office's admin records the day an unverified framework version
 #: takes effect: this prefix and the version's key, value "YYYY-MM-DD" (docs/desk.md).
 FRAMEWORK_DATE_SETTING = "framework.date."
+#: The Setting row where an office may set its own cut-off ("HH:MM"); none: the law's.
+CUTOFF_SETTING = "desk.cutoff"
 
 
 def current_office() -> Office | None:
@@ -110,3 +114,40 @@ def calendar(office_id: int | None = None) -> Calendar:
         office_id = office.id if office is not None else None
     version, rows = table_rows(office_id)
     return load_calendar(rows, version=version)
+
+
+def cutoff(office_id: int, version: Version) -> dt.time:
+    """The office's cut-off: its desk setting (``desk.cutoff``), else the hour of *version*'s
+    ``cutoff`` rule (the framework in force for the dossier, docs/desk.md)."""
+    value = db.session.scalar(select(Setting.value).where(Setting.office_id == office_id,
+                                                          Setting.key == CUTOFF_SETTING))
+    if value:
+        found = parse_hhmm(value)
+        if found is not None:
+            return found
+        current_app.logger.warning("office %s: unreadable %s", office_id, CUTOFF_SETTING)
+    return dt.time.fromisoformat(version.value("cutoff", "hour"))
+
+
+def parse_hhmm(value: str | None) -> dt.time | None:
+    """An hour typed as 15:00, 15h00, 9.30; None when it is not one."""
+    match = re.fullmatch(r"([01]?\d|2[0-3])[:hg.]([0-5]\d)", (value or "").strip())
+    return dt.time(int(match[1]), int(match[2])) if match else None
+
+
+def office_hours(office_id: int, version: Version) -> OfficeHours:
+    """The desk's hours for deadlines: each weekday's window from the office's weekly schedule
+    (``Office.schedule``, the one source of hours: docs/deadlines.md) and the cut-off of
+    :func:`cutoff`. Read on every call, so an edit of the hours applies at once everywhere."""
+    office = db.session.get(Office, office_id)
+    hour = cutoff(office_id, version)
+    try:
+        schedule = parse_schedule(office.schedule if office else None, tz=TZ)
+        return desk_hours(schedule, hour)
+    except ValueError:
+        # Unreadable hours, or a cut-off outside them: the defaults rather than a 500.
+        current_app.logger.warning("office %s: hours unusable with cut-off %s", office_id, hour)
+        try:
+            return desk_hours(None, hour)
+        except ValueError:
+            return OfficeHours(tz=TZ)

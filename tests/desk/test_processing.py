@@ -126,7 +126,7 @@ def test_one_new_date_at_least_a_day_before_the_due_date(app, specialist, leader
     again = leader.post(f"/can-bo/ho-so/{dossier_id}/hen-lai",
                         {"ngay": (new_day + dt.timedelta(days=7)).strftime("%d/%m/%Y"),
                          "ly_do_tre": reason, "bao_tin": ["sms", "zalo"]})
-    assert again.status_code == 409 and "một lần" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "không được hẹn lại thêm" in again.get_data(as_text=True)
 
 
 def test_a_new_date_must_be_a_working_day_and_well_formed(app, leader, dossier):

@@ -124,21 +124,22 @@ def test_settings_are_checked_and_saved(app, demo):
     admin = Officer(app, demo["staff"]["quantri"])
     page = admin.get("/can-bo/tiep-nhan/cai-dat").get_data(as_text=True)
     check_page(page)
-    assert 'value="15:00"' in page and "000.00.21.H26" in page
+    # No cut-off of the office's own: the field is empty and names the law's hour.
+    assert 'id="gio_chot" name="gio_chot" value=""' in page and "15:00" in page
+    assert "000.00.21.H26" in page and "gio_mo" not in page and "gio_dong" not in page
     bad = admin.post("/can-bo/tiep-nhan/cai-dat", {
-        "ma_don_vi": "có dấu cách", "mau_ma": "{unit}-{seq:04d}", "gio_chot": "18:00",
-        "gio_mo": "07:30", "gio_dong": "17:00"})
+        "ma_don_vi": "có dấu cách", "mau_ma": "{unit}-{seq:04d}", "gio_chot": "18:00"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422
     assert "phải có ngày tiếp nhận" in html and "Giờ chốt phải" in html
     assert "không có dấu cách" in html and 'value="{unit}-{seq:04d}"' in html
     ok = admin.post("/can-bo/tiep-nhan/cai-dat", {
         "ma_don_vi": "000.00.99.X01", "mau_ma": "{unit}-{yyyymmdd}-{seq:05d}",
-        "gio_chot": "16:00", "gio_mo": "7:30", "gio_dong": "17:30"})
+        "gio_chot": "16h00"})
     assert ok.status_code == 303
     with app.app_context():
         from tthc.desk import services
 
         assert services.settings(demo["office"]) == {
-            "cutoff": "16:00", "close": "17:30", "open": "07:30",
+            "cutoff": "16:00",
             "pattern": "{unit}-{yyyymmdd}-{seq:05d}"}

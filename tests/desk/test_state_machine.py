@@ -155,7 +155,7 @@ def _last_day() -> dt.date:
     from tthc.desk.services import calendar
     from tthc.domain.status import supplement_notice_last_day
 
-    return supplement_notice_last_day(MONDAY.date(), calendar())
+    return supplement_notice_last_day(MONDAY.date(), calendar(), 3)
 
 
 ASK = {"so_muc": "1", "muc-0": "", "ly-do-0": "Bản sao giấy khai sinh có chứng thực."}
@@ -184,12 +184,15 @@ def test_a_supplement_after_the_third_working_day_is_refused(app, dossier, speci
     assert 'id="bo-sung-het-han"' in page and "Yêu cầu bổ sung sau khi thẩm định (Mẫu 02)" \
         not in page
     form = specialist.get(f"/can-bo/ho-so/{dossier_id}/bo-sung")
-    assert form.status_code == 409 and "Điều 19 khoản 4" in form.get_data(as_text=True)
+    # The citation of the version the dossier follows (received today: Decree 118/2025).
+    assert form.status_code == 409 and "(Nghị định số 118/2025/NĐ-CP)" in \
+        form.get_data(as_text=True)
     response = specialist.post(f"/can-bo/ho-so/{dossier_id}/bo-sung", ASK)
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Đã quá 3 ngày làm việc kể từ ngày tiếp nhận hồ sơ" in html
-    assert last.strftime("%d/%m/%Y") in html and "Điều 19 khoản 4" in html
+    assert last.strftime("%d/%m/%Y") in html and "(Nghị định số 118/2025/NĐ-CP)" in html
+    assert "61/2018" not in html
     stored = load(app, dossier_id)
     assert stored.status == 4 and stored.supplement_count == 0
 

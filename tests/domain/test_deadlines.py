@@ -146,35 +146,49 @@ def test_the_legal_deadline_restarts_after_a_supplement():
 
 DUE = at(2026, 3, 10, 17)  # Tue 10/03 at close
 LATER = DUE + timedelta(days=2)
+# The apology rule's values and citation, as the framework version gives them (2018 values).
+ONCE = {"done": 0, "days_before": 1, "times": 1,
+        "basis": "Nghị định số 61/2018/NĐ-CP, Điều 19 khoản 9"}
 
 
 def test_reschedule_allowed_until_the_end_of_the_day_before():
-    check_reschedule(DUE, LATER, at(2026, 3, 5), already_rescheduled=False)
-    check_reschedule(DUE, LATER, at(2026, 3, 9, 17, 30), already_rescheduled=False)
-    check_reschedule(DUE, LATER, at(2026, 3, 9, 23, 59, 59), already_rescheduled=False)
+    check_reschedule(DUE, LATER, at(2026, 3, 5), **ONCE)
+    check_reschedule(DUE, LATER, at(2026, 3, 9, 17, 30), **ONCE)
+    check_reschedule(DUE, LATER, at(2026, 3, 9, 23, 59, 59), **ONCE)
     with pytest.raises(RescheduleRefused, match="01 ngày"):
-        check_reschedule(DUE, LATER, at(2026, 3, 10, 0, 0), already_rescheduled=False)
+        check_reschedule(DUE, LATER, at(2026, 3, 10, 0, 0), **ONCE)
     with pytest.raises(RescheduleRefused, match="01 ngày"):
-        check_reschedule(DUE, LATER, at(2026, 3, 10, 16), already_rescheduled=False)
+        check_reschedule(DUE, LATER, at(2026, 3, 10, 16), **ONCE)
 
 
 def test_reschedule_days_are_local_days():
     # Due 08:00: the evening before is less than 24 h before, and still in time.
     early_due = at(2026, 3, 10, 8)
-    check_reschedule(early_due, LATER, at(2026, 3, 9, 20), already_rescheduled=False)
+    check_reschedule(early_due, LATER, at(2026, 3, 9, 20), **ONCE)
     # 16:59 UTC on 09/03 is 23:59 in Hanoi; 17:00 UTC is 00:00 on the due day.
     check_reschedule(DUE, LATER, datetime(2026, 3, 9, 16, 59, tzinfo=timezone.utc),
-                     already_rescheduled=False)
+                     **ONCE)
     with pytest.raises(RescheduleRefused):
         check_reschedule(DUE, LATER, datetime(2026, 3, 9, 17, 0, tzinfo=timezone.utc),
-                         already_rescheduled=False)
+                         **ONCE)
     # A due date stored in UTC is cut at the Hanoi midnight too.
     check_reschedule(DUE.astimezone(timezone.utc), LATER, at(2026, 3, 9, 23, 59),
-                     already_rescheduled=False)
+                     **ONCE)
 
 
 def test_reschedule_only_once_and_to_a_later_date():
-    with pytest.raises(RescheduleRefused, match="một lần"):
-        check_reschedule(DUE, LATER, at(2026, 3, 5), already_rescheduled=True)
+    with pytest.raises(RescheduleRefused, match="đã được hẹn lại 1 lần.*không được hẹn lại thêm"):
+        check_reschedule(DUE, LATER, at(2026, 3, 5), **{**ONCE, "done": 1})
     with pytest.raises(RescheduleRefused, match="sau ngày hẹn cũ"):
-        check_reschedule(DUE, DUE, at(2026, 3, 5), already_rescheduled=False)
+        check_reschedule(DUE, DUE, at(2026, 3, 5), **ONCE)
+
+
+def test_reschedule_follows_the_values_it_is_given():
+    """The numbers are the framework version's: two days before, twice, with its citation."""
+    rule = {"days_before": 2, "times": 2, "basis": "Nghị định thử, Điều 1"}
+    check_reschedule(DUE, LATER, at(2026, 3, 8, 23, 59), done=1, **rule)
+    with pytest.raises(RescheduleRefused,
+                       match=r"02 ngày .* 08/03/2026 \(Nghị định thử, Điều 1\)"):
+        check_reschedule(DUE, LATER, at(2026, 3, 9, 0, 0), done=0, **rule)
+    with pytest.raises(RescheduleRefused, match=r"2 lần.*Nghị định thử"):
+        check_reschedule(DUE, LATER, at(2026, 3, 5), done=2, **rule)

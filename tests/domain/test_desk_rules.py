@@ -52,17 +52,21 @@ def test_stopping_elsewhere_is_refused_with_a_message(source):
     (date(2026, 2, 13), date(2026, 2, 25)),  # Tết 16–20/02/2026
 ])
 def test_the_last_day_to_ask_for_a_supplement_is_the_third_working_day(received, last):
-    assert supplement_notice_last_day(received, CAL) == last
+    assert supplement_notice_last_day(received, CAL, 3) == last
 
 
 def test_the_whole_third_day_is_in_time_and_the_next_is_not():
     received, last = date(2026, 3, 6), date(2026, 3, 11)
-    assert supplement_notice_problem(received, last, CAL) is None
-    problem = supplement_notice_problem(received, date(2026, 3, 12), CAL)
+    basis = "Nghị định số 118/2025/NĐ-CP"
+    assert supplement_notice_problem(received, last, CAL, working_days=3, basis=basis) is None
+    problem = supplement_notice_problem(received, date(2026, 3, 12), CAL, working_days=3,
+                                        basis=basis)
     assert problem is not None
     text = str(problem)
     assert "3 ngày làm việc" in text and "06/03/2026" in text and "11/03/2026" in text
-    assert "Nghị định 61/2018/NĐ-CP, Điều 19 khoản 4" in text
+    assert "(Nghị định số 118/2025/NĐ-CP)" in text and "61/2018" not in text
+    # Two working days (another version's value): the Monday is already too late.
+    assert supplement_notice_problem(received, last, CAL, working_days=2, basis=basis)
 
 
 @pytest.mark.parametrize("raw, code", [

@@ -289,5 +289,6 @@ class RefusalForm(DeskForm):
     def validate_ly_do(self, field):
         if len(field.data) < 10:
             raise ValidationError(gettext(
-                "Ghi rõ lý do cụ thể không tiếp nhận hồ sơ (ít nhất 10 ký tự). Ví dụ: Việc chứng "
-                "thực chữ ký người dịch không thuộc thẩm quyền của UBND cấp xã."))
+                "Ghi rõ lý do cụ thể không tiếp nhận hồ sơ (ít nhất 10 ký tự). Ví dụ: Bản chính "
+                "đề nghị chứng thực bản sao đã bị tẩy xóa, sửa chữa nội dung nên không được "
+                "chứng thực."))

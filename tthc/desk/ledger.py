@@ -70,14 +70,14 @@ def ledger_xlsx():
 @bp.route("/can-bo/tiep-nhan/cai-dat", methods=("GET", "POST"))
 @staff_required("admin")
 def settings():
-    """The office's desk settings: unit code, dossier code pattern, cut-off and hours. Each
-    change is logged (access log, action "settings", no dossier)."""
+    """The office's desk settings: unit code, dossier code pattern, cut-off. Each change is
+    logged (access log, action "settings", no dossier)."""
     office = db.session.get(Office, current_user.office_id)
     values = services.settings(office.id)
     if request.method == "GET":
         return render_template("desk/settings.html", values=values, unit=office.unit_code,
                                errors={})
-    form = office_forms.SettingsForm()
+    form = office_forms.SettingsForm(office.id)
     if not form.validate():
         return render_template("desk/settings.html", values=form.values,
                                unit=form.ma_don_vi.data, errors=form.messages()), 422

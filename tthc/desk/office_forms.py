@@ -46,27 +46,32 @@ class PeriodForm(DeskForm):
         return not self.messages()
 
 
-HOURS = {"cutoff": "gio_chot", "close": "gio_dong", "open": "gio_mo"}
-
-
 class SettingsForm(DeskForm):
-    """The office's desk settings: unit code, code pattern, hours."""
+    """The office's desk settings: unit code, code pattern, its own cut-off (empty: the
+    framework's). Opening hours are the office's weekly schedule (the admin's office page)."""
 
     gio_chot = text(5)
-    gio_dong = text(5)
-    gio_mo = text(5)
     mau_ma = text(60)
     ma_don_vi = text(40)
 
+    def __init__(self, office_id: int, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office_id = office_id
+
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
-        hours = {key: services.parse_hhmm(self[name].data) for key, name in HOURS.items()}
-        for key, name in HOURS.items():
-            if hours[key] is None:
-                self.fail(name, gettext("Nhập giờ theo dạng giờ:phút, ví dụ: 15:00"))
-        if not self.messages() and not hours["open"] < hours["cutoff"] <= hours["close"]:
-            self.fail("gio_chot", gettext("Giờ chốt phải sau giờ mở cửa và không muộn hơn giờ "
-                                          "đóng cửa."))
+        if self.gio_chot.data:
+            cutoff = services.parse_hhmm(self.gio_chot.data)
+            if cutoff is None:
+                self.fail("gio_chot", gettext("Nhập giờ theo dạng giờ:phút, ví dụ: 15:00, hoặc "
+                                              "để trống để theo văn bản pháp lý."))
+            else:
+                hours = services.office_hours(self.office_id)
+                if not hours.open < cutoff <= hours.close:
+                    self.fail("gio_chot", gettext(
+                        "Giờ chốt phải sau giờ mở cửa (%(open)s) và không muộn hơn giờ đóng "
+                        "cửa (%(close)s) của cơ quan.", open=hours.open.strftime("%H:%M"),
+                        close=hours.close.strftime("%H:%M")))
         problem = reception.dossier_pattern_problem(self.mau_ma.data)
         if problem is not None:
             self.fail("mau_ma", render_message(problem))
@@ -78,9 +83,7 @@ class SettingsForm(DeskForm):
 
     @property
     def values(self) -> dict[str, str]:
-        """The settings as typed; hours as HH:MM once they are valid."""
-        values = {key: self[name].data for key, name in HOURS.items()}
-        hours = {key: services.parse_hhmm(value) for key, value in values.items()}
-        if None not in hours.values():
-            values = {key: hour.strftime("%H:%M") for key, hour in hours.items()}
-        return {**values, "pattern": self.mau_ma.data}
+        """The settings as typed; the cut-off as HH:MM once it is valid ("" for none)."""
+        cutoff = services.parse_hhmm(self.gio_chot.data) if self.gio_chot.data else None
+        return {"cutoff": cutoff.strftime("%H:%M") if cutoff else self.gio_chot.data,
+                "pattern": self.mau_ma.data}

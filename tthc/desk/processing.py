@@ -88,7 +88,7 @@ def return_result(dossier_id: int):
 def reschedule(dossier_id: int):
     """Form 04: apologise and give a new date, once, at least one day before the due date."""
     dossier = dossier_or_404(dossier_id)
-    form = processing_forms.RescheduleForm(services.office_hours(dossier.office_id))
+    form = processing_forms.RescheduleForm(services.office_hours(dossier.office_id, dossier))
     if not form.validate():
         return invalid(dossier, form)
     services.processing.reschedule(dossier.id, current_user, form.new_due, form.ly_do_tre.data,

@@ -130,6 +130,8 @@ class RescheduleForm(DeskForm):
                                          "một)."))
         if self.messages():
             return False
+        if not self.gio.data:  # the desk's last closing that day (the weekly schedule)
+            hour = self.hours.closing(result.value, services.calendar())
         self.new_due = dt.datetime.combine(result.value, hour, tzinfo=TZ)
         return True
 

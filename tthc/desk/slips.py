@@ -231,7 +231,7 @@ def control_rows(dossier: Dossier, names: dict[int, str]) -> list[ControlRow]:
     supplement waits in working days; a date reset by Form 04 does not excuse the first.
     """
     case = services.returns.times(dossier)
-    calendar, hours = services.calendar(), services.office_hours(dossier.office_id)
+    calendar, hours = services.calendar(), services.office_hours(dossier.office_id, dossier)
     rule = services.counting_rule()
     desk_name = gettext("Bộ phận Một cửa")
 

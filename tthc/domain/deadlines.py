@@ -9,7 +9,7 @@ in working days (:mod:`tthc.domain.metrics`, the one rule for the desk and the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .i18n import N_, Message, msg
 from .workdays import VN_TZ, DEFAULT_HOURS, Calendar, CountingRule, OfficeHours, due_at
@@ -28,8 +28,8 @@ class IntakeDecision:
 
 def decide(received_at: datetime, statutory_days: int, calendar: Calendar,
            hours: OfficeHours = DEFAULT_HOURS, *, rule: CountingRule, extension_days: int = 0,
-           monday_same_day: bool = False, keep_same_day_promise: bool = False
-           ) -> IntakeDecision:
+           monday_same_day: bool = False, keep_same_day_promise: bool = False,
+           cutoff_basis: str = "") -> IntakeDecision:
     """Decide between same-day handling and an appointment, and the due date.
 
     A same-day procedure received before the cut-off is due today at closing time. After
@@ -41,6 +41,8 @@ def decide(received_at: datetime, statutory_days: int, calendar: Calendar,
     needing verification); the caller checks it is allowed. The limit is then
     ``statutory_days + extension_days`` counted by *rule*, the dossier gets a slip with
     that date, and it is never a same-day dossier (so never overdue at closing time).
+    *cutoff_basis* is the cut-off rule's citation (the framework version's), quoted in the
+    warning.
     """
     if extension_days < 0:
         raise ValueError("extension_days must be zero or positive")
@@ -52,11 +54,17 @@ def decide(received_at: datetime, statutory_days: int, calendar: Calendar,
         return IntakeDecision(False, legal_due, after_cutoff, None, extension_days)
     if not after_cutoff:
         return IntakeDecision(True, legal_due, False)
-    warning = msg(N_("Đã quá %(cutoff)s: theo quy định, hồ sơ được giải quyết trong ngày làm "
-                     "việc tiếp theo. Có thể vẫn giải quyết ngay hôm nay nếu kịp."),
-                  cutoff=hours.cutoff.strftime("%H:%M"))
+    if cutoff_basis:  # the cut-off rule's citation, from the framework version
+        warning = msg(N_("Đã quá %(cutoff)s: theo quy định (%(basis)s), hồ sơ được giải quyết "
+                         "trong ngày làm việc tiếp theo. Có thể vẫn giải quyết ngay hôm nay nếu "
+                         "kịp."), cutoff=hours.cutoff.strftime("%H:%M"), basis=cutoff_basis)
+    else:
+        warning = msg(N_("Đã quá %(cutoff)s: theo quy định, hồ sơ được giải quyết trong ngày làm "
+                         "việc tiếp theo. Có thể vẫn giải quyết ngay hôm nay nếu kịp."),
+                      cutoff=hours.cutoff.strftime("%H:%M"))
     if keep_same_day_promise and monday_same_day and calendar.is_working_day(local.date()):
-        today_close = local.replace(hour=hours.close.hour, minute=hours.close.minute,
+        closing = hours.closing(local.date(), calendar)
+        today_close = local.replace(hour=closing.hour, minute=closing.minute,
                                     second=0, microsecond=0)
         return IntakeDecision(True, max(today_close, local), True, warning)
     return IntakeDecision(False, legal_due, True, warning)
@@ -78,20 +86,28 @@ class RescheduleRefused(Exception):
         super().__init__(str(message))
 
 
-def check_reschedule(due: datetime, new_due: datetime, now: datetime, *,
-                     already_rescheduled: bool) -> None:
-    """Form 04 (apology and new date) is allowed once, until the end of the day before the
-    due date.
+def check_reschedule(due: datetime, new_due: datetime, now: datetime, *, done: int,
+                     days_before: int, times: int, basis: str) -> None:
+    """Form 04 (apology and new date) is allowed at most *times* times, until the end of the
+    day *days_before* days before the due date; the numbers and their citation (*basis*) are
+    the framework version's ``apology`` rule (Decree 61/2018 Art 19(9): "chậm nhất 01 ngày
+    trước ngày hết hạn … không quá một lần", 1 and 1).
 
-    Decree 61/2018 Art 19(9): "chậm nhất 01 ngày trước ngày hết hạn … không quá một lần".
-    Days are local days (Asia/Ho_Chi_Minh): due on the 10th, the letter may go out until
-    23:59:59 on the 9th, whatever the due hour (domain.md §12 item 3). Raises
-    RescheduleRefused with the reason otherwise.
+    *done* is how many times the dossier was rescheduled already. Days are local days
+    (Asia/Ho_Chi_Minh) and calendar days, as the article counts them: due on the 10th with
+    1 day before, the letter may go out until 23:59:59 on the 9th, whatever the due hour
+    (domain.md §12 item 3). Raises RescheduleRefused with the reason otherwise.
     """
-    if already_rescheduled:
-        raise RescheduleRefused(msg(N_("Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần nữa.")))
-    if now.astimezone(VN_TZ).date() >= due.astimezone(VN_TZ).date():
-        raise RescheduleRefused(msg(N_("Phải gửi văn bản xin lỗi và hẹn lại chậm nhất 01 ngày "
-                                       "trước ngày hết hạn.")))
+    if done >= times:
+        raise RescheduleRefused(msg(N_("Hồ sơ đã được hẹn lại %(done)d lần, bằng số lần tối đa "
+                                       "được phép (%(basis)s); không được hẹn lại thêm."),
+                                    done=done, basis=basis))
+    last = due.astimezone(VN_TZ).date() - timedelta(days=days_before)
+    if now.astimezone(VN_TZ).date() > last:
+        raise RescheduleRefused(msg(N_("Phải gửi văn bản xin lỗi và hẹn lại chậm nhất %(days)02d "
+                                       "ngày trước ngày hết hạn, tức là hết ngày %(last)s "
+                                       "(%(basis)s)."),
+                                    days=days_before, last=last.strftime("%d/%m/%Y"),
+                                    basis=basis))
     if new_due <= due:
         raise RescheduleRefused(msg(N_("Ngày hẹn mới phải sau ngày hẹn cũ.")))

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .workdays import VN_TZ, Calendar
+from .workdays import VN_TZ, Calendar, OfficeHours
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAKEUP = "makeup"
@@ -153,6 +153,28 @@ def day_closing(schedule: Schedule, calendar: Calendar, day: dt.date) -> dt.date
     """When the desk closes for the evening on *day* (its last period's end), or None."""
     ends = [closes for _, closes in _periods(schedule, calendar, day)]
     return ends[-1] if ends else None
+
+
+def desk_hours(schedule: Schedule | None, cutoff: dt.time) -> OfficeHours:
+    """The desk's hours for deadlines, from the weekly schedule (the one source of hours).
+
+    Each weekday's window runs from its first opening to its last closing: a dossier due
+    that day falls due at that closing (docs/deadlines.md). ``open``/``close`` (a working
+    day without hours in the schedule; the length of a day under the ``hours`` counting
+    rule) are the window most weekdays have. No schedule: the defaults of OfficeHours.
+
+    :raise ValueError: the cut-off is not inside that window
+    """
+    if schedule is None:
+        return OfficeHours(cutoff=cutoff)
+    windows = tuple((day[0][0], day[-1][1]) if day else None for day in schedule.week)
+    makeup = (schedule.makeup[0][0], schedule.makeup[-1][1]) if schedule.makeup else None
+    found = [w for w in windows if w is not None]
+    if not found:
+        return OfficeHours(cutoff=cutoff, tz=schedule.tz)
+    usual = max(found, key=lambda w: (found.count(w), -found.index(w)))
+    return OfficeHours(cutoff=cutoff, open=usual[0], close=usual[1], tz=schedule.tz,
+                       week=windows, makeup=makeup)
 
 
 # --------------------------------------------------------------------------- display

@@ -332,16 +332,12 @@ def is_overdue(
 
 # --------------------------------------------------------------------------- supplement notice
 
-SUPPLEMENT_NOTICE_WORKING_DAYS = 3
-"""After appraisal, a request to supplement goes out "không quá 03 ngày làm việc kể từ ngày
-tiếp nhận hồ sơ" (Decree 61/2018 Art 19(4), carried over as the baseline of Decree
-118/2025 until its text is read: domain.md §11.1 (d), §11.5)."""
-SUPPLEMENT_NOTICE_BASIS = N_("Nghị định 61/2018/NĐ-CP, Điều 19 khoản 4")
-"""Where :data:`SUPPLEMENT_NOTICE_WORKING_DAYS` comes from (msgid), quoted in the refusal."""
+# The number of working days and its citation are the framework version's (the rule
+# ``supplement_after_appraisal`` of tthc/data/frameworks.toml: 3, Decree 61/2018 Art 19(4),
+# carried over into Decree 118/2025 until its text is read); the desk passes them in.
 
 
-def supplement_notice_last_day(received: date, calendar: Calendar,
-                               working_days: int = SUPPLEMENT_NOTICE_WORKING_DAYS) -> date:
+def supplement_notice_last_day(received: date, calendar: Calendar, working_days: int) -> date:
     """The last day a supplement may be asked for after appraisal: the *working_days*-th
     working day after the day of reception (a period in days starts the day after the
     event, domain.md §12 item 1; a dossier received on a day off counts as received on the
@@ -351,10 +347,10 @@ def supplement_notice_last_day(received: date, calendar: Calendar,
     return calendar.add_working_days(received, working_days)
 
 
-def supplement_notice_problem(received: date, today: date, calendar: Calendar,
-                              working_days: int = SUPPLEMENT_NOTICE_WORKING_DAYS
-                              ) -> Message | None:
-    """Why a supplement can no longer be asked for after appraisal on *today*, or None."""
+def supplement_notice_problem(received: date, today: date, calendar: Calendar, *,
+                              working_days: int, basis: str) -> Message | None:
+    """Why a supplement can no longer be asked for after appraisal on *today*, or None;
+    *basis* is the rule's citation as printed (the framework version's)."""
     last = supplement_notice_last_day(received, calendar, working_days)
     if today <= last:
         return None
@@ -362,4 +358,4 @@ def supplement_notice_problem(received: date, today: date, calendar: Calendar,
                   "cuối là %(last)s): không được yêu cầu bổ sung nữa (%(basis)s). Giải quyết hồ "
                   "sơ theo giấy tờ đã có, hoặc từ chối giải quyết có nêu rõ lý do."),
                days=working_days, received=received.strftime("%d/%m/%Y"),
-               last=last.strftime("%d/%m/%Y"), basis=SUPPLEMENT_NOTICE_BASIS)
+               last=last.strftime("%d/%m/%Y"), basis=basis)

@@ -20,8 +20,10 @@ item 1). How a limit of *n* working days is counted is configuration
   office's working day (``close − open``, 9 h 30 by default), counted from the reception
   instant and only inside ``open``–``close`` on working days (a reception before opening
   counts from the opening, one after closing or on a day off from the next working day's
-  opening; the lunch break is inside the window, so every working day gives the same
-  length), and never before a same-day limit received at the same time would be due.
+  opening; the lunch break is inside the window), and never before a same-day limit
+  received at the same time would be due. Where the office's weekly schedule gives a day
+  other hours (``OfficeHours.week``), that day counts its own window and a due date falls
+  due at its last closing.
   "3 ngày làm việc" received Friday 24/04/2026 09:00 is due Monday 04/05 09:00.
 * ``n == 0`` means "the same day" (trả ngay / trong ngày) under either rule, and here the
   cut-off decides: received on a working day up to the cut-off, due that day at closing
@@ -172,15 +174,35 @@ class OfficeHours:
     """Received after this time: handed to the processor the next working day, and a
     same-day result is due then (it does not move a limit counted in days)."""
     close: time = time(17, 0)
-    """Closing time; a due date falls due at this time."""
+    """The usual closing time: a due date falls due at its day's ``closing`` (this one where
+    ``week`` gives that day no hours)."""
     open: time = time(7, 30)
-    """Opening time."""
+    """The usual opening time."""
     tz: tzinfo = VN_TZ
     """Time zone of the office; days are cut at local midnight."""
+    week: tuple[tuple[time, time] | None, ...] = ()
+    """Per weekday (Monday first), the desk's first opening and last closing that day, from
+    the office's weekly schedule (tthc.domain.hours.desk_hours); empty, or None for a day:
+    *open* and *close*."""
+    makeup: tuple[time, time] | None = None
+    """The same on a make-up working day (None: *open* and *close*)."""
 
     def __post_init__(self) -> None:
         if not self.open < self.cutoff <= self.close:
             raise ValueError("office hours need open < cutoff <= close")
+        if self.week and len(self.week) != 7:
+            raise ValueError("office hours need seven weekdays or none")
+
+    def window(self, day: date, calendar: Calendar) -> tuple[time, time]:
+        """When the desk opens, and closes for the evening, on the working day *day*."""
+        if day in calendar.makeup_workdays and self.makeup:
+            return self.makeup
+        found = self.week[day.weekday()] if self.week else None
+        return found or (self.open, self.close)
+
+    def closing(self, day: date, calendar: Calendar) -> time:
+        """The hour a dossier due on *day* falls due: the desk's last closing that day."""
+        return self.window(day, calendar)[1]
 
 
 DEFAULT_HOURS = OfficeHours()
@@ -222,8 +244,8 @@ def due_at(
     if working_days < 0:
         raise ValueError("working_days must be zero or positive")
     rule = CountingRule(rule)
-    same_day = datetime.combine(counting_start(received_at, calendar, hours), hours.close,
-                                tzinfo=hours.tz)
+    start = counting_start(received_at, calendar, hours)
+    same_day = datetime.combine(start, hours.closing(start, calendar), tzinfo=hours.tz)
     if working_days == 0:
         due = same_day
     elif rule is CountingRule.HOURS:
@@ -234,8 +256,8 @@ def due_at(
         day = received_at.astimezone(hours.tz).date()
         if not calendar.is_working_day(day):
             day = calendar.next_working_day(day)
-        due = datetime.combine(calendar.add_working_days(day, working_days), hours.close,
-                               tzinfo=hours.tz)
+        last = calendar.add_working_days(day, working_days)
+        due = datetime.combine(last, hours.closing(last, calendar), tzinfo=hours.tz)
     return due.astimezone(received_at.tzinfo)
 
 
@@ -247,17 +269,21 @@ def _add_working_hours(received_at: datetime, working_days: int, calendar: Calen
     day_length = datetime.combine(day, hours.close) - datetime.combine(day, hours.open)
     left = working_days * day_length
     # Where the count starts: the reception instant inside the window, else the next opening.
-    if not calendar.is_working_day(day) or local.time() >= hours.close:
-        day, start = calendar.next_working_day(day), hours.open
+    # Each day counts its own window (a shorter Friday counts less); a day is open − close.
+    opens, closes = hours.window(day, calendar)
+    if not calendar.is_working_day(day) or local.time() >= closes:
+        day = calendar.next_working_day(day)
+        start = hours.window(day, calendar)[0]
     else:
-        start = max(local.time().replace(tzinfo=None), hours.open)
+        start = max(local.time().replace(tzinfo=None), opens)
     while True:
         begin = datetime.combine(day, start, tzinfo=hours.tz)
-        end = datetime.combine(day, hours.close, tzinfo=hours.tz)
+        end = datetime.combine(day, hours.closing(day, calendar), tzinfo=hours.tz)
         if end - begin >= left:
             return begin + left
         left -= end - begin
-        day, start = calendar.next_working_day(day), hours.open
+        day = calendar.next_working_day(day)
+        start = hours.window(day, calendar)[0]
 
 
 class Timeliness(StrEnum):

@@ -13,16 +13,13 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select
 from wtforms import StringField
 
 from ..domain.validators import validate_date
 from .. import config as app_config, offices
 from ..domain.workdays import Calendar, CountingRule, OfficeHours
-from ..extensions import db
 from ..forms import Form
 from ..i18n import render_message
-from ..models import Setting
 from ..timeutil import TZ
 
 MAX_DAYS = 366
@@ -137,27 +134,6 @@ def counting_rule() -> CountingRule:
 
 
 def office_hours(office_id: int) -> OfficeHours:
-    """The office's cut-off and hours: its desk settings, else the app's configuration.
-
-    The same Setting rows and defaults the desk reads (tthc.desk.services.settings); read
-    here too because the public board may not import the desk.
-    """
-    config = current_app.config
-    values = {"desk.cutoff": config.get("TTHC_DESK_CUTOFF", "15:00"),
-              "desk.close": config.get("TTHC_DESK_CLOSE", "17:00"),
-              "desk.open": config.get("TTHC_DESK_OPEN", "07:30")}
-    for key, value in db.session.execute(select(Setting.key, Setting.value).where(
-            Setting.office_id == office_id, Setting.key.in_(list(values)))):
-        if isinstance(value, str) and value:
-            values[key] = value
-    try:
-        return OfficeHours(cutoff=_hhmm(values["desk.cutoff"], dt.time(15)),
-                           close=_hhmm(values["desk.close"], dt.time(17)),
-                           open=_hhmm(values["desk.open"], dt.time(7, 30)), tz=TZ)
-    except ValueError:
-        return OfficeHours(tz=TZ)
-
-
-def _hhmm(value: str, default: dt.time) -> dt.time:
-    match = re.fullmatch(r"([01]?\d|2[0-3])[:hg.]([0-5]\d)", (value or "").strip())
-    return dt.time(int(match[1]), int(match[2])) if match else default
+    """The office's hours for deadlines, as the desk reads them (``offices.office_hours``:
+    the weekly schedule, the cut-off of the framework in force today)."""
+    return offices.office_hours(office_id, offices.framework(office_id))

@@ -34,7 +34,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ...domain import hours as opening_hours
-from ...domain.codes import DEFAULT_DOSSIER_PATTERN, normalise_prefiling_code
+from ...domain.codes import normalise_prefiling_code
+from ...domain.frameworks import Version
 from ...domain.deadlines import IntakeDecision, decide
 from ...domain.i18n import N_, Message
 from ...domain.reception import DeskReport, check, read_checks
@@ -52,8 +53,9 @@ from .. import formsets
 
 CHANNELS = {1: N_("Trực tiếp"), 2: N_("Trực tuyến"), 3: N_("Qua bưu chính công ích")}
 RETURN_CHANNELS = ("desk", "post", "online")
-SETTING_KEYS = {"cutoff": "desk.cutoff", "close": "desk.close", "open": "desk.open",
-                "pattern": "desk.code_pattern"}
+#: The desk's own settings (Setting rows): the cut-off (empty: the framework's) and the
+#: dossier code's pattern. Opening hours are the office's weekly schedule (Office.schedule).
+SETTING_KEYS = {"cutoff": offices.CUTOFF_SETTING, "pattern": "desk.code_pattern"}
 
 
 class DeskRefusal(Exception):
@@ -85,14 +87,12 @@ calendar = offices.calendar  # the holiday table, one loader for every blueprint
 
 
 def settings(office_id: int) -> dict[str, str]:
-    """The desk's settings of an office: Setting rows over the app's configuration."""
-    config = current_app.config
-    values = {
-        "cutoff": config.get("TTHC_DESK_CUTOFF", "15:00"),
-        "close": config.get("TTHC_DESK_CLOSE", "17:00"),
-        "open": config.get("TTHC_DESK_OPEN", "07:30"),
-        "pattern": config.get("TTHC_DOSSIER_CODE_PATTERN", DEFAULT_DOSSIER_PATTERN),
-    }
+    """The desk's settings of an office: its Setting rows over the defaults (no cut-off of
+    its own: "", the framework's applies; the pattern: TTHC_DOSSIER_CODE_PATTERN, else the
+    framework version's in force today, the version of a dossier received now)."""
+    pattern = current_app.config.get("TTHC_DOSSIER_CODE_PATTERN") \
+        or rules(office_id).value("dossier_code", "pattern")
+    values = {"cutoff": "", "pattern": pattern}
     keys = {v: k for k, v in SETTING_KEYS.items()}
     for key, value in db.session.execute(
             select(Setting.key, Setting.value).where(Setting.office_id == office_id,
@@ -102,23 +102,22 @@ def settings(office_id: int) -> dict[str, str]:
     return values
 
 
-def parse_hhmm(value: str) -> dt.time | None:
-    match = re.fullmatch(r"([01]?\d|2[0-3])[:hg.]([0-5]\d)", (value or "").strip())
-    return dt.time(int(match[1]), int(match[2])) if match else None
+parse_hhmm = offices.parse_hhmm
 
 
-def hours_from(values: Mapping[str, str]) -> OfficeHours:
-    """Office hours from settings; the defaults where a value is unreadable."""
-    try:
-        return OfficeHours(cutoff=parse_hhmm(values["cutoff"]) or dt.time(15),
-                           close=parse_hhmm(values["close"]) or dt.time(17),
-                           open=parse_hhmm(values["open"]) or dt.time(7, 30), tz=TZ)
-    except ValueError:
-        return OfficeHours(tz=TZ)
+def rules(office_id: int, dossier: Dossier | None = None) -> Version:
+    """The framework version whose rules apply: the dossier's (its reception date; before
+    reception, today's), else the office's today. Its values and citations are passed to
+    the domain's rules (docs/desk.md, "The legal framework")."""
+    if dossier is not None:
+        return formsets.framework_of(dossier, today())
+    return formsets.in_force(office_id, today())
 
 
-def office_hours(office_id: int) -> OfficeHours:
-    return hours_from(settings(office_id))
+def office_hours(office_id: int, dossier: Dossier | None = None) -> OfficeHours:
+    """The desk's hours for deadlines: the office's weekly schedule, and the cut-off of its
+    setting or else of the framework version the dossier follows (``offices.office_hours``)."""
+    return offices.office_hours(office_id, rules(office_id, dossier))
 
 
 def counting_rule() -> CountingRule:
@@ -152,7 +151,8 @@ def desk_state(office_id: int, at: dt.datetime | None = None) -> DeskState:
 
 def save_settings(office: Office, values: Mapping[str, str], unit_code: str) -> list[str]:
     """Store the desk's settings (already checked by the form) and the unit code; what
-    changed, as "key: old → new" (office configuration, no personal data) for the log."""
+    changed, as "key: old → new" (office configuration, no personal data) for the log. An
+    empty cut-off removes the office's own: the framework's applies again."""
     before = settings(office.id)
     changes = [f"{key}: {before[name]} → {values[name]}" for name, key in SETTING_KEYS.items()
                if before[name] != values[name]]
@@ -160,7 +160,10 @@ def save_settings(office: Office, values: Mapping[str, str], unit_code: str) -> 
         changes.append(f"office.unit_code: {office.unit_code or ''} → {unit_code}")
     for name, key in SETTING_KEYS.items():
         row = db.session.scalar(select(Setting).filter_by(office_id=office.id, key=key))
-        if row is None:
+        if not values[name]:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
             db.session.add(Setting(office_id=office.id, key=key, value=values[name]))
         else:
             row.value = values[name]
@@ -308,7 +311,10 @@ def preview(dossier: Dossier, spec=None, *, keep_promise: bool = False,
             at: dt.datetime | None = None, extension_days: int = 0) -> IntakeDecision:
     """What receiving the dossier now would promise: same day, or a due date and hour."""
     spec = spec or spec_of(dossier)
-    return decide(at or now(), spec.statutory_days, calendar(), office_hours(dossier.office_id),
+    law = rules(dossier.office_id, dossier)
+    return decide(at or now(), spec.statutory_days, calendar(),
+                  offices.office_hours(dossier.office_id, law),
+                  cutoff_basis=law.cite("cutoff"),
                   rule=counting_rule(), extension_days=extension_days,
                   monday_same_day=spec.monday_same_day, keep_same_day_promise=keep_promise)
 

@@ -152,12 +152,17 @@ def reschedule(dossier_id: int, staff: Staff, new_due: dt.datetime, reason: str,
         if Status(dossier.status) not in services.PROCESSING or dossier.due_at is None:
             raise DeskRefusal(msg(N_("Chỉ hẹn lại được hồ sơ đang giải quyết.")))
         due = dossier.due_at
+        apology = services.rules(dossier.office_id, dossier).rule("apology")
+        done = max(int(bool(dossier.rescheduled)),
+                   sum(e.action == "reschedule" for e in dossier.events))
         try:
-            check_reschedule(due, new_due, services.now(),
-                             already_rescheduled=dossier.rescheduled)
+            check_reschedule(due, new_due, services.now(), done=done,
+                             days_before=apology.values["days_before"],
+                             times=apology.values["times"], basis=apology.citation)
         except RescheduleRefused as refused:
             raise DeskRefusal(refused.message, 409) from None
-        dossier.original_due_at = dossier.due_at
+        # The first appointment is kept whatever the number of new dates the law allows.
+        dossier.original_due_at = dossier.original_due_at or dossier.due_at
         dossier.due_at = new_due
         dossier.rescheduled = True
         status = int(dossier.status)
@@ -199,9 +204,12 @@ def supplement_problem(dossier: Dossier) -> Message | None:
     received = last_reception(dossier)
     if received is None:
         return None
+    rule = services.rules(dossier.office_id, dossier).rule("supplement_after_appraisal")
     return supplement_notice_problem(services.local(received).date(),
                                      services.local(services.now()).date(),
-                                     services.calendar())
+                                     services.calendar(),
+                                     working_days=rule.values["working_days"],
+                                     basis=rule.citation)
 
 
 def check_supplement_in_time(dossier: Dossier) -> None:

@@ -86,5 +86,5 @@ def measured(dossier: Dossier, spec=None) -> metrics.Measure | None:
     if case is None or case.finished_at is None:
         return None
     return metrics.measure(case, case.finished_at, services.calendar(),
-                           services.office_hours(dossier.office_id),
+                           services.office_hours(dossier.office_id, dossier),
                            rule=services.counting_rule())

@@ -9,7 +9,7 @@ office's own choice and stays). Downgrade cannot know the deleted values: the ol
 falls back to its configuration defaults (07:30, 17:00, 15:00).
 
 Revision ID: 0008s
-Revises: 0007m
+Revises: 0008a
 Create Date: 2026-12-04 23:59:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008s'
-down_revision = '0007m'
+down_revision = '0008a'
 branch_labels = None
 depends_on = None
 

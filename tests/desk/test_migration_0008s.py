@@ -14,7 +14,7 @@ from tthc.models import Office, Setting
 
 def _migrate_rows(app) -> dict[tuple[int, str], object]:
     with app.app_context():
-        downgrade(revision="0007m")
+        downgrade(revision="0008a")
         first = Office(code="a", name="A", province="Hà Nội")
         second = Office(code="b", name="B", province="Hà Nội")
         db.session.add_all([first, second])

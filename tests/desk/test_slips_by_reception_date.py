@@ -129,9 +129,6 @@ def test_received_today_the_receipt_and_the_stop_notice_are_of_circular_03(
         assert NEW_BASIS in document and "01/2018" not in document
 
 
-@pytest.mark.xfail(strict=True, reason="the refusal cites the hard-coded Decree 61/2018 "
-                   "(tthc.domain.status.SUPPLEMENT_NOTICE_BASIS); helper «lawrules» takes the "
-                   "citation from the framework: remove this mark when its branch is merged")
 def test_a_late_supplement_is_refused_citing_the_framework_of_the_reception_date(
         app, dossier, specialist, clock):
     from tthc.desk.services import calendar

@@ -235,3 +235,45 @@ def test_a_secrets_key_that_is_not_a_fernet_key_stops_the_start(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'y.sqlite'}", tmp_path,
                    TTHC_SECRETS_KEY=Fernet.generate_key().decode())
     assert app.config["TTHC_SECRETS_KEY"]
+
+
+def _rekey_while_an_admin_saves(app, monkeypatch) -> None:
+    """Rekey reads the rows; an admin saves a new token before rekey writes that row: the
+    admin's save wins (compare-and-set on the row's last save), the other row is rekeyed."""
+    from tests.auth import factories
+    from tthc.notify import services
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    app.config["TTHC_SECRETS_KEY"] = old
+    with app.app_context():
+        office_id = factories.demo_office().id
+    configure(app, office_id, "sms", url="https://sms.example.vn", token=TOKEN)
+    configure(app, office_id, "email", host="smtp.example.vn", port=587, user="u",
+              password=PASSWORD, sender="a@example.vn")
+    app.config["TTHC_SECRETS_KEY"] = new
+    resealed = sealing.resealed
+
+    def admin_saves_first(value, keys):
+        if not calls:
+            services.save_gateway(office_id, "email", True, {
+                "host": "smtp.example.vn", "port": 587, "user": "u", "password": "typed-now",
+                "sender": "a@example.vn", "starttls": False})
+        calls.append(value)
+        return resealed(value, keys)
+
+    calls: list[str] = []
+    monkeypatch.setattr(sealing, "resealed", admin_saves_first)
+    with app.app_context():
+        rewritten, unreadable = services.rekey([Fernet(old)])
+    assert len(calls) == 2 and (rewritten, unreadable) == (1, [])
+    assert _opened(app, office_id, "email").config["password"] == "typed-now"
+    assert _opened(app, office_id, "sms").config["token"] == TOKEN
+
+
+def test_rekey_leaves_a_row_an_admin_saved_meanwhile(app, monkeypatch):
+    _rekey_while_an_admin_saves(app, monkeypatch)
+
+
+@pytest.mark.postgres
+def test_postgres_rekey_leaves_a_row_an_admin_saved_meanwhile(pg_app, monkeypatch):
+    _rekey_while_an_admin_saves(pg_app, monkeypatch)

@@ -124,7 +124,7 @@ def test_a_secret_sealed_under_another_key_says_so_and_is_typed_again(
     assert not _opened(app, demo_office_id, "sms").ready
     index = admin.get("/can-bo/thong-bao")
     assert index.status_code == 200
-    assert "Không giải mã được khóa bí mật đã lưu: nhập lại" in index.get_data(as_text=True)
+    assert "Không giải mã được mã truy cập hoặc mật khẩu đã lưu: nhập lại" in index.get_data(as_text=True)
     page = admin.get("/can-bo/thong-bao/cong-gui/sms")
     assert page.status_code == 200 and UNREADABLE in page.get_data(as_text=True)
 

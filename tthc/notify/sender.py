@@ -59,8 +59,8 @@ REASON_LABELS = {
     NO_ZNS_TEMPLATE: N_("Chưa khai báo mã mẫu ZNS cho loại thông báo này."),
     STALE: N_("Số thứ tự đã được gọi hoặc đã hết ngày."),
     GATEWAY: N_("Cổng gửi báo lỗi."),
-    UNREADABLE: N_("Không giải mã được khóa bí mật đã lưu của cổng gửi: nhập lại ở trang cài "
-                   "đặt cổng gửi."),
+    UNREADABLE: N_("Không giải mã được mã truy cập hoặc mật khẩu đã lưu của cổng gửi: nhập "
+                   "lại ở trang cài đặt cổng gửi."),
 }
 
 M = NotifyMessage.__table__.c

@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "COMPRESS_MIN_SIZE": 1400,
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "image/svg+xml",
                            "application/json", "text/plain"],
+    # The Fernet key sealing notification gateways' secrets; unset: one derived from
+    # SECRET_KEY (docs/notify.md, "Secrets at rest").
+    "TTHC_SECRETS_KEY": None,
     "TTHC_OFFICE": None,  # code of the office served at /, default: the one marked default
     "TTHC_CATALOGUE_FILE": None,  # default: tthc/data/catalogue.toml
     "TTHC_SEARCH_MAX": 200,  # characters of ?q= taken into account

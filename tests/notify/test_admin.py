@@ -11,7 +11,7 @@ from tests.notify.conftest import configure
 from tthc.extensions import db
 from tthc.models import AccessLog
 from tthc.models.notify import NotifyGateway, NotifyTemplate
-from tthc.notify import messages
+from tthc.notify import gateways, messages
 
 ROUTES = [
     ("notify.index", "GET", "/can-bo/thong-bao", {}),
@@ -71,14 +71,16 @@ def test_gateway_secret_is_never_shown_back_and_kept_when_left_empty(app, admin,
         "sender": "UBND"})
     assert response.status_code == 303
     page = admin.get("/can-bo/thong-bao/cong-gui/sms").get_data(as_text=True)
-    assert "secret-token-abcd1234" not in page and "••••1234" in page
+    assert "secret-token-abcd1234" not in page and "1234" not in page
+    assert "Đã lưu (không hiển thị lại)" in page
     assert 'value="https://sms.example.vn/send"' in page
     admin.post("/can-bo/thong-bao/cong-gui/sms", {"bat": "1", "url": "https://sms.example.vn/v2",
                                                  "token": "", "sender": "UBND"})
     with app.app_context():
         row = db.session.scalar(select(NotifyGateway).filter_by(office_id=demo_office_id,
                                                                 channel="sms"))
-        assert row.config["token"] == "secret-token-abcd1234"
+        assert row.config["token"].startswith("fernet:")  # sealed (tests/notify/test_sealing.py)
+        assert gateways.opened(row).config["token"] == "secret-token-abcd1234"
         assert row.config["url"] == "https://sms.example.vn/v2" and row.enabled
         details = [log.detail for log in db.session.scalars(
             select(AccessLog).filter_by(action="notify_gateway").order_by(AccessLog.id))]

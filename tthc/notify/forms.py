@@ -2,12 +2,13 @@
 
 Each field cleans what was typed (NFC, no NUL, no surrounding spaces, a bound); a wrong
 one gets a Vietnamese message beside it, and the page renders what was posted again.
-A secret left empty keeps the stored one: it is never sent back to the browser.
+A secret left empty keeps the stored one: it is never sent back to the browser. A stored
+secret that this server cannot unseal must be typed again before the channel is switched on.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import gettext
@@ -38,6 +39,15 @@ def url_problem(value: str) -> str | None:
     return None
 
 
+def unreadable_message(name: str) -> str:
+    """What the page says of a stored secret this server cannot unseal."""
+    if name == "password":
+        return gettext("Không giải mã được mật khẩu đã lưu (khóa bí mật của máy chủ đã đổi): "
+                       "nhập lại mật khẩu.")
+    return gettext("Không giải mã được mã truy cập đã lưu (khóa bí mật của máy chủ đã đổi): "
+                   "nhập lại mã truy cập.")
+
+
 class GatewayForm(Form):
     """One channel's gateway; which fields apply depends on the channel."""
 
@@ -52,9 +62,14 @@ class GatewayForm(Form):
     password = text(500)
     starttls = YesNoField()
 
-    def __init__(self, channel: str, stored: Mapping[str, Any], *args, **kwargs):
+    def __init__(self, channel: str, stored: gateways.Gateway, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.channel, self.stored = channel, stored
+
+    @property
+    def keep(self) -> frozenset[str]:
+        """Secrets left empty that are stored but unreadable: kept sealed as they are."""
+        return frozenset(n for n in self.stored.unreadable if not self[n].data)
 
     def messages(self) -> dict[str, str]:
         return {f.name: f.errors[0] for f in self if f.errors}
@@ -62,12 +77,16 @@ class GatewayForm(Form):
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
         config = self.config()
+        if self.bat.data:
+            for name in sorted(self.keep):
+                self[name].errors.append(unreadable_message(name))
         if self.channel in (messages.SMS, messages.ZALO):
             if config["url"] or self.bat.data:
                 problem = url_problem(config["url"])
                 if problem:
                     self.url.errors.append(problem)
-            if self.channel == messages.ZALO and self.bat.data and not config["token"]:
+            if (self.channel == messages.ZALO and self.bat.data and not config.get("token")
+                    and not self.token.errors):
                 self.token.errors.append(gettext("Nhập mã truy cập (access token) của ZNS."))
         else:
             if self.bat.data and not config["host"]:
@@ -80,13 +99,16 @@ class GatewayForm(Form):
         return not self.messages()
 
     def config(self) -> dict[str, Any]:
-        """The settings as they will be stored: an empty secret keeps the stored one."""
+        """The settings as they will be stored: an empty secret keeps the stored one (one
+        in :attr:`keep` is left out: ``save_gateway`` keeps it sealed as it is)."""
         config: dict[str, Any] = {}
         for name in gateways.FIELDS[self.channel]:
             if name in gateways.FLAGS:
                 config[name] = bool(self[name].data)
+            elif name in self.keep:
+                continue
             elif name in gateways.SECRETS and not self[name].data:
-                config[name] = self.stored.get(name, "")
+                config[name] = self.stored.config.get(name, "")
             elif name == "port":
                 value = self.port.data or ""
                 config[name] = int(value) if value.isdigit() else value

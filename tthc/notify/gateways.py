@@ -9,7 +9,8 @@
 - Email: SMTP (``smtplib``), STARTTLS when asked (or implicit TLS on port 465), a login
   when a user is set.
 
-Settings are read from the database at each send (several senders, one admin page). A
+Settings are read from the database at each send (several senders, one admin page); the
+secrets among them (token, password) are stored sealed (``sealing``) and opened here. A
 send raises :class:`GatewayError`; ``permanent`` says that trying again cannot help.
 """
 
@@ -21,7 +22,7 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any, Mapping
 
@@ -29,12 +30,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models.notify import NotifyGateway
+from . import sealing
 from .messages import EMAIL, SMS, ZALO
 
 TIMEOUT = 10  # seconds for one HTTP or SMTP exchange
 ZNS_URL = "https://business.openapi.zalo.me/message/template"
 
-#: The settings of each channel, in form order; secrets are never shown back in full.
+#: The settings of each channel, in form order; secrets are sealed and never shown back.
 FIELDS: dict[str, tuple[str, ...]] = {
     SMS: ("url", "token", "sender", "ascii"),
     ZALO: ("url", "token"),
@@ -58,37 +60,63 @@ class GatewayError(Exception):
 
 @dataclass(frozen=True)
 class Gateway:
+    """A gateway's settings with its secrets opened (in memory only, never rendered)."""
+
     channel: str
     enabled: bool
     config: Mapping[str, Any]
+    #: Secrets stored sealed under a key this server does not have: to be typed again.
+    unreadable: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def ready(self) -> bool:
-        """Enabled, with every required setting: messages on this channel can be sent."""
-        return self.enabled and all(self.config.get(k) for k in REQUIRED[self.channel])
+        """Enabled, with every required setting and every stored secret readable."""
+        return (self.enabled and not self.unreadable
+                and all(self.config.get(k) for k in REQUIRED[self.channel]))
+
+    def saved(self, name: str) -> bool:
+        """A secret is stored under this name (readable or not)."""
+        return bool(self.config.get(name)) or name in self.unreadable
+
+
+def opened(row: NotifyGateway) -> Gateway:
+    """A stored row as a :class:`Gateway`: secrets unsealed, legacy clear values as they are."""
+    config: dict[str, Any] = dict(row.config or {})
+    unreadable = set()
+    for name in SECRETS & config.keys():
+        try:
+            config[name] = sealing.unseal(config[name])
+        except sealing.Unreadable:
+            del config[name]
+            unreadable.add(name)
+    return Gateway(row.channel, bool(row.enabled), config, frozenset(unreadable))
+
+
+def sealed(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings as they are stored: every secret sealed with the current key."""
+    stored = dict(config)
+    for name in SECRETS & stored.keys():
+        stored[name] = sealing.seal(str(stored[name] or ""))
+    return stored
 
 
 def gateway(session: Session, office_id: int, channel: str) -> Gateway:
     """The office's gateway for *channel* as stored now (disabled and empty if none)."""
     row = session.scalar(select(NotifyGateway).filter_by(office_id=office_id, channel=channel))
-    if row is None:
-        return Gateway(channel, False, {})
-    return Gateway(channel, row.enabled, dict(row.config or {}))
+    return Gateway(channel, False, {}) if row is None else opened(row)
+
+
+def gateways(session: Session, office_id: int) -> dict[str, Gateway]:
+    """The office's stored gateways by channel."""
+    return {row.channel: opened(row) for row in session.scalars(
+        select(NotifyGateway).filter_by(office_id=office_id))}
 
 
 def ready_channels(session: Session, office_id: int) -> list[str]:
     """The channels this office can send on now, in the order of ``CHANNELS``."""
     rows = {row.channel: row for row in session.scalars(
         select(NotifyGateway).filter_by(office_id=office_id, enabled=True))}
-    return [c for c in (SMS, ZALO, EMAIL)
-            if c in rows and Gateway(c, True, dict(rows[c].config or {})).ready]
-
-
-def masked(secret: str) -> str:
-    """A secret as the admin page shows it: its last 4 characters at most."""
-    if not secret:
-        return ""
-    return "••••" + (secret[-4:] if len(secret) >= 12 else "")
+    return [c for c in (SMS, ZALO, EMAIL) if c in rows and opened(rows[c]).ready]
 
 
 # --- sending ----------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ is sent at least once, and exactly once unless a sender dies mid-send.
 A failure the gateway calls temporary is tried again after an exponential backoff (1, 2,
 4… minutes, at most 6 hours) until ``MAX_ATTEMPTS``; then, or at once for a permanent
 failure, the row is "failed" and the admin page shows it. A row that cannot be sent at all
-(no gateway, consent withdrawn, no ZNS template, a ticket already called) is "skipped" with
-its reason: nothing is sent.
+(no gateway, a gateway secret this server cannot unseal, consent withdrawn, no ZNS
+template, a ticket already called) is "skipped" with its reason: nothing is sent.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ LEASE = dt.timedelta(minutes=10)
 PUBLIC_URL_KEY = "notify.public_url"  # Setting: the site's address for the look-up link
 
 # Why a row was skipped or failed (the admin page explains each code).
-NO_GATEWAY, WITHDRAWN, NO_ZNS_TEMPLATE, STALE, GATEWAY = (
-    "no_gateway", "consent_withdrawn", "no_zns_template", "stale", "gateway")
+NO_GATEWAY, WITHDRAWN, NO_ZNS_TEMPLATE, STALE, GATEWAY, UNREADABLE = (
+    "no_gateway", "consent_withdrawn", "no_zns_template", "stale", "gateway",
+    "secret_unreadable")
 
 STATUS_LABELS = {PENDING: N_("Chờ gửi lại"), SENDING: N_("Đang gửi"), SENT: N_("Đã gửi"),
                  FAILED: N_("Gửi không được"), SKIPPED: N_("Không gửi")}
@@ -58,6 +59,8 @@ REASON_LABELS = {
     NO_ZNS_TEMPLATE: N_("Chưa khai báo mã mẫu ZNS cho loại thông báo này."),
     STALE: N_("Số thứ tự đã được gọi hoặc đã hết ngày."),
     GATEWAY: N_("Cổng gửi báo lỗi."),
+    UNREADABLE: N_("Không giải mã được mã truy cập hoặc mật khẩu đã lưu của cổng gửi: nhập "
+                   "lại ở trang cài đặt cổng gửi."),
 }
 
 M = NotifyMessage.__table__.c
@@ -175,7 +178,10 @@ def _why_not(message: NotifyMessage) -> str | None:
         ticket = db.session.get(Ticket, message.ticket_id)
         if ticket is None or ticket.status != WAITING:
             return STALE  # called already: the hall's screen has told them
-    if not gateways.gateway(db.session, message.office_id, message.channel).ready:
+    gateway = gateways.gateway(db.session, message.office_id, message.channel)
+    if gateway.enabled and gateway.unreadable:
+        return UNREADABLE
+    if not gateway.ready:
         return NO_GATEWAY
     return None
 

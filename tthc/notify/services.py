@@ -6,8 +6,9 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select, update
 
 from ..domain.codes import format_prefiling_code
@@ -15,7 +16,8 @@ from ..extensions import db
 from ..models import Dossier, Setting
 from ..models.dossier import utcnow
 from ..models.notify import NotifyGateway, NotifyMessage, NotifyTemplate
-from . import gateways, messages, sender
+from ..transactions import serialised
+from . import gateways, messages, sealing, sender
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")  # as intake's: malformed ones never reach the DB
 
@@ -23,25 +25,64 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")  # as intake's: malformed ones neve
 # --- gateways ---------------------------------------------------------------------------------
 
 
-def save_gateway(office_id: int, channel: str, enabled: bool,
-                 config: Mapping[str, Any]) -> list[str]:
-    """Store one gateway; the names of the settings that changed (never their values)."""
+def save_gateway(office_id: int, channel: str, enabled: bool, config: Mapping[str, Any],
+                 keep: Collection[str] = ()) -> list[str]:
+    """Store one gateway, its secrets sealed with the current key (a value stored in clear
+    before is sealed now too); the names of the settings that changed (never their values).
+
+    *keep*: secrets left as stored, unread (sealed under a key this server does not have).
+    """
     row = db.session.scalar(select(NotifyGateway).filter_by(office_id=office_id,
                                                             channel=channel))
-    before: dict[str, Any] = dict(row.config or {}) if row is not None else {}
+    before = gateways.opened(row).config if row is not None else {}
+
     def value(settings: Mapping[str, Any], key: str) -> Any:
         return settings.get(key, False if key in gateways.FLAGS else "")
 
-    changed = [k for k in gateways.FIELDS[channel] if value(before, k) != value(config, k)]
+    changed = [k for k in gateways.FIELDS[channel]
+               if k not in keep and value(before, k) != value(config, k)]
+    stored = gateways.sealed({k: v for k, v in config.items() if k not in keep})
     if row is None:
         row = NotifyGateway(office_id=office_id, channel=channel)
         db.session.add(row)
+    else:
+        stored.update({k: row.config[k] for k in keep if k in (row.config or {})})
     if bool(row.enabled) != enabled:
         changed.insert(0, "enabled" if enabled else "disabled")
     row.enabled = enabled
-    row.config = dict(config)
+    row.config = stored
     db.session.commit()
     return changed
+
+
+def rekey(old: list[Fernet]) -> tuple[int, list[str]]:
+    """Seal every stored secret with the current key, opening it with the current keys or
+    *old* ones; values stored in clear are sealed too. The number of rows rewritten, and
+    "office/channel: name" of each secret no key opens (left as it is)."""
+    rewritten, unreadable = 0, []
+    rows = db.session.execute(select(NotifyGateway.id, NotifyGateway.office_id,
+                                     NotifyGateway.channel, NotifyGateway.config,
+                                     NotifyGateway.updated_at)).all()
+    db.session.commit()
+    for row_id, office_id, channel, config, updated_at in rows:
+        config, resealed = dict(config or {}), False
+        for name in sorted(gateways.SECRETS & config.keys()):
+            try:
+                config[name] = sealing.resealed(config[name], old)
+                resealed = True
+            except sealing.Unreadable:
+                unreadable.append(f"{office_id}/{channel}: {name}")
+        if not resealed:
+            continue
+        c = NotifyGateway.__table__.c
+        with serialised() as session:
+            # Compare-and-set on the time of the last save: an admin's save meanwhile wins
+            # (it is sealed with the current key already).
+            result = session.execute(update(NotifyGateway.__table__)
+                                     .where(c.id == row_id, c.updated_at == updated_at)
+                                     .values(config=config, updated_at=utcnow()))
+        rewritten += result.rowcount
+    return rewritten, unreadable
 
 
 def save_public_url(office_id: int, url: str) -> bool:

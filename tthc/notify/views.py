@@ -2,7 +2,7 @@
 
 Admin pages are the admin's own office only; every change is written to the access log
 (no dossier, no secret, only which settings changed). Secrets are never sent back to the
-browser: the page shows their last characters and an empty box keeps them.
+browser: the page says one is stored, and an empty box keeps it.
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ def _index(url_form: PublicUrlForm | None = None, status: int = 200):
     office_id = current_user.office_id
     rows = services.problems(office_id)
     log_access(None, "notify_outbox", f"{len(rows)} rows", commit=True)
-    ready = set(gateways.ready_channels(db.session, office_id))
+    stored = gateways.gateways(db.session, office_id)
+    ready = {c for c, g in stored.items() if g.ready}
+    unreadable = {c for c, g in stored.items() if g.unreadable}
     url_form = url_form or PublicUrlForm(formdata=None,
                                          data={"dia_chi": sender.public_url(office_id)})
-    return render_template("notify/index.html", ready=ready, rows=rows,
+    return render_template("notify/index.html", ready=ready, unreadable=unreadable, rows=rows,
                            counts=services.counts(office_id, services.since_days(7)),
                            url_form=url_form), status
 
@@ -68,6 +70,12 @@ def retry(message_id):
     return redirect(url_for("notify.index"), 303)
 
 
+def _secrets(stored: gateways.Gateway) -> dict[str, str]:
+    """What the page may say of each secret: "saved", "unreadable" or "" (never a value)."""
+    return {name: "unreadable" if name in stored.unreadable else
+            "saved" if stored.saved(name) else "" for name in gateways.SECRETS}
+
+
 @bp.route("/can-bo/thong-bao/cong-gui/<channel>", methods=("GET", "POST"))
 @staff_required("admin")
 def gateway(channel):
@@ -76,7 +84,7 @@ def gateway(channel):
     office_id = current_user.office_id
     stored = gateways.gateway(db.session, office_id, channel)
     if request.method == "GET":
-        form = GatewayForm(channel, stored.config, formdata=None,
+        form = GatewayForm(channel, stored, formdata=None,
                            data={**{k: v for k, v in stored.config.items()
                                     if k not in gateways.SECRETS},
                                  "bat": stored.enabled,
@@ -85,12 +93,13 @@ def gateway(channel):
                                  "ascii": stored.config.get("ascii", True),
                                  "port": str(stored.config.get("port", 587))})
         return render_template("notify/gateway.html", form=form, channel=channel,
-                               stored=stored, errors={})
-    form = GatewayForm(channel, stored.config)
+                               secrets=_secrets(stored), errors={})
+    form = GatewayForm(channel, stored)
     if not form.validate_on_submit():
         return render_template("notify/gateway.html", form=form, channel=channel,
-                               stored=stored, errors=form.messages()), 422
-    changed = services.save_gateway(office_id, channel, bool(form.bat.data), form.config())
+                               secrets=_secrets(stored), errors=form.messages()), 422
+    changed = services.save_gateway(office_id, channel, bool(form.bat.data), form.config(),
+                                    keep=form.keep)
     if changed:
         log_access(None, "notify_gateway", f"{channel}: {', '.join(changed)}", commit=True)
     flash(gettext("Đã lưu cổng gửi %(name)s.", name=gettext(messages.CHANNEL_LABELS[channel])),

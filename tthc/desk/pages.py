@@ -43,6 +43,14 @@ def dossier_or_404(dossier_id: int) -> Dossier:
     return scoped_get_or_404(Dossier, dossier_id)
 
 
+def under_the_law_in_force(dossier: Dossier) -> Dossier:
+    """A dossier sent but not yet received is checked and received under the procedure
+    version in force today: a dossier keeps the version in force on its reception date."""
+    if intake.refresh_version(dossier):
+        db.session.commit()
+    return dossier
+
+
 def logged(dossier: Dossier, action: str, detail: str = "") -> None:
     """Record the officer's read or change of the dossier (committed now)."""
     log_access(dossier.id, action, detail, commit=True)

@@ -27,7 +27,7 @@ from ..transactions import Busy
 from . import bp, forms, services, slips
 from .pages import (answer_errors, answers_fragment, answers_page, check_saved,
                     dossier_or_404, logged, logged_check, logged_refusal, refusal_page, refused,
-                    show_page)
+                    show_page, under_the_law_in_force)
 
 DESK = ("reception", "specialist", "leader")  # who reads dossiers
 # Ids are 32-bit integers in the database: a longer number is a 404, not a driver error.
@@ -177,7 +177,7 @@ def create():
 @staff_required(*DESK)
 def show(dossier_id: int):
     """The dossier at the desk: its data, the check, the decision, processing and slips."""
-    return show_page(dossier_or_404(dossier_id))
+    return show_page(under_the_law_in_force(dossier_or_404(dossier_id)))
 
 
 @bp.post(DOSSIER + "/nhan-ho-so")

@@ -7,14 +7,15 @@ Each refusal is a Vietnamese message beside its field; what was typed comes back
 from __future__ import annotations
 
 from flask_babel import gettext
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 
 from ..domain.numbers import validate_phone
 from ..domain.validators import validate_email
 from ..forms import Form, YesNoField
 from ..i18n import render_message
 from .forms import cleaned
-from .messages import CHANNELS, EMAIL, PHONE_CHANNELS
+from .messages import EMAIL, PHONE_CHANNELS
+from .consent import ConsentForm
 from .tickets import mobile
 
 PHONE_ATTRS = {"inputmode": "tel", "autocomplete": "tel", "maxlength": "20",
@@ -23,20 +24,9 @@ EMAIL_ATTRS = {"inputmode": "email", "autocomplete": "email", "maxlength": "200"
                "spellcheck": "false"}
 
 
-class _Channels(Form):
-    """The boxes of the channels the page offered (``tb_shown``), each unticked at first."""
-
-    tb_shown = HiddenField()
-    tb_sms = YesNoField()
-    tb_zalo = YesNoField()
-    tb_email = YesNoField()
-
-    def shown(self) -> list[str]:
-        raw = (self.tb_shown.data or "")[:40]
-        return [c for c in raw.split(",") if c in CHANNELS]
-
-    def chosen(self) -> set[str]:
-        return {c for c in self.shown() if self[f"tb_{c}"].data}
+class _Channels(ConsentForm):
+    """The boxes of the channels the page offered (``tb_shown``), each unticked at first,
+    with the messages beside the fields of the forms below."""
 
     def messages(self) -> dict[str, str]:
         return {f.name: f.errors[0] for f in self if f.errors}

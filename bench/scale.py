@@ -40,8 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tthc import create_app  # noqa: E402
-from tthc.domain import metrics  # noqa: E402
-from tthc.domain.workdays import load_calendar_file  # noqa: E402
+from tthc.domain.workdays import CountingRule, due_at, load_calendar_file  # noqa: E402
 from tthc.timeutil import TZ  # noqa: E402
 
 OFFICES = 126
@@ -255,7 +254,7 @@ class City:
         if received > self.now:
             received = self.now - dt.timedelta(hours=1)
         same_day = days == 0 or (monday_same_day and day.weekday() == 0)
-        due = metrics.legal_due(received, 0 if same_day else days, self.cal)
+        due = due_at(received, 0 if same_day else days, self.cal, rule=CountingRule.DAYS)
         dossier_id = self.next_id("dossier")
         staff = office["staff"]
         events: list[tuple] = []

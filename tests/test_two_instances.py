@@ -129,6 +129,7 @@ def city(postgres_server, tmp_path_factory):
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
                    "DATABASE_URL": url, "SECRET_KEY": "one-key-for-every-server",
                    "TTHC_INSTANCE_PATH": str(instance), "TTHC_DEMO": "1",
+                   "TTHC_PLAIN_HTTP": "1",  # loopback HTTP on purpose (no TLS in front)
                    "TTHC_QUEUE_OPENING_HOURS": "0", "TTHC_TICKETS_PER_PHONE_PER_DAY": "0",
                    "TTHC_RATELIMIT_STORAGE_URI": redis_url,
                    "TTHC_LOOKUP_RATE_LIMIT": f"{LOOKUP_LIMIT} per minute"}

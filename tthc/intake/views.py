@@ -319,20 +319,22 @@ def too_large(error):
 def unsaved(error):
     """The database cannot be used: 503; a whole-page post comes back as a form holding what
     was typed, to send again (htmx keeps its page, the message in its message area)."""
-    from ..errors import OUTAGE_RETRY_SECONDS, busy_response, is_locked, render_error
+    from ..errors import (BUSY_RETRY_SECONDS, OUTAGE_RETRY_SECONDS, busy_response, is_locked,
+                          render_error)
 
     db.session.rollback()
-    if is_locked(error) and is_fragment_request():
-        return busy_response()  # busy, not down: htmx retries the save once (static/js)
+    busy = is_locked(error)  # busy for a moment, not down
+    if busy and is_fragment_request():
+        return busy_response()  # htmx retries the save once (static/js)
     if request.method == "POST" and not is_fragment_request():
         fields = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
         response = current_app.make_response((render_template(
-            "intake/unsaved.html", fields=fields, files=bool(request.files)), 503))
+            "intake/unsaved.html", fields=fields, files=bool(request.files), busy=busy), 503))
     else:
         response = render_error(503, gettext("Hệ thống tạm ngừng"), gettext(
             "Hệ thống tạm thời không lưu được dữ liệu nên thao tác này chưa được lưu. Vui lòng "
             "thử lại sau ít phút; nếu vẫn lỗi, xin liên hệ Bộ phận Một cửa."))
-    response.retry_after = OUTAGE_RETRY_SECONDS
+    response.retry_after = BUSY_RETRY_SECONDS if busy else OUTAGE_RETRY_SECONDS
     return response
 
 

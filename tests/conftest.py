@@ -129,41 +129,60 @@ def empty_sqlite(tmp_path_factory) -> Path:
     return path
 
 
-def _postgres_template(server: str, folder: Path, seed: bool) -> str:
-    from tests.postgres import create_database
+def _postgres_template(request, folder: Path, seed: bool):
+    """A PostgreSQL database migrated (and seeded) once, copied per test."""
+    from tests.postgres import Copies, create_database
 
-    url = create_database(server)
+    url = create_database(request.getfixturevalue("postgres_server"))
     app = make_app(url, folder)
     migrate_and_seed(app, seed=seed)
     dispose(app)  # a template database cannot be copied while anyone is connected
-    return url.rsplit("/", 1)[1]
+    server, name = url.rsplit("/", 1)
+    copies = Copies(server, name)
+    request.addfinalizer(copies.close)
+    return copies
 
 
 @pytest.fixture(scope="session")
-def seeded_postgres(postgres_server, tmp_path_factory) -> str:
-    """The name of a PostgreSQL database migrated and seeded once, copied per test."""
-    return _postgres_template(postgres_server, tmp_path_factory.mktemp("pg-template"), True)
+def seeded_postgres(request, tmp_path_factory):
+    """Copies of a PostgreSQL database migrated and seeded once."""
+    return _postgres_template(request, tmp_path_factory.mktemp("pg-template"), True)
 
 
 @pytest.fixture(scope="session")
-def empty_postgres(postgres_server, tmp_path_factory) -> str:
-    """The name of a PostgreSQL database migrated once with nothing loaded."""
-    return _postgres_template(postgres_server, tmp_path_factory.mktemp("pg-empty"), False)
+def empty_postgres(request, tmp_path_factory):
+    """Copies of a PostgreSQL database migrated once with nothing loaded."""
+    return _postgres_template(request, tmp_path_factory.mktemp("pg-empty"), False)
+
+
+def copy_database(request, url: str, tmp_path: Path) -> str:
+    """A fresh copy of the database at `url` (SQLite file or PostgreSQL template) for one test;
+    the PostgreSQL copy is dropped after the test."""
+    from tests.postgres import create_database, drop_database
+
+    if url.startswith("sqlite:///"):
+        path = tmp_path / "tthc.sqlite"
+        shutil.copy(url.removeprefix("sqlite:///"), path)
+        return f"sqlite:///{path}"
+    server, template = url.rsplit("/", 1)
+    copy = create_database(server, template)
+    request.addfinalizer(lambda: drop_database(copy))
+    return copy
 
 
 def _fresh(request, tmp_path, seeded: bool) -> str:
-    """A URL of a fresh copy of the run's seeded (or empty) template; dropped after the test."""
-    from tests.postgres import create_database, drop_database
-
+    """A URL of a fresh copy of the run's seeded (or empty) template."""
     kind = "seeded" if seeded else "empty"
     if request.config.getoption("--database") == "postgres":
-        template = request.getfixturevalue(f"{kind}_postgres")
-        url = create_database(request.getfixturevalue("postgres_server"), template)
-        request.addfinalizer(lambda: drop_database(url))
-        return url
-    path = tmp_path / f"{kind}.sqlite"
-    shutil.copy(request.getfixturevalue(f"{kind}_sqlite"), path)
-    return f"sqlite:///{path}"
+        return _postgres_copy(request, request.getfixturevalue(f"{kind}_postgres"))
+    return copy_database(request, f"sqlite:///{request.getfixturevalue(f'{kind}_sqlite')}",
+                         tmp_path)
+
+
+def _postgres_copy(request, copies) -> str:
+    url = copies.take()
+    request.addfinalizer(lambda: copies.give_back(url))
+    return url
 
 
 @pytest.fixture
@@ -204,12 +223,8 @@ def htmx_headers():
 
 
 @pytest.fixture
-def pg_app(postgres_server, seeded_postgres, tmp_path):
+def pg_app(request, seeded_postgres, tmp_path):
     """The app on a fresh seeded database of the throwaway PostgreSQL cluster, whatever the run."""
-    from tests.postgres import create_database, drop_database
-
-    url = create_database(postgres_server, seeded_postgres)
-    app = make_app(url, tmp_path)
+    app = make_app(_postgres_copy(request, seeded_postgres), tmp_path)
     yield app
     dispose(app)
-    drop_database(url)

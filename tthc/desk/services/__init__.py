@@ -222,9 +222,9 @@ def _by_code(raw: str, office_id: int) -> Dossier | None:
                                                             office_id=office_id))
         if found is not None:
             return found
+    official = " ".join(raw.split()).upper()
     # NUL cannot be compared with a PostgreSQL text column (DataError); no code holds one.
-    official = " ".join(raw.replace("\x00", "").split()).upper()
-    if len(official) > 40:
+    if not official or len(official) > 40 or "\x00" in official:
         return None
     return db.session.scalar(select(Dossier).where(  # the portal's code too, before reception
         Dossier.office_id == office_id,

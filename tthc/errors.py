@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, abort, make_response, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
@@ -49,6 +49,16 @@ def render_error(status: int, title: str | None = None, detail: str | None = Non
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul():
+        # No link of the app holds a NUL byte, and PostgreSQL refuses one in any text
+        # comparison (a DataError, so a 500): refuse it at the door, whatever the engine.
+        # (Forms drop NUL from what was typed: tthc/desk/forms.py, tthc/notify/forms.py.)
+        if "\x00" in request.path:
+            abort(404)
+        if any("\x00" in key + value for key, value in request.args.items(multi=True)):
+            abort(400)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         if request.path.startswith("/ho-so/"):  # a citizen's draft: every check saved it

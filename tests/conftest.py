@@ -42,17 +42,18 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     """On PostgreSQL, leave out the tests marked sqlite_only, keeping why."""
-    kept, left_out = [], config.stash[LEFT_OUT]
+    kept, dropped, left_out = [], [], config.stash[LEFT_OUT]
     for item in items:
         mark = item.get_closest_marker("sqlite_only")
         if mark is not None and not (mark.args and str(mark.args[0]).strip()):
             raise pytest.UsageError(f"{item.nodeid}: sqlite_only needs a reason")
         if mark is not None and config.getoption("--database") == "postgres":
             left_out.append((item.nodeid, mark.args[0]))
+            dropped.append(item)
         else:
             kept.append(item)
-    if left_out:
-        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
         items[:] = kept
 
 
@@ -131,9 +132,10 @@ def empty_sqlite(tmp_path_factory) -> Path:
 
 def _postgres_template(request, folder: Path, seed: bool):
     """A PostgreSQL database migrated (and seeded) once, copied per test."""
-    from tests.postgres import Copies, create_database
+    from tests.postgres import Copies, create_database, drop_database
 
     url = create_database(request.getfixturevalue("postgres_server"))
+    request.addfinalizer(lambda: drop_database(url))  # on a server named by the environment
     app = make_app(url, folder)
     migrate_and_seed(app, seed=seed)
     dispose(app)  # a template database cannot be copied while anyone is connected

@@ -63,8 +63,17 @@ $(VNU_STAMP): | system-deps
 
 vnu: $(VNU_STAMP)
 
+# The whole suite twice: on SQLite (browser tests and the HTML check included), then on the
+# throwaway PostgreSQL cluster of tests/postgres.py (the tests marked sqlite_only are left out
+# and listed). Both runs always run; either failing fails `make test`.
+# PG_PYTEST_ARGS: the browser tests have not been through PostgreSQL yet (their live server
+# takes the same choice: `make test PG_PYTEST_ARGS=` runs them there too).
+PG_PYTEST_ARGS ?= -m "not browser"
 test: install translations static system-deps vnu
-	$(BIN)/pytest
+	@status=0; \
+	$(BIN)/pytest --database=sqlite || status=1; \
+	$(BIN)/pytest --database=postgres $(PG_PYTEST_ARGS) || status=1; \
+	exit $$status
 
 # Known vulnerabilities in the locked versions (docs/security.md). --strict: a package the
 # advisory service could not look up fails the audit (without it pip-audit skips it and

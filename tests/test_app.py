@@ -132,12 +132,8 @@ def test_expired_csrf_token_gets_a_clear_page_and_fragment(app, htmx_headers):
     assert fragment.headers["HX-Retarget"] == "#flash"
 
 
-def test_500_rolls_back_and_renders_in_the_layout(tmp_path, seeded_sqlite):
-    import shutil
-
-    path = tmp_path / "db.sqlite"
-    shutil.copy(seeded_sqlite, path)
-    app = make_app(f"sqlite:///{path}", tmp_path)
+def test_500_rolls_back_and_renders_in_the_layout(tmp_path, database_url):
+    app = make_app(database_url, tmp_path)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     from tthc.extensions import db
 
@@ -193,6 +189,7 @@ def test_migrations_build_the_schema_without_create_all(empty_app):
     assert {"office", "procedure", "procedure_version", "alembic_version"} <= tables
 
 
+@pytest.mark.sqlite_only("holds the SQLite file's write lock through sqlite3")
 def test_a_busy_database_is_a_503_that_says_nothing_was_saved(tmp_path, seeded_sqlite):
     """SQLite stays locked by another writer: serialised() gives up, the answer says so."""
     import shutil

@@ -53,6 +53,7 @@ def _fresh(tmp_path, name="restored"):
     return make_app(f"sqlite:///{folder / 'tthc.sqlite'}", folder), folder
 
 
+@pytest.mark.sqlite_only("backs up a SQLite file with its online backup API")
 def test_backup_then_restore_into_an_empty_instance(app, tmp_path):
     made = _drafts(app, 3)
     uploads = tmp_path / "uploads"
@@ -87,6 +88,7 @@ def test_backup_then_restore_into_an_empty_instance(app, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.sqlite_only("backs up a SQLite file with its online backup API")
 def test_restore_refuses_an_instance_with_data_unless_forced(app, tmp_path):
     _drafts(app, 1)
     assert _run(app, "backup", str(tmp_path / "bk")).exit_code == 0
@@ -107,6 +109,7 @@ def test_restore_refuses_an_instance_with_data_unless_forced(app, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.sqlite_only("backs up a SQLite file with its online backup API")
 def test_backup_refuses_a_folder_in_use(app, tmp_path):
     (tmp_path / "bk").mkdir()
     (tmp_path / "bk" / "old").write_text("x")
@@ -114,6 +117,7 @@ def test_backup_refuses_a_folder_in_use(app, tmp_path):
     assert result.exit_code != 0 and "not empty" in result.output
 
 
+@pytest.mark.sqlite_only("backs up a SQLite file with its online backup API")
 @pytest.mark.parametrize("damage", ["hash", "extra", "missing", "revision"])
 def test_restore_checks_the_manifest(app, tmp_path, damage):
     assert _run(app, "backup", str(tmp_path / "bk")).exit_code == 0
@@ -138,6 +142,7 @@ def test_restore_checks_the_manifest(app, tmp_path, damage):
     assert not (folder / "tthc.sqlite").exists() or (folder / "tthc.sqlite").stat().st_size == 0
 
 
+@pytest.mark.sqlite_only("backs up a SQLite file with its online backup API")
 def test_a_backup_of_a_newer_release_is_refused(app, tmp_path):
     with app.app_context():
         db.session.execute(db.text("UPDATE alembic_version SET version_num = '0099z'"))
@@ -150,6 +155,7 @@ def test_a_backup_of_a_newer_release_is_refused(app, tmp_path):
     assert not (folder / "tthc.sqlite").exists()
 
 
+@pytest.mark.sqlite_only("backs up a SQLite file with its online backup API")
 def test_the_manifest_names_uploads_the_database_has_but_the_disk_lost(app, tmp_path):
     from tthc.models import Upload
 
@@ -209,6 +215,7 @@ def _one_point_in_time(ids: list[int], events: set[int], written: list[int],
     assert events == set(ids)  # no dossier without its event, no event without its dossier
 
 
+@pytest.mark.sqlite_only("backs up a SQLite file with its online backup API")
 def test_a_backup_taken_while_dossiers_are_written_is_one_point_in_time(app, tmp_path):
     """The SQLite copy passes integrity_check and holds exactly the first N drafts."""
     connection = sqlite3.connect(tmp_path / "tthc.sqlite")

@@ -13,6 +13,8 @@ from tthc import create_app
 from tthc.extensions import db
 from tthc.intake import uploads
 
+pytestmark = pytest.mark.sqlite_only("file modes of the SQLite database file")
+
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)

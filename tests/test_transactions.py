@@ -73,6 +73,7 @@ def _increment_concurrently(app, counter_id: int) -> None:
     assert not errors, errors
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_twenty_threads_lose_no_update(app):
     counter_id = _counter(app)
     _increment_concurrently(app, counter_id)
@@ -117,6 +118,7 @@ def impatient_app(seeded_sqlite, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.sqlite_only("holds the SQLite file's write lock through sqlite3")
 def test_busy_when_sqlite_stays_locked_by_another_writer(impatient_app):
     app, path = impatient_app
     counter_id = _counter(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, abort, current_app, make_response, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
@@ -53,6 +53,14 @@ def render_error(status: int, title: str | None = None, detail: str | None = Non
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_in_paths():
+        # No page's address holds a NUL byte, and PostgreSQL refuses one in any text
+        # comparison (a DataError, so a 500): not found, whatever the engine. (Query strings
+        # and forms are each read by code that drops or refuses NUL: tests/test_nul_bytes.py.)
+        if "\x00" in request.path:
+            abort(404)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         if request.path.startswith("/ho-so/"):  # a citizen's draft: every check saved it

@@ -175,6 +175,7 @@ def _first_visits_at_once(app, staff_id: int) -> None:
     assert count == len(file_rows()[1])  # copied once, whoever came first
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_first_visits_at_once_copy_the_seed_once(app, demo):
     _first_visits_at_once(app, demo["staff"]["quantri"])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.queue.test_concurrency import _run_threads
@@ -69,6 +70,7 @@ def _race(app):
         assert db.session.get(ProcedureVersion, row_id).name_vi == f"Sửa {winner}"
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_one_version_per_date_and_one_edit_whatever_the_race(app):
     _race(app)
 

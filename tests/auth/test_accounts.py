@@ -1,7 +1,6 @@
 """Accounts from the command line, the demo accounts, the demo-password start-up check,
 and the helpers other blueprints reuse (office_scoped, scoped_get_or_404, log_access)."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -129,36 +128,34 @@ def test_make_run_serves_the_demo_on_purpose():
 
 # --------------------------------------------------------------------------- start-up check
 
-def _production(seeded_sqlite, tmp_path, monkeypatch, **config):
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
+def _production(database_url, tmp_path, monkeypatch, **config):
     monkeypatch.setenv("TTHC_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("TTHC_DEMO", raising=False)
     # TTHC_PLAIN_HTTP: served over plain HTTP on purpose (tests/test_hardening.py checks the
     # refusal without it).
-    return create_app({"SECRET_KEY": "real", "SQLALCHEMY_DATABASE_URI":
-                       f"sqlite:///{tmp_path / 'db.sqlite'}", "TTHC_PLAIN_HTTP": True, **config})
+    return create_app({"SECRET_KEY": "real", "SQLALCHEMY_DATABASE_URI": database_url,
+                       "TTHC_PLAIN_HTTP": True, **config})
 
 
-def test_production_start_refuses_demo_passwords(seeded_sqlite, tmp_path, monkeypatch):
+def test_production_start_refuses_demo_passwords(database_url, tmp_path, monkeypatch):
     with pytest.raises(ConfigurationError, match="tiepnhan.*demo password"):
-        _production(seeded_sqlite, tmp_path, monkeypatch)
+        _production(database_url, tmp_path, monkeypatch)
 
 
-def test_demo_mode_debug_and_tests_may_start(seeded_sqlite, tmp_path, monkeypatch):
-    assert _production(seeded_sqlite, tmp_path, monkeypatch, TTHC_DEMO=True)
-    assert _production(seeded_sqlite, tmp_path, monkeypatch, DEBUG=True)
-    assert _production(seeded_sqlite, tmp_path, monkeypatch, TESTING=True)
+def test_demo_mode_debug_and_tests_may_start(database_url, tmp_path, monkeypatch):
+    assert _production(database_url, tmp_path, monkeypatch, TTHC_DEMO=True)
+    assert _production(database_url, tmp_path, monkeypatch, DEBUG=True)
+    assert _production(database_url, tmp_path, monkeypatch, TESTING=True)
 
 
-def test_production_starts_once_demo_passwords_are_gone(seeded_sqlite, tmp_path, monkeypatch):
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+def test_production_starts_once_demo_passwords_are_gone(database_url, tmp_path, monkeypatch):
+    app = make_app(database_url, tmp_path)
     for username in ("tiepnhan", "chuyenmon", "lanhdao"):
         assert cli(app, "users", "password", "--password", GOOD, username).exit_code == 0
     assert cli(app, "users", "disable", "quantri").exit_code == 0
     monkeypatch.setenv("TTHC_INSTANCE_PATH", str(tmp_path))
     assert create_app({"SECRET_KEY": "real", "TTHC_PLAIN_HTTP": True,
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+                       "SQLALCHEMY_DATABASE_URI": database_url})
 
 
 def test_production_start_on_an_unmigrated_database_is_left_to_db_upgrade(tmp_path,
@@ -206,13 +203,12 @@ def test_log_access_appends_with_the_officers_office(app, other_office):
         assert db.session.scalar(select(func.count()).select_from(AccessLog)) == 2
 
 
-def test_rush_accounts_count_as_demo_accounts(seeded_sqlite, tmp_path, monkeypatch):
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+def test_rush_accounts_count_as_demo_accounts(database_url, tmp_path, monkeypatch):
+    app = make_app(database_url, tmp_path)
     for username in ("tiepnhan", "chuyenmon", "lanhdao", "quantri"):
         cli(app, "users", "disable", username)
     cli(app, "demo", "rush", "--officers", "1", "--tickets", "0")
     monkeypatch.setenv("TTHC_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(ConfigurationError, match="demo-quay-01"):
         create_app({"SECRET_KEY": "real", "TTHC_PLAIN_HTTP": True,
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+                    "SQLALCHEMY_DATABASE_URI": database_url})

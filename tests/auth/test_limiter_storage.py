@@ -59,9 +59,9 @@ def this_worker(uri: str, folder, storage: str, *usernames: str) -> list[int]:
 
 
 @pytest.fixture
-def database(seeded_sqlite, tmp_path) -> str:
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
-    return f"sqlite:///{tmp_path / 'db.sqlite'}"
+def database(database_url) -> str:
+    """The run's engine: both workers share it, as they would in production."""
+    return database_url
 
 
 @pytest.fixture

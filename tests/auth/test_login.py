@@ -3,7 +3,6 @@ after failures: test_throttle.py; sessions ending: test_sessions.py)."""
 
 import datetime as dt
 import re
-import shutil
 
 import pytest
 
@@ -92,9 +91,8 @@ def test_disabled_account_cannot_sign_in_and_its_session_ends(client, app, accou
     assert sign_in(fresh, "tiepnhan2", factories.PASSWORD).status_code == 422
 
 
-def test_login_is_rate_limited(seeded_sqlite, tmp_path):
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path,
+def test_login_is_rate_limited(database_url, tmp_path):
+    app = make_app(database_url, tmp_path,
                    TTHC_LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     # Other usernames each time: the database's slow-down per username stays out of it.
@@ -153,9 +151,8 @@ def test_login_without_csrf_token_gets_the_expired_page(client):
     assert "Trang đã hết hạn" in response.get_data(as_text=True)
 
 
-def test_staff_session_lasts_the_configured_hours(seeded_sqlite, tmp_path):
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path, TTHC_STAFF_SESSION_HOURS=2)
+def test_staff_session_lasts_the_configured_hours(database_url, tmp_path):
+    app = make_app(database_url, tmp_path, TTHC_STAFF_SESSION_HOURS=2)
     assert app.config["PERMANENT_SESSION_LIFETIME"] == dt.timedelta(hours=2)
     client = app.test_client()
     response = sign_in(client, "tiepnhan", "tthc-demo")

@@ -155,13 +155,10 @@ def test_htmx_polls_do_not_keep_a_session_alive(app, client, account, clock, htm
     assert client.get("/can-bo/quay", headers=htmx_headers).status_code == 401
 
 
-def test_the_idle_limit_is_configurable(seeded_sqlite, tmp_path, clock):
-    import shutil
-
+def test_the_idle_limit_is_configurable(database_url, tmp_path, clock):
     from tests.conftest import make_app
 
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path, TTHC_STAFF_IDLE_MINUTES=5)
+    app = make_app(database_url, tmp_path, TTHC_STAFF_IDLE_MINUTES=5)
     client = app.test_client()
     assert sign_in(client, "tiepnhan", "tthc-demo").status_code == 303
     clock.move(minutes=4)

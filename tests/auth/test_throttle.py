@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import threading
 
 import pytest
@@ -138,9 +137,8 @@ def test_the_table_holds_no_username_as_typed(app, client):
     assert {r.address for r in rows} == {HOME}
 
 
-def test_an_address_failing_on_many_usernames_waits(seeded_sqlite, tmp_path, clock):
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path,
+def test_an_address_failing_on_many_usernames_waits(database_url, tmp_path, clock):
+    app = make_app(database_url, tmp_path,
                    TTHC_LOGIN_ADDRESS_FREE_FAILURES=5)
     client = app.test_client()
     assert attempt(client, "tiepnhan", "tthc-demo").status_code == 303  # a success is free
@@ -204,6 +202,7 @@ def _assert_counted_once_each(app, results: list[int]) -> None:
         assert rows[throttle.account_key("tiepnhan")] == 3 and rows[throttle.ANY_ACCOUNT] == 3
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_parallel_attempts_are_counted_exactly_on_sqlite(app):
     _assert_counted_once_each(app, _parallel_claims(app))
 

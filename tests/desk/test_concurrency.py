@@ -52,6 +52,7 @@ def _check(app, codes: list[str]) -> None:
         assert {s for _, s in rows} == {int(Status.RECEIVED)}
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 @pytest.mark.parametrize("journal", ["delete", "wal"])
 def test_sqlite_twenty_receptions_at_once(app, journal):
     if journal == "wal":  # production's mode (tthc.configure_sqlite); it stays with the file
@@ -106,6 +107,7 @@ def _accept_one_draft_twice(app) -> list:
     return results, events
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_two_officers_taking_one_draft_send_it_once(app):
     results, events = _accept_one_draft_twice(app)
     assert results.count(None) == 1 and int(Status.NEW) in results

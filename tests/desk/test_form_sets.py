@@ -246,6 +246,7 @@ def test_one_head_and_the_column_after_upgrade(app, dossier):
     assert load(app, dossier_id).code  # the dossier survived the round trip
 
 
+@pytest.mark.sqlite_only("reads SQLite's sqlite_master")
 def test_0007f_keeps_the_history_trigger_both_ways_on_sqlite(app):
     """SQLite copies the dossier table for 0007f; the trigger of 0007s must survive."""
     def triggers() -> set[str]:

@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from tests.auth import factories
-from tests.conftest import make_app
+from tests.conftest import copy_database, dispose, make_app
 from tests.desk.conftest import COPY, SINGLE, MONDAY, Officer, load, make_dossier
 from tthc.extensions import db
 from tthc.models import AccessLog, Dossier, Upload
@@ -99,32 +99,33 @@ DOSSIER_ROUTES = [r for r in ROUTES if "/ho-so/{" in r[2]]
 
 
 @pytest.fixture(scope="module")
-def scene_file(seeded_sqlite, tmp_path_factory):
-    """The scene, built once for this module in a database file that each test copies."""
+def scene_file(request, database_engine, tmp_path_factory):
+    """The scene, built once for this module in a database that each test copies."""
     folder = tmp_path_factory.mktemp("desk-scene")
-    path = folder / "scene.sqlite"
-    shutil.copy(seeded_sqlite, path)
-    app = make_app(f"sqlite:///{path}", folder)
+    if database_engine == "postgres":
+        copies = request.getfixturevalue("seeded_postgres")
+        url = copies.take()
+        request.addfinalizer(lambda: copies.give_back(url))
+    else:
+        url = f"sqlite:///{folder / 'scene.sqlite'}"
+        shutil.copy(request.getfixturevalue("seeded_sqlite"), folder / "scene.sqlite")
+    app = make_app(url, folder)
     with pytest.MonkeyPatch.context() as patch:
         from tthc.desk import services
 
         patch.setattr(services, "now", lambda: MONDAY)
         patch.setattr(services, "today", lambda: MONDAY.date())
         scene = _build(app)
-    with app.app_context():
-        db.engine.dispose()
-    return folder, path, scene
+    dispose(app)  # copied per test: a PostgreSQL template must have no one connected
+    return folder, url, scene
 
 
 @pytest.fixture
-def app(scene_file, tmp_path):
-    folder, path, _ = scene_file
-    copy = tmp_path / "tthc.sqlite"
-    shutil.copy(path, copy)
-    app = make_app(f"sqlite:///{copy}", folder)  # the scene's instance folder: its uploads
+def app(request, scene_file, tmp_path):
+    folder, url, _ = scene_file
+    app = make_app(copy_database(request, url, tmp_path), folder)  # the scene's uploads
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture

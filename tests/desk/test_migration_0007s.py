@@ -19,6 +19,7 @@ def _triggers() -> set[str]:
         return set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
 
 
+@pytest.mark.sqlite_only("reads SQLite's sqlite_master")
 def test_0007s_down_and_up_on_sqlite(empty_app):
     with empty_app.app_context():
         assert "detail" in _columns("dossier_event")

@@ -286,6 +286,7 @@ def _demo_ids(app) -> dict:
             select(Staff).filter_by(office_id=office.id))}}
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_approve_and_send_back_at_once_one_wins(app, demo):
     _race(app, demo)
 

@@ -268,6 +268,7 @@ def _only_a_deliberate_purge_removes_a_draft(app, draft_id: int) -> None:
         assert db.session.get(Dossier, draft_id) is None
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_the_history_cannot_be_deleted_with_its_dossier_sqlite(app, dossier):
     _history_is_kept(app, dossier(SINGLE, state="progress"))
     _only_a_deliberate_purge_removes_a_draft(app, dossier(state="draft"))

@@ -58,6 +58,7 @@ def _check(app, dossier_id, feedback_id, overalls, answers):
         assert item.answer in {f"Trả lời {i}" for i in range(THREADS)}
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_one_rating_and_one_answer_whatever_the_race(app):
     dossier_id, feedback_id, leader = _scene(app)
     overalls = _rate_at_once(app, dossier_id)

@@ -151,6 +151,7 @@ def test_the_whole_flow_on_postgresql(postgres_url, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.sqlite_only("SQLite's synchronous pragma")
 @pytest.mark.parametrize("testing, mode", [(False, "wal"), (True, "delete")])
 def test_sqlite_commits_do_not_wait_for_the_disk_outside_tests(tmp_path, testing, mode):
     # Every live check saves: see tthc.configure_sqlite. Tests copy database files, so

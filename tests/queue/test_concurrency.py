@@ -92,11 +92,13 @@ def _issue_concurrently(app, count=OFFICERS):
     return _run_threads(count, work)
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_twenty_officers_call_next_at_once(app):
     officers, tickets = _prepare(app)
     _check(app, officers, tickets, _call_until_empty(app, officers))
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_twenty_kiosks_take_numbers_at_once(app):
     labels = _issue_concurrently(app)
     assert sorted(labels) == [f"A-{n:03d}" for n in range(1, OFFICERS + 1)]
@@ -157,6 +159,7 @@ def _scan_concurrently(app, count=10):
                                  .where(Ticket.dossier_id == dossier_id)) == 1
 
 
+@pytest.mark.sqlite_only("SQLite twin of a PostgreSQL test that runs in both runs")
 def test_sqlite_one_number_per_dossier_when_scanned_at_once(app):
     _scan_concurrently(app)
 

@@ -258,6 +258,7 @@ def impatient_app(seeded_sqlite, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.sqlite_only("holds the SQLite file's write lock through sqlite3")
 @pytest.mark.parametrize("headers", [{}, HX])
 def test_call_next_refuses_when_the_database_stays_locked(impatient_app, headers):
     import sqlite3

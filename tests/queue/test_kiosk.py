@@ -122,13 +122,10 @@ def test_each_ticket_bumps_the_queue_revision(app, demo, issue):
         assert services.queue_revision(demo["office"]) == before + 1
 
 
-def test_taking_numbers_is_rate_limited(seeded_sqlite, tmp_path, demo):
-    import shutil
-
+def test_taking_numbers_is_rate_limited(database_url, tmp_path, demo):
     from tests.conftest import make_app
 
-    shutil.copy(seeded_sqlite, tmp_path / "db.sqlite")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path,
+    app = make_app(database_url, tmp_path,
                    TTHC_TICKET_RATE_LIMIT="2 per minute")
     client = app.test_client()
     codes = [post(client, "/lay-so", {"nhom": demo["groups"][0]}).status_code for _ in range(3)]

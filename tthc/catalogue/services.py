@@ -189,6 +189,8 @@ def most_used(limit: int = 6) -> list[ProcedureVersion]:
 
 
 def get_in_force(code: str, on: dt.date | None = None) -> ProcedureVersion | None:
+    if "\x00" in code:  # PostgreSQL refuses NUL in a text comparison; no code holds one
+        return None
     on = on or today()
     return db.session.scalar(
         select(ProcedureVersion)

@@ -62,6 +62,8 @@ def _round(value: float | None) -> float | None:
 
 
 def office_by_code(code: str) -> Office | None:
+    if "\x00" in code:  # PostgreSQL refuses NUL in a text comparison; no code holds one
+        return None
     return db.session.scalar(select(Office).filter_by(code=code[:40]))
 
 

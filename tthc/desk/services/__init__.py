@@ -226,7 +226,8 @@ def _by_code(raw: str, office_id: int) -> Dossier | None:
         if found is not None:
             return found
     official = " ".join(raw.split()).upper()
-    if len(official) > 40:
+    # NUL cannot be compared with a PostgreSQL text column (DataError); no code holds one.
+    if not official or len(official) > 40 or "\x00" in official:
         return None
     return db.session.scalar(select(Dossier).where(  # the portal's code too, before reception
         Dossier.office_id == office_id,

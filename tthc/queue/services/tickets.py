@@ -117,10 +117,11 @@ def dossier_ticket_today(dossier_id: int) -> Ticket | None:
 
 def tickets_today(tokens: list[str]) -> list[Ticket]:
     """Today's tickets among *tokens* (what one phone took), in the order taken."""
+    tokens = [token for token in tokens[:50] if "\x00" not in token]
     if not tokens:
         return []
     return list(db.session.scalars(select(Ticket).where(
-        Ticket.token.in_(tokens[:50]), Ticket.day == today()).order_by(Ticket.id)))
+        Ticket.token.in_(tokens), Ticket.day == today()).order_by(Ticket.id)))
 
 
 def _checked(office, group, source: str, priority_reason: str):
@@ -151,7 +152,8 @@ def _insert(session, office_id: int, group: tuple[int, str], source: str, reason
 
 def ticket_by_token(token: str) -> Ticket | None:
     """The ticket of a live page's link, or None (an unknown or absurd token)."""
-    if not token or len(token) > 64:
+    # NUL: PostgreSQL refuses it in a text comparison (DataError); no token holds one.
+    if not token or len(token) > 64 or "\x00" in token:
         return None
     return db.session.scalar(select(Ticket).filter_by(token=token))
 

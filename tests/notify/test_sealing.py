@@ -51,11 +51,12 @@ def test_the_database_never_holds_a_secret_in_clear(app, admin, demo_office_id):
     dump = " ".join(str(r) for r in rows)
     assert len(rows) == 2 and dump.count("fernet:") == 2
     assert TOKEN not in dump and PASSWORD not in dump
-    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    with open(database, "rb") as f:
-        content = f.read()
-    assert b"fernet:" in content
-    assert TOKEN.encode() not in content and PASSWORD.encode() not in content
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):  # on SQLite the whole file is at hand: read it too
+        with open(uri.removeprefix("sqlite:///"), "rb") as f:
+            content = f.read()
+        assert b"fernet:" in content
+        assert TOKEN.encode() not in content and PASSWORD.encode() not in content
     # …and the pages never show them back, not even in part.
     for path in ("/can-bo/thong-bao", "/can-bo/thong-bao/cong-gui/sms",
                  "/can-bo/thong-bao/cong-gui/email"):

@@ -62,6 +62,8 @@ def _outage_and_back(app, citizen: Citizen, path: str, stop, start) -> None:
     assert _save(citizen, path).status_code < 400  # and the page's own saves go on
 
 
+@pytest.mark.sqlite_only("moves the SQLite file away; test_postgresql_stopped_then_back "
+                         "is its PostgreSQL twin")
 def test_sqlite_unreachable_then_back(app):
     citizen = Citizen(app, app.test_client())
     path = citizen.start()

@@ -1,6 +1,7 @@
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext
 
+from ..domain.text import clean
 from ..htmx import is_fragment_request
 from .caching import public_page
 from . import bp, present, search_terms, services
@@ -22,8 +23,10 @@ def home():
 @public_page
 def procedures():
     """List the procedures in force, filtered by words (diacritics optional) and field."""
-    query = request.args.get("q", "")
-    field = request.args.get("linh-vuc", "")
+    # Cleaned as every typed value is (NFC, no control characters: a NUL echoed back into
+    # the search box would make the page invalid HTML).
+    query = clean(request.args.get("q", ""))
+    field = clean(request.args.get("linh-vuc", ""))
     max_chars = current_app.config["TTHC_SEARCH_MAX"]
     error, status = None, 200
     if len(query) > max_chars:

@@ -10,6 +10,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext
 from wtforms import StringField
 
+from ..domain.text import clean
 from ..extensions import limiter
 from ..forms import Form
 from . import bp
@@ -35,7 +36,7 @@ def lookup():
     ?ma=<code> (the QR code on the desk's slips) fills the code in; the look-up itself stays
     a POST, rate-limited.
     """
-    return lookup_page(code=request.args.get("ma", ""))
+    return lookup_page(code=clean(request.args.get("ma", "")))
 
 
 @bp.post("/tra-cuu")

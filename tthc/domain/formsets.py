@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from .tables import TableReader
 
@@ -36,7 +36,6 @@ PRODUCED = (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, CONTROL, LEDGER)
 #: sơ) exists only in TT 03/2025; under a set without it, processing cannot be stopped.
 OPTIONAL = (STOP,)
 PAPERS = ("A5", "A4")
-TAGS = ("V", "S", "U")  # verified, secondary source, unverified (domain.md)
 SET_FACTS = ("effective_from", "legal_basis")
 FORM_FACTS = ("number", "title", "paper", "content")
 
@@ -168,7 +167,7 @@ def parse_set(raw: Any, index: int = 0) -> FormSet:
                            "must be a short identifier like 'tt01-2018'")
     r = _Reader(key, "", raw)
     r.only(_SET_KEYS)
-    checked = r.checked(SET_FACTS)
+    checked = r.source_tags("checked", SET_FACTS)
     note_vi = r.text("note_vi", required=False)
     if "U" in [checked.get(f, "U") for f in SET_FACTS] and not note_vi:
         raise r.fail("note_vi", "must say what is not verified (a fact is tagged U)")
@@ -207,7 +206,7 @@ def _parse_form(set_key: str, raw: Any, index: int) -> OfficialForm:
     if produced and kind not in PRODUCED + OPTIONAL:
         raise r.fail("produced", f"the app has no action for kind {kind!r} yet: set "
                      "produced = false")
-    checked = r.checked(FORM_FACTS)
+    checked = r.source_tags("checked", FORM_FACTS)
     note_vi = r.text("note_vi", required=False)
     if "U" in [checked.get(f, "U") for f in FORM_FACTS] and not note_vi:
         raise r.fail("note_vi", "must say what is not verified (a fact is tagged U)")
@@ -226,18 +225,6 @@ class _Reader(TableReader):
 
     def fail(self, key: str, problem: str) -> FormSetError:
         return FormSetError(self.set_key, self.form, key, problem)
-
-    def checked(self, facts: Sequence[str]) -> dict[str, str]:
-        value = self.get("checked", {})
-        if not isinstance(value, Mapping):
-            raise self.fail("checked", "must be a table, e.g. { title = \"V\" }")
-        for fact, tag in value.items():
-            if fact not in facts:
-                raise self.fail(f"checked.{fact}", f"is not one of {', '.join(facts)}")
-            if tag not in TAGS:
-                raise self.fail(f"checked.{fact}", "must be V (verified), S (secondary "
-                                "source) or U (not verified)")
-        return dict(value)
 
 
 def load_formsets_file(path: str | PathLike[str] = FORMS_FILE) -> FormSets:

@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .i18n import N_
-from .tables import TableReader
+from .tables import TAGS, TableReader
 
 FRAMEWORKS_FILE = Path(__file__).resolve().parents[1] / "data" / "frameworks.toml"
 
-TAGS = ("V", "S", "U")  # verified, secondary source, unverified (domain.md)
 VERSION_FACTS = ("effective_from", "decree", "form_set")
 
 #: The desk's rules every version states: key → (what it says, for the admin; its values and
@@ -258,7 +257,7 @@ def _parse_version(raw: Any, index: int, sets: tuple[str, ...],
         raise FrameworkError(key, "", "key", "is used by two versions")
     r = _Reader(key, "", raw)
     r.only(_VERSION_KEYS)
-    checked = r.tags("checked", VERSION_FACTS)
+    checked = r.source_tags("checked", VERSION_FACTS)
     note_vi = r.text("note_vi", required=False)
     if "U" in [checked.get(f, "U") for f in VERSION_FACTS] and not note_vi:
         raise r.fail("note_vi", "must say what is not verified (a fact is tagged U)")
@@ -337,18 +336,6 @@ class _Reader(TableReader):
 
     def fail(self, key: str, problem: str) -> FrameworkError:
         return FrameworkError(self.version, self.rule, key, problem)
-
-    def tags(self, key: str, facts: tuple[str, ...]) -> dict[str, str]:
-        value = self.get(key, {})
-        if not isinstance(value, Mapping):
-            raise self.fail(key, "must be a table, e.g. { decree = \"V\" }")
-        for fact, tag in value.items():
-            if fact not in facts:
-                raise self.fail(f"{key}.{fact}", f"is not one of {', '.join(facts)}")
-            if tag not in TAGS:
-                raise self.fail(f"{key}.{fact}", "must be V (verified), S (secondary source) "
-                                "or U (not verified)")
-        return dict(value)
 
 
 def load_frameworks_file(form_sets: Mapping[str, dt.date] | Iterable[str],

@@ -16,6 +16,9 @@ from typing import Any, Mapping, Sequence
 
 from .text import clean
 
+TAGS = ("V", "S", "U")
+"""How a fact was checked (domain.md): verified, secondary source, not verified."""
+
 MISSING: Any = object()
 """The default of a required key: ``get`` refuses a table without it."""
 
@@ -77,6 +80,19 @@ class TableReader(abc.ABC):
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             raise self.fail(key, "must be a date, e.g. 2025-07-01")
         return value
+
+    def source_tags(self, key: str, facts: Sequence[str]) -> dict[str, str]:
+        """``key = { fact = "V" }``: how each of *facts* was checked (one of ``TAGS``)."""
+        value = self.get(key, {})
+        if not isinstance(value, Mapping):
+            raise self.fail(key, f"must be a table, e.g. {{ {facts[0]} = \"V\" }}")
+        for fact, tag in value.items():
+            if fact not in facts:
+                raise self.fail(f"{key}.{fact}", f"is not one of {', '.join(facts)}")
+            if tag not in TAGS:
+                raise self.fail(f"{key}.{fact}", "must be V (verified), S (secondary source) "
+                                "or U (not verified)")
+        return dict(value)
 
     def choice(self, key: str, allowed: Sequence[str], default: Any = MISSING) -> str:
         value = self.get(key, default)

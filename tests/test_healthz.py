@@ -13,6 +13,7 @@ import sqlite3
 import time
 
 import pytest
+from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from tests.conftest import make_app
@@ -116,6 +117,33 @@ def test_503_when_the_schema_is_behind_the_code(db_app):
     other.close()
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.json["schema"] == "unknown"
+
+
+def test_the_scripts_are_read_once_per_process_the_database_on_every_call(db_app,
+                                                                          monkeypatch):
+    """The code's migration heads are worked out once (docs/caching.md); the database's
+    version is read on every probe, so an upgrade or a restore shows at the next one."""
+    app, path = db_app
+    reads = []
+    read = ScriptDirectory.from_config
+    monkeypatch.setattr(ScriptDirectory, "from_config",
+                        lambda config: reads.append(config) or read(config))
+    client = app.test_client()
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 200]
+    assert len(reads) == 1
+    other = sqlite3.connect(path, isolation_level=None)
+    (head,) = other.execute("SELECT version_num FROM alembic_version").fetchone()
+    other.execute("UPDATE alembic_version SET version_num = '0001'")
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json["schema"] == "behind"
+    other.execute("UPDATE alembic_version SET version_num = ?", (head,))
+    other.close()
+    assert client.get("/healthz").status_code == 200
+    assert len(reads) == 1
+    app.debug = True  # in debug a migration just written counts at once
+    client.get("/healthz")
+    client.get("/healthz")
+    assert len(reads) == 3
 
 
 # --------------------------------------------------------------------------- PostgreSQL

@@ -42,11 +42,18 @@ def forget_device() -> None:
         return response
 
 
-def dossier_or_404(token: str) -> Dossier:
+def dossier_or_404(token: str, *, follow_the_law: bool = True) -> Dossier:
     """The dossier of a link token; 404 for any other token, saying nothing about it. A
-    draft follows the procedure version in force (a version may have taken effect since)."""
+    draft follows the procedure version in force (a version may have taken effect since).
+
+    ``follow_the_law=False`` is for the live check's panel only: it redraws a page rendered
+    under the stored version, and asking the catalogue on every keystroke would cost a query
+    for a change that comes only at midnight or with an admin's new version. The next page
+    load follows the law, and so does the submit (inside its serialised write).
+    """
     dossier = services.find_by_token(token) or abort(404)
-    services.follow_the_law_in_force(dossier)
+    if follow_the_law:
+        services.follow_the_law_in_force(dossier)
     return dossier
 
 

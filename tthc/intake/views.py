@@ -125,7 +125,8 @@ def draft(token):
 @unlimited  # answers every pause in typing; only a valid link token gets past the lookup
 def check(token):
     """Save what was typed and say what is still missing (a fragment for htmx)."""
-    dossier = dossier_or_404(token)
+    # A keystroke's panel keeps the version its page was rendered under (see dossier_or_404).
+    dossier = dossier_or_404(token, follow_the_law=not is_fragment_request())
     if not services.editable(dossier):
         return _not_editable(token)
     if is_fragment_request():  # htmx posts the answers without the files (hx-params)

@@ -17,12 +17,9 @@ def healthz():
         reason = _reason(error)
         current_app.logger.error("healthz: database %s (%s)", reason, error.orig or error)
         return {"status": "error", "database": reason}, 503
-    # The scripts are read on each call (about 25 ms): no copy to keep in step with a deploy.
-    script = ScriptDirectory.from_config(_alembic_config())
-    heads = set(script.get_heads())
+    heads, known = _revisions()
     if version not in heads:
         # Behind: `flask db upgrade`. Unknown: the database is newer than this code.
-        known = {revision.revision for revision in script.walk_revisions()}
         schema = "behind" if version in known else "unknown"
         current_app.logger.error("healthz: database schema %s (%s), code expects %s",
                                  version, schema, ", ".join(sorted(heads)))
@@ -71,6 +68,20 @@ def _reason(error: SQLAlchemyError) -> str:
     if "no such table" in message or "does not exist" in message:
         return "not migrated"
     return "unreachable"
+
+
+def _revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """The migrations' heads and every revision they know, read from the scripts once per
+    process (about 9 ms; docs/caching.md): they are part of the code shipped, which changes
+    only with a deploy that restarts the workers. Read on every call in debug."""
+    app = current_app
+    found = app.extensions.get("tthc_migration_revisions")
+    if found is None or app.debug:
+        script = ScriptDirectory.from_config(_alembic_config())
+        found = app.extensions["tthc_migration_revisions"] = (
+            frozenset(script.get_heads()),
+            frozenset(revision.revision for revision in script.walk_revisions()))
+    return found
 
 
 def _alembic_config() -> Config:

@@ -204,7 +204,9 @@ def retry(office_id: int, message_id: int) -> int | None:
     c = NotifyMessage.__table__.c
     db.session.execute(update(NotifyMessage.__table__)
                        .where(c.id == message_id,
-                              c.status.in_((sender.FAILED, sender.SKIPPED)))
+                              c.status.in_((sender.FAILED, sender.SKIPPED)),
+                              # Blanked by retention (or a ticket's day over): nowhere to send.
+                              c.recipient != "")
                        .values(status=sender.PENDING, next_attempt_at=utcnow(), reason=""))
     db.session.commit()
     return dossier_id

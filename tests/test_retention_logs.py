@@ -199,3 +199,15 @@ def test_the_command_records_the_access_log_deletion(app, demo, monkeypatch):
     with app.app_context():
         assert db.session.scalar(select(func.count(AccessLog.id))
                                  .where(AccessLog.id.in_(ids))) == 1
+
+
+def test_a_busy_database_stops_the_command_with_a_clear_line(app, monkeypatch):
+    from tthc.transactions import Busy
+
+    def busy(**_kwargs):
+        raise Busy("database is locked")
+
+    monkeypatch.setattr(retention, "run", busy)
+    result = app.test_cli_runner().invoke(retention_run, [])
+    assert result.exit_code == 1
+    assert "the database stayed busy" in result.output and "Traceback" not in result.output

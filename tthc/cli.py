@@ -143,8 +143,13 @@ def retention_run(dry_run: bool) -> None:
     addresses, old ratings, feedback and ticket phones (one command, for cron)."""
     from .feedback.retention import purge
     from .retention import run
+    from .transactions import Busy
 
-    counts = run(dry_run=dry_run)
+    try:
+        counts = run(dry_run=dry_run)
+    except Busy:  # each batch commits on its own: what was done stays done
+        raise click.ClickException("retention: the database stayed busy; the batches done "
+                                   "are kept, run it again") from None
     prefix = "retention (dry run, nothing deleted)" if dry_run else "retention: deleted"
     click.echo(f"{prefix}: " + "; ".join(counts.lines()))
     # The record of the access log's own deletion (cron appends it to retention.log).

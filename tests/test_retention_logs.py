@@ -211,3 +211,18 @@ def test_a_busy_database_stops_the_command_with_a_clear_line(app, monkeypatch):
     result = app.test_cli_runner().invoke(retention_run, [])
     assert result.exit_code == 1
     assert "the database stayed busy" in result.output and "Traceback" not in result.output
+
+
+def test_the_admin_page_offers_no_resend_of_a_blanked_message(app, messages, demo):
+    from tests.auth import factories
+
+    run(app)
+    admin = app.test_client()
+    factories.login(admin, demo["staff"]["quantri"])
+    page = admin.get("/can-bo/thong-bao")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"/can-bo/thong-bao/tin/{messages['failed_late']}/gui-lai" in html
+    assert f"/can-bo/thong-bao/tin/{messages['failed_old']}/gui-lai" not in html
+    assert f"/can-bo/thong-bao/tin/{messages['skipped_old']}/gui-lai" not in html
+    assert "•••••••678" in html  # the kept row's recipient, masked

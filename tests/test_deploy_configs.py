@@ -187,12 +187,15 @@ def test_nginx_serves_the_app_through_the_blocks(tmp_path):
         warnings.warn("deploy/nginx-tokens.conf is missing: the log's masking is not checked")
 
 
-def _unit_for_this_tree(tmp_path: Path) -> Path:
+UNITS = ("tthc.service", "tthc@.service")
+
+
+def _unit_for_this_tree(tmp_path: Path, name: str = "tthc.service") -> Path:
     # The unit names /srv/tthc; here the tree and the running environment stand in for it.
-    unit = (DEPLOY / "tthc.service").read_text()
+    unit = (DEPLOY / name).read_text()
     unit = unit.replace("/srv/tthc/.venv", str(Path(sys.executable).parent.parent))
     unit = unit.replace("/srv/tthc", str(ROOT))
-    path = tmp_path / "tthc.service"
+    path = tmp_path / name
     path.write_text(unit)
     return path
 
@@ -213,8 +216,9 @@ def _parse_unit(text: str) -> dict[str, dict[str, list[str]]]:
     return sections
 
 
-def test_systemd_unit(tmp_path):
-    unit = _unit_for_this_tree(tmp_path)
+@pytest.mark.parametrize("name", UNITS)
+def test_systemd_unit(tmp_path, name):
+    unit = _unit_for_this_tree(tmp_path, name)
     analyze = shutil.which("systemd-analyze")
     if analyze:
         result = subprocess.run([analyze, "verify", "--man=no", str(unit)],
@@ -232,17 +236,51 @@ def test_systemd_unit(tmp_path):
     assert start[-1] == "wsgi:app"
     assert "TZ=Asia/Ho_Chi_Minh" in service["Environment"]
     assert service["UMask"] == ["0077"] and service["User"] == ["tthc"]
+    # Its own gunicorn control socket, in its own run folder (gunicorn 27's default,
+    # ~/.gunicorn/gunicorn.ctl, is one for every instance of the tthc user).
+    (run_dir,) = service["RuntimeDirectory"]
+    assert service["RuntimeDirectoryMode"] == ["0700"]
+    socket_path = Path(start[start.index("--control-socket") + 1])
+    assert socket_path.parent == Path("/run") / run_dir
+    if name.endswith("@.service"):
+        assert "%i" in run_dir  # one per instance
+
+
+def test_the_ward_template_is_the_unit_but_for_its_own_lines():
+    """tthc@.service differs from tthc.service only in the ward's office, port, control
+    socket, run folder and logs: a setting changed in one and not the other fails here."""
+    one = _parse_unit((DEPLOY / "tthc.service").read_text())
+    ward = _parse_unit((DEPLOY / "tthc@.service").read_text())
+    own = {"Description", "EnvironmentFile", "RuntimeDirectory", "ExecStart"}
+    for section in one:
+        assert {k: v for k, v in one[section].items() if k not in own} == \
+            {k: v for k, v in ward[section].items() if k not in own}, section
+    assert ward["Service"]["EnvironmentFile"] == one["Service"]["EnvironmentFile"] + [
+        "/etc/tthc/ward-%i.env"]  # read last: its TTHC_OFFICE wins over tthc.env's
+    start = ward["Service"]["ExecStart"][0].split()
+    assert "127.0.0.1:${WARD_PORT}" in start
+    assert start[start.index("--control-socket") + 1] == "/run/tthc-%i/gunicorn.ctl"
+    ward_start = [a for a in start if "%i" not in a and "WARD_PORT" not in a]
+    one_start = one["Service"]["ExecStart"][0].split()
+    assert ward_start == [a for a in one_start if a not in (
+        "127.0.0.1:8000", "/run/tthc/gunicorn.ctl", "/var/log/tthc/access.log",
+        "/var/log/tthc/error.log")]
 
 
 def test_logrotate_rotates_the_logs_gunicorn_writes(tmp_path):
     rotate = (DEPLOY / "logrotate").read_text()
-    unit = (DEPLOY / "tthc.service").read_text()
     pattern = re.search(r"^(/\S+) \{", rotate, re.M)
     assert pattern
-    for log in re.findall(r"--(?:access|error)-logfile (\S+)", unit):
-        assert Path(log).match(pattern.group(1)), log
+    for name in UNITS:
+        unit = (DEPLOY / name).read_text()
+        logs = re.findall(r"--(?:access|error)-logfile (\S+)", unit)
+        assert len(logs) == 2
+        for log in logs:
+            assert Path(log).match(pattern.group(1)), log
+        # USR1 to every unit that writes them: each gunicorn reopens its files.
+        assert re.search(rf"--signal=USR1 .*'?{re.escape(name.replace('@', '@*'))}'?",
+                         rotate), name
     assert re.search(r"^\s*rotate (\d+)", rotate, re.M)
-    assert "--signal=USR1" in rotate and "tthc.service" in rotate
     if shutil.which("logrotate"):
         config = tmp_path / "tthc"
         config.write_text(rotate.replace("/var/log/tthc", str(tmp_path)))

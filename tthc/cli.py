@@ -138,14 +138,22 @@ retention_cli = AppGroup("retention", help="Deleting personal data past its rete
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
 def retention_run(dry_run: bool) -> None:
-    """Delete old drafts (with their files), expired phone profiles and old tickets; blank or
-    delete old ratings, feedback and ticket phones (one command, for cron)."""
+    """Delete old drafts (with their files), expired phone profiles, old tickets and old
+    access-log lines; blank old messages' recipients and texts, withdrawn consents'
+    addresses, old ratings, feedback and ticket phones (one command, for cron)."""
     from .feedback.retention import purge
     from .retention import run
+    from .transactions import Busy
 
-    counts = run(dry_run=dry_run)
+    try:
+        counts = run(dry_run=dry_run)
+    except Busy:  # each batch commits on its own: what was done stays done
+        raise click.ClickException("retention: the database stayed busy; the batches done "
+                                   "are kept, run it again") from None
     prefix = "retention (dry run, nothing deleted)" if dry_run else "retention: deleted"
     click.echo(f"{prefix}: " + "; ".join(counts.lines()))
+    # The record of the access log's own deletion (cron appends it to retention.log).
+    click.echo(counts.access_log_line(dry_run))
     if dry_run:
         click.echo("ratings, feedback and ticket phones: not counted in a dry run")
     else:

@@ -71,6 +71,11 @@ DEFAULTS: dict[str, Any] = {
     # after their last save; tickets, days after their day.
     "TTHC_DRAFT_RETENTION_DAYS": 30,
     "TTHC_TICKET_RETENTION_DAYS": 90,
+    # Notifications sent or given up: recipient, text and gateway error blanked after these
+    # days (the row stays: that a message went, when, on which channel); the access log's
+    # lines deleted after these days (five years, leap days included).
+    "TTHC_NOTIFY_RETENTION_DAYS": 180,
+    "TTHC_ACCESS_LOG_RETENTION_DAYS": 1827,
     # Flask-Limiter's counts. memory:// is per worker process: production with several
     # workers or servers must name a shared store (TTHC_RATELIMIT_STORAGE_URI=redis://…,
     # docs/sessions.md). The sign-in slow-down is in the database and shared anyway.

@@ -11,7 +11,16 @@
   index, and a ticket holds no personal data;
 - files in the uploads folder that no upload row names (a crash between a purge's commit
   and its unlink, a write cut short), once a day old: younger ones may be a file stored a
-  moment before its row is committed.
+  moment before its row is committed;
+- notifications sent or given up (failed, skipped) TTHC_NOTIFY_RETENTION_DAYS (180) ago
+  lose their recipient, text and gateway error; the row stays (which dossier, what event,
+  which channel, when, with what outcome), so a complaint can still be answered. Consents
+  withdrawn that long ago lose their address (the record of consent and of its withdrawal
+  stays);
+- the access log's lines TTHC_ACCESS_LOG_RETENTION_DAYS (1827, five years) after they were
+  written. The log has no index on its time: it is walked in the order it was written (id),
+  ``LOG_BATCH`` lines a transaction, and the walk stops at the first line younger than the
+  limit, so a run costs what it deletes, not the size of the log.
 
 A dossier's history outlives it (tthc.models.dossier.HistoryKept, the trigger of 0007s): a
 draft's own events (its creation, its saves) are deleted here on purpose, in the same
@@ -23,10 +32,11 @@ a purged draft stay (the log is append-only); they no longer point at it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, fields
 
 from flask import current_app
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, or_, select, update
 
 from .domain.status import Status
 from .extensions import db
@@ -35,11 +45,16 @@ from .models import (AccessLog, ApplicantProfile, Dossier, DossierEvent, Dossier
                      Rating, Ticket, Upload)
 from .models.dossier import utcnow
 from .models.notify import NotifyConsent, NotifyMessage
+from .notify.sender import FAILED, SENT, SKIPPED
 from .timeutil import today
 from .transactions import serialised
 
+log = logging.getLogger(__name__)
+
 #: Rows deleted per transaction: a short write lock at a time for the desk and the citizens.
 BATCH = 200
+#: Access-log lines deleted per transaction (small rows, no files, no other table).
+LOG_BATCH = 500
 #: An upload file without its row is left alone this long (its row may be on its way).
 ORPHAN_AGE = dt.timedelta(days=1)
 
@@ -54,9 +69,22 @@ class Counts:
     tickets: int = 0
     tickets_kept: int = 0  # old enough, but rated
     orphan_files: int = 0
+    messages_blanked: int = 0
+    consent_addresses_blanked: int = 0
+    access_log_lines: int = 0
+    #: The access log's limit: lines written before it are deleted (not a count).
+    access_log_before: dt.datetime | None = None
 
     def lines(self) -> list[str]:
-        return [f"{f.name.replace('_', ' ')}: {getattr(self, f.name)}" for f in fields(self)]
+        return [f"{f.name.replace('_', ' ')}: {getattr(self, f.name)}" for f in fields(self)
+                if f.name != "access_log_before"]
+
+    def access_log_line(self, dry_run: bool = False) -> str:
+        """The one line that records the access log's own deletion: how many, up to when."""
+        before = self.access_log_before.astimezone(dt.timezone.utc).strftime(
+            "%Y-%m-%d %H:%M:%S UTC") if self.access_log_before else "-"
+        verb = "would delete" if dry_run else "deleted"
+        return f"access log: {verb} {self.access_log_lines} line(s) written before {before}"
 
 
 def run(*, now: dt.datetime | None = None, dry_run: bool = False) -> Counts:
@@ -71,6 +99,14 @@ def run(*, now: dt.datetime | None = None, dry_run: bool = False) -> Counts:
     purge_profiles(profile_cutoff, counts, dry_run)
     purge_tickets(ticket_cutoff, counts, dry_run)
     purge_orphan_files(now - ORPHAN_AGE, counts, dry_run)
+    notify_cutoff = now - dt.timedelta(days=int(config["TTHC_NOTIFY_RETENTION_DAYS"]))
+    blank_messages(notify_cutoff, counts, dry_run)
+    blank_withdrawn_consents(notify_cutoff, counts, dry_run)
+    counts.access_log_before = now - dt.timedelta(
+        days=int(config["TTHC_ACCESS_LOG_RETENTION_DAYS"]))
+    purge_access_log(counts.access_log_before, counts, dry_run)
+    if not dry_run:
+        log.info("%s", counts.access_log_line())
     return counts
 
 
@@ -184,3 +220,74 @@ def purge_orphan_files(cutoff: dt.datetime, counts: Counts, dry_run: bool) -> No
         counts.orphan_files += 1
         if not dry_run:
             path.unlink(missing_ok=True)
+
+
+# --- notifications and consents ----------------------------------------------------------------
+
+
+def _blank(table: Table, condition: ColumnElement[bool], values: dict, dry_run: bool) -> int:
+    """Set *values* on the rows of *table* that meet *condition*; how many.
+
+    The ids are walked in order (keyset, ``BATCH`` at a time: bounded memory), each batch
+    changed in its own short serialised write that checks *condition* again (a row retried
+    meanwhile is left alone).
+    """
+    c, done, after = table.c, 0, 0
+    while True:
+        ids = db.session.scalars(select(c.id).where(c.id > after, condition)
+                                 .order_by(c.id).limit(BATCH)).all()
+        db.session.commit()
+        if dry_run:
+            done += len(ids)
+        elif ids:
+            with serialised() as session:
+                done += session.execute(update(table).where(c.id.in_(ids), condition)
+                                        .values(**values)).rowcount
+        if len(ids) < BATCH:
+            return done
+        after = ids[-1]
+
+
+def blank_messages(cutoff: dt.datetime, counts: Counts, dry_run: bool) -> None:
+    """Blank the recipient, text and error of messages sent or given up before *cutoff*."""
+    m = NotifyMessage.__table__.c
+    condition = and_(
+        m.status.in_((SENT, FAILED, SKIPPED)), m.created_at < cutoff,
+        # Sent, else the last attempt (claimed_at: failed and skipped rows), else written.
+        func.coalesce(m.sent_at, m.claimed_at, m.created_at) < cutoff,
+        or_(m.recipient != "", m.body != "", m.last_error != ""))
+    counts.messages_blanked += _blank(NotifyMessage.__table__, condition,
+                                      {"recipient": "", "body": "", "last_error": ""}, dry_run)
+
+
+def blank_withdrawn_consents(cutoff: dt.datetime, counts: Counts, dry_run: bool) -> None:
+    """Blank the address of consents withdrawn before *cutoff* (when, where from, stay)."""
+    c = NotifyConsent.__table__.c
+    condition = and_(c.withdrawn_at.is_not(None), c.withdrawn_at < cutoff, c.address != "")
+    counts.consent_addresses_blanked += _blank(NotifyConsent.__table__, condition,
+                                               {"address": ""}, dry_run)
+
+
+# --- the access log ----------------------------------------------------------------------------
+
+
+def purge_access_log(cutoff: dt.datetime, counts: Counts, dry_run: bool) -> None:
+    """Delete the access log's lines written before *cutoff*, oldest first (module docstring:
+    the walk stops at the first younger line; lines a clock's skew put after it go the next
+    night)."""
+    after = 0
+    while True:
+        rows = db.session.execute(select(AccessLog.id, AccessLog.at)
+                                  .where(AccessLog.id > after)
+                                  .order_by(AccessLog.id).limit(LOG_BATCH)).all()
+        db.session.commit()
+        old = [row.id for row in rows if row.at < cutoff]
+        if dry_run:
+            counts.access_log_lines += len(old)
+        elif old:
+            with serialised() as session:
+                counts.access_log_lines += session.execute(delete(AccessLog).where(
+                    AccessLog.id.in_(old), AccessLog.at < cutoff)).rowcount
+        if len(rows) < LOG_BATCH or len(old) < len(rows):
+            return
+        after = rows[-1].id

@@ -186,7 +186,9 @@ def problems(office_id: int, limit: int = 50) -> list[Row]:
                    (NotifyMessage.status.in_((sender.FAILED, sender.SKIPPED)))
                    | ((NotifyMessage.status == sender.PENDING) & (NotifyMessage.attempts > 0)))
             .order_by(NotifyMessage.created_at.desc(), NotifyMessage.id.desc()).limit(limit))
-    return [Row(m.id, m.created_at, m.event, m.channel, mask_recipient(m.channel, m.recipient),
+    # A recipient blanked by retention shows blank, and the row offers no «Gửi lại».
+    return [Row(m.id, m.created_at, m.event, m.channel,
+                mask_recipient(m.channel, m.recipient) if m.recipient else "",
                 m.status, m.attempts, m.next_attempt_at, m.reason, m.last_error,
                 code or (format_prefiling_code(prefiling) if prefiling else ""))
             for m, code, prefiling in db.session.execute(stmt)]
@@ -204,7 +206,9 @@ def retry(office_id: int, message_id: int) -> int | None:
     c = NotifyMessage.__table__.c
     db.session.execute(update(NotifyMessage.__table__)
                        .where(c.id == message_id,
-                              c.status.in_((sender.FAILED, sender.SKIPPED)))
+                              c.status.in_((sender.FAILED, sender.SKIPPED)),
+                              # Blanked by retention (or a ticket's day over): nowhere to send.
+                              c.recipient != "")
                        .values(status=sender.PENDING, next_attempt_at=utcnow(), reason=""))
     db.session.commit()
     return dossier_id

@@ -133,9 +133,9 @@ def test_the_link_is_kept_sealed_and_opens_only_with_the_server_key(app, citizen
     with app.app_context():
         sealed = db.session.scalar(select(DossierLink.sealed).filter_by(dossier_id=dossier.id))
         assert token not in sealed and token.encode().hex() not in sealed
-        assert mine.unseal(db.session.get(Dossier, dossier.id), sealed) == token
+        assert mine.open_link(db.session.get(Dossier, dossier.id), sealed) == token
         # a seal opens for its own dossier only
-        assert mine.unseal(db.session.get(Dossier, other.id), sealed) is None
+        assert mine.open_link(db.session.get(Dossier, other.id), sealed) is None
     # a new server key: the seal no longer opens, unless the old key is kept as a fallback
     app.config["SECRET_KEY"] = "another key"
     page = listed(citizen)

@@ -40,16 +40,22 @@ def find_by_code(raw: str) -> Dossier | None:
         .order_by(Dossier.code.is_(None)).limit(1))
 
 
-def lookup(code: str, last4: str) -> Dossier | None:
+def lookup(code: str, last4: str, office_id: int | None = None) -> Dossier | None:
     """The dossier of *code* when *last4* are its phone's last 4 digits; None for every
-    failure alike: no such code, a draft's code, wrong digits, or a dossier that has had
-    too many wrong digits lately (then not even checked).
+    failure alike: no such code, a draft's code, a dossier of another office than
+    *office_id* (when given: the rating kiosk of an office), wrong digits, or a dossier that
+    has had too many wrong digits lately (then not even checked).
 
-    Official codes are guessable ({unit}-{yymmdd}-{seq}): the digits are the only secret,
-    so the caller must answer every None the same way, word for word.
+    The one way a citizen's code and digits open a dossier: the public look-up (/tra-cuu)
+    and the rating kiosk (/danh-gia) both call it, so a wrong last-4 typed at either counts
+    against the same limit. Official codes are guessable ({unit}-{yymmdd}-{seq}): the
+    digits are the only secret, so the caller must answer every None the same way, word
+    for word.
     """
     dossier = find_by_code(code)
     if dossier is None or Status(dossier.status) == Status.DRAFT:
+        return None
+    if office_id is not None and dossier.office_id != office_id:
         return None
     config = current_app.config
     limit = config["TTHC_LOOKUP_DOSSIER_FAILURES"]

@@ -7,20 +7,19 @@ link was opened there and «Ghi nhớ» ticked. Nothing is listed without the pr
 forgetting the phone unlinks every dossier.
 
 A dossier keeps only the hash of its link token. To give the link back to its phone, the
-token is kept sealed (``DossierLink``): XORed with a pad from HMAC-SHA256 keyed by a key
-derived from ``SECRET_KEY`` over the dossier's own pre-filing code, so each pad serves one
-token only, and checked on opening against the token's hash. The database alone reveals no
-link; the server opens a seal only for the phone whose profile the dossier is linked to.
+token is kept sealed (``DossierLink``) with Fernet under the key of ``DOSSIER_LINKS``
+(tthc.notify.sealing: derived from ``SECRET_KEY``, its fallbacks still open), and checked on
+opening against the dossier's token hash, so a seal copied to another dossier's row opens
+nothing. The database alone reveals no link; the server opens a seal only for the phone
+whose profile the dossier is linked to.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -28,55 +27,32 @@ from ..domain.codes import format_prefiling_code
 from ..domain.status import Status
 from ..extensions import db
 from ..models import ApplicantProfile, Dossier, DossierLink, Office, ProcedureVersion
+from ..notify import sealing
 from . import drafts
 
 #: The most dossiers one page lists, newest change first.
 MAX_LISTED = 50
-_PURPOSE = b"tthc.intake.mine: dossier link"
 
 
 # --- sealing a link token --------------------------------------------------------------------
 
 
-def _keys() -> list[bytes]:
-    """The sealing key of SECRET_KEY, then those of its fallbacks (a key being rotated)."""
-    config = current_app.config
-    secrets = [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ())]
-    return [hmac.new(s if isinstance(s, bytes) else str(s).encode(), _PURPOSE,
-                     hashlib.sha256).digest() for s in secrets if s]
+def seal_link(token: str) -> str:
+    """The link token sealed for its ``DossierLink`` row."""
+    return sealing.seal(token, purpose=sealing.DOSSIER_LINKS)
 
 
-def _pad(key: bytes, dossier: Dossier, length: int) -> bytes:
-    pad = b""
-    block = 0
-    while len(pad) < length:
-        pad += hmac.new(key, f"{dossier.prefiling_code}:{block}".encode(),
-                        hashlib.sha256).digest()
-        block += 1
-    return pad[:length]
-
-
-def seal(dossier: Dossier, token: str) -> str:
-    """The token sealed for *dossier* (hex), to be opened by :func:`unseal` only."""
-    data = token.encode("ascii")
-    pad = _pad(_keys()[0], dossier, len(data))
-    return bytes(a ^ b for a, b in zip(data, pad)).hex()
-
-
-def unseal(dossier: Dossier, sealed: str) -> str | None:
-    """The dossier's link token, or None when the seal does not open to it."""
-    try:
-        data = bytes.fromhex(sealed)
-    except ValueError:
+def open_link(dossier: Dossier, sealed: str | None) -> str | None:
+    """The dossier's link token, or None when the seal is not one of *dossier*'s that a key
+    of this server opens."""
+    if not sealing.is_sealed(sealed):
         return None
-    for key in _keys():
-        raw = bytes(a ^ b for a, b in zip(data, _pad(key, dossier, len(data))))
-        try:
-            token = raw.decode("ascii")
-        except UnicodeDecodeError:
-            continue
-        if hmac.compare_digest(drafts.hash_secret(token), dossier.token_hash):
-            return token
+    try:
+        token = sealing.unseal(sealed, purpose=sealing.DOSSIER_LINKS)
+    except sealing.Unreadable:
+        return None
+    if hmac.compare_digest(drafts.hash_secret(token), dossier.token_hash):
+        return token
     return None
 
 
@@ -84,7 +60,7 @@ def create_draft(version: ProcedureVersion, office: Office,
                  profile: ApplicantProfile | None) -> tuple[Dossier, str]:
     """Start a draft (``drafts.create_draft``) and keep its link sealed for its phone."""
     dossier, token = drafts.create_draft(version, office, profile)
-    db.session.add(DossierLink(dossier_id=dossier.id, sealed=seal(dossier, token)))
+    db.session.add(DossierLink(dossier_id=dossier.id, sealed=seal_link(token)))
     db.session.commit()
     return dossier, token
 
@@ -125,7 +101,7 @@ def my_dossiers(device_secret: str | None) -> list[MyDossier] | None:
         .where(Dossier.profile_id == profile.id)
         .order_by(Dossier.updated_at.desc(), Dossier.id.desc())
         .limit(MAX_LISTED)).all()
-    return [MyDossier(dossier, unseal(dossier, sealed) if sealed else None)
+    return [MyDossier(dossier, open_link(dossier, sealed))
             for dossier, sealed in rows]
 
 
@@ -135,4 +111,4 @@ def link_for(dossier: Dossier, device_secret: str | None) -> str | None:
     if profile is None or dossier.profile_id != profile.id:
         return None
     sealed = db.session.scalar(select(DossierLink.sealed).filter_by(dossier_id=dossier.id))
-    return unseal(dossier, sealed) if sealed else None
+    return open_link(dossier, sealed)

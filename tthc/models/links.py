@@ -9,7 +9,7 @@ from ..extensions import db
 
 
 class DossierLink(db.Model):
-    """The link token of one dossier, sealed with a key of the server (tthc.intake.mine).
+    """The link token of one dossier, sealed with Fernet (``fernet:<token>``, tthc.intake.mine).
 
     Only the token's hash is on the dossier; this row lets the server give the link back to
     the phone whose profile the dossier is linked to ("my dossiers"), never to anyone else.
@@ -17,4 +17,4 @@ class DossierLink(db.Model):
 
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
                                             primary_key=True)
-    sealed: Mapped[str] = mapped_column(String(128))
+    sealed: Mapped[str] = mapped_column(String(255))

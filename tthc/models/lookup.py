@@ -12,7 +12,7 @@ from .dossier import utcnow
 
 
 class LookupFailure(db.Model):
-    """One wrong last-4 typed for a dossier at /tra-cuu (tthc.intake.lookups).
+    """One wrong last-4 typed for a dossier at /tra-cuu or the rating kiosk (lookups.lookup).
 
     Only the dossier and the time: not the address or the digits typed. Rows older than
     the counting window are deleted as new ones come, so a dossier keeps at most its limit.

@@ -1,4 +1,8 @@
-"""Real-browser tests: Debian's Chromium driven by Playwright, the app served in-process."""
+"""Real-browser tests: Debian's Chromium driven by Playwright, the app served in-process.
+
+The live server serves the test's `app`, so the browser tests run on the run's database:
+SQLite, then the throwaway PostgreSQL cluster with `--database=postgres` (make test runs both).
+"""
 
 from __future__ import annotations
 

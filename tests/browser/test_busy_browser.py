@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_intake_browser import start_birth, wait_idle
 
 
+@pytest.mark.sqlite_only("holds the SQLite file's write lock through sqlite3")
 def test_a_busy_save_is_retried_once_and_nothing_typed_is_lost(app, browser, live_server):
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     context = browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN")

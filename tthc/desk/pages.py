@@ -144,10 +144,11 @@ def refused(dossier: Dossier, text: str, status: int = 409):
 
 def stale(dossier: Dossier, text: str):
     """The dossier changed since the officer's page was opened: 409 with the dossier page as
-    it now is and *text* at the top; for htmx the same page, put in place of the old one."""
+    it now is and *text* at the top; for htmx the same page, put in place of the old one
+    (htmx takes the body of a whole page; the message is focused, so scrolled to)."""
     page, status = refusal_page(dossier, status=409, error=text, posted=request.form)
     if is_fragment_request():
-        return htmx_response(page, status, retarget="body", reswap="innerHTML show:window:top")
+        return htmx_response(page, status, retarget="body", reswap="innerHTML")
     return page, status
 
 

@@ -15,9 +15,10 @@ Every status change goes through ``tthc.intake.services.change_status``, so the 
 timeline shows it, inside ``tthc.transactions.serialised()`` with the dossier read again by
 ``locked`` (the one way to run a serialised write). A decision taken on a page (the views'
 ``decision``) runs ``as_shown`` the status that page showed: ``locked`` compares it with the
-status it reads under the lock and raises ``Stale`` if they differ (compare-and-set). These functions take the acting officer
-as *staff* and commit; the views record each read and change in the access log
-(``tthc.auth.log_access``). Nothing here logs answers: they are personal data (domain.md §7).
+status it reads under the lock and raises ``Stale`` if they differ (compare-and-set). These
+functions take the acting officer as *staff* and commit; the views record each read and
+change in the access log (``tthc.auth.log_access``). Nothing here logs answers: they are
+personal data (domain.md §7).
 
 The other modules call ``services.now()`` and ``services.today()`` through this module, so
 that the desk has one clock (tests set it here).

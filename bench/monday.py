@@ -549,7 +549,8 @@ class Officer(Bench):
             fields.append((name, "original" if "original" in values else values[0]))
         self.post(urlsplit(check["action"]).path, name="/can-bo/ho-so/[id]/giay-to",
                   fields=fields, htmx=True)
-        receive = forms.form("/tiep-nhan") or {"action": dossier + "/tiep-nhan", "fields": []}
+        # «Tiếp nhận» submits the check's form (formaction): its fields, the status shown too.
+        receive = forms.form("/tiep-nhan") or {"action": dossier + "/tiep-nhan", "fields": fields}
         done = self.post(urlsplit(receive["action"]).path, name="/can-bo/ho-so/[id]/tiep-nhan",
                          fields=[(n, v) for n, v in receive["fields"] if n != "csrf_token"],
                          expect=(302, 303))

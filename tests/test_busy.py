@@ -118,14 +118,13 @@ def test_the_desk_receiving_a_dossier(busy_app):
     csrf = CSRF.search(officer.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True))[1]
     with app.app_context():
         before = db.session.get(Dossier, dossier_id).status
+    form = {"csrf_token": csrf, "trang_thai": str(before)}  # the status the page shows
     with locked(path):
-        assert_busy(officer.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan",
-                                 data={"csrf_token": csrf}))
-        assert_busy(officer.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan",
-                                 data={"csrf_token": csrf}, headers={"HX-Request": "true"}),
-                    fragment=True)
+        assert_busy(officer.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", data=form))
+        assert_busy(officer.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", data=form,
+                                 headers={"HX-Request": "true"}), fragment=True)
     with app.app_context():
         assert db.session.get(Dossier, dossier_id).status == before  # nothing written
     # The lock gone, the desk gets its ordinary answer (here: papers not checked yet).
-    again = officer.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", data={"csrf_token": csrf})
+    again = officer.post(f"/can-bo/ho-so/{dossier_id}/tiep-nhan", data=form)
     assert again.status_code == 409

@@ -240,7 +240,8 @@ class Scenario:
 
         officer = Client(self.server.base)
         journal = self.journal
-        checks = {"_form": "kiem-tra", **{f"kt-{key}": "original" for key in self.paper_keys}}
+        checks = {"_form": "kiem-tra", "trang_thai": "1",  # the page showed it sent
+                  **{f"kt-{key}": "original" for key in self.paper_keys}}
 
         def receive_one():
             if "session" not in officer.http.cookies:

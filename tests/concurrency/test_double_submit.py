@@ -95,6 +95,25 @@ def test_the_kiosk_page_gives_a_new_number_to_the_next_person(app, demo):
     assert _ticket_count(app) == 5
 
 
+def test_a_double_click_on_the_counters_phat_so_gives_one_number(any_app, demo):
+    """The counter's «Phát số» (an officer gives a number to someone without a phone): the
+    same form twice at once, from two connections, is one ticket, shown to both."""
+    staff = reception_officer(any_app)
+    group = str(demo["groups"][2])
+    before = _ticket_count(any_app)
+    for n in range(ROUNDS):
+        click, retry = Browser(any_app, staff), Browser(any_app, staff)
+        key = KEY.search(click.client.get("/can-bo/quay").get_data(as_text=True))[1]
+        form = {"nhom": group, "lan": key}
+        responses = at_once(lambda: click.post("/can-bo/quay/phat-so", form),
+                            lambda: retry.post("/can-bo/quay/phat-so", form))
+        assert [r.status_code for r in responses] == [303, 303]
+        assert _ticket_count(any_app) == before + n + 1
+        shown = [re.search(r"Đã phát số ([A-Z]-[0-9]+)\.", b.client.get(
+            "/can-bo/quay").get_data(as_text=True))[1] for b in (click, retry)]
+        assert shown[0] == shown[1]  # both screens say the same number
+
+
 def test_a_double_tap_on_receive_receives_once(any_app):
     staff = reception_officer(any_app)
     desk, again = Browser(any_app, staff), Browser(any_app, staff)
@@ -102,7 +121,8 @@ def test_a_double_tap_on_receive_receives_once(any_app):
     for _ in range(ROUNDS):
         dossier_id, _ = sent_dossier(any_app, staff)
         path = f"/can-bo/ho-so/{dossier_id}/tiep-nhan"
-        responses = at_once(lambda: desk.post(path), lambda: again.post(path))
+        shown = {"trang_thai": "1"}  # both pages showed the dossier sent
+        responses = at_once(lambda: desk.post(path, shown), lambda: again.post(path, shown))
         assert sorted(r.status_code for r in responses) == [303, 409]
         dossier, actions = history(any_app, dossier_id)
         assert dossier.status == int(Status.RECEIVED) and actions.count("receive") == 1

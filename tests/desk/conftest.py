@@ -18,6 +18,7 @@ from tthc.domain.workdays import load_calendar_file
 from tthc.timeutil import TZ
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+DOSSIER_POST = re.compile(r"/can-bo/ho-so/([0-9]+)/")
 COPY = "chung-thuc-ban-sao"  # same day: the Monday model
 SINGLE = "xac-nhan-tinh-trang-hon-nhan"  # 3 working days: Form 01 with a due date
 
@@ -40,7 +41,20 @@ class Officer:
         return self.client.get(path, **kwargs)
 
     def post(self, path: str, data=None, **kwargs):
-        return self.client.post(path, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
+        """Post *data* with the CSRF token; to a dossier, with the status a page opened just
+        now would carry (``trang_thai``), unless *data* gives one (None: the field left out)."""
+        data = {"csrf_token": self.csrf(), **(data or {})}
+        found = DOSSIER_POST.search(path)
+        if found and "trang_thai" not in data:
+            data["trang_thai"] = str(self.status_of(int(found[1])))
+        return self.client.post(path, data={k: v for k, v in data.items() if v is not None},
+                                **kwargs)
+
+    def status_of(self, dossier_id: int) -> int | str:
+        """The dossier's status now, as its page would show it ("" for no such dossier)."""
+        with self.app.app_context():
+            found = db.session.get(Dossier, dossier_id)
+            return found.status if found is not None else ""
 
 
 @pytest.fixture

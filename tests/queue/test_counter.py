@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from tests.auth import factories
 from tests.html import check_page
@@ -227,6 +228,45 @@ def test_staff_can_issue_a_ticket_at_the_counter(officer, app, demo):
         refused = post(officer, "/can-bo/quay/phat-so", data)
         assert refused.status_code == 422
         assert "Vui lòng chọn" in refused.get_data(as_text=True)
+
+
+KEY = re.compile(r'name="lan" value="([^"]+)"')
+
+
+def _given(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(Ticket.label).filter_by(source="staff")
+                                       .order_by(Ticket.id)))
+
+
+def test_a_double_click_on_phat_so_gives_one_number_and_shows_it_again(officer, app, demo):
+    """The counter's form carries its page's request key (as the kiosk's): the same post
+    twice, a double click or a retry, is the number already given, shown again."""
+    page = officer.get("/can-bo/quay").get_data(as_text=True)
+    form = {"nhom": str(demo["groups"][2]), "uu_tien": "", "lan": KEY.search(page)[1]}
+    first = post(officer, "/can-bo/quay/phat-so", form, follow_redirects=True)
+    again = post(officer, "/can-bo/quay/phat-so", form, follow_redirects=True)
+    assert first.status_code == again.status_code == 200
+    assert _given(app) == ["C-001"]
+    assert "Đã phát số C-001." in first.get_data(as_text=True)
+    assert "Đã phát số C-001." in again.get_data(as_text=True)  # the same number, not C-002
+
+
+def test_each_counter_page_has_a_new_key_which_gives_a_new_number(officer, app, demo):
+    keys = [KEY.search(officer.get("/can-bo/quay").get_data(as_text=True))[1]
+            for _ in range(2)]
+    refused = post(officer, "/can-bo/quay/phat-so", {"nhom": "x"})  # a refusal's page too
+    keys.append(KEY.search(refused.get_data(as_text=True))[1])
+    assert len(set(keys)) == 3
+    for key in keys:
+        response = post(officer, "/can-bo/quay/phat-so",
+                        {"nhom": str(demo["groups"][2]), "lan": key})
+        assert response.status_code == 303
+    assert _given(app) == ["C-001", "C-002", "C-003"]
+    # another choice on the same page is another citizen: a new number
+    post(officer, "/can-bo/quay/phat-so", {"nhom": str(demo["groups"][2]), "uu_tien": "merit",
+                                          "lan": keys[0]})
+    assert _given(app) == ["C-001", "C-002", "C-003", "C-004"]
 
 
 def test_the_counter_offers_every_priority_reason_when_giving_a_number(officer, app, demo):

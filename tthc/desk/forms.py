@@ -69,6 +69,19 @@ def answers_from(form, spec, dossier) -> dict[str, str]:
     return answers
 
 
+class ShownForm(DeskForm):
+    """The status the dossier's page showed, which every decision's form carries (the
+    hidden ``trang_thai``): a dossier changed since is refused (``decisions.decision``)."""
+
+    trang_thai = text(3)
+
+    @property
+    def shown(self) -> int | None:
+        """The status shown; None when absent or garbled (counts as changed)."""
+        raw = self.trang_thai.data
+        return int(raw) if re.fullmatch(r"[0-9]{1,2}", raw) else None
+
+
 class OpenForm(DeskForm):
     """The code typed or scanned to open a dossier."""
 

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from flask import current_app, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
+from htmx_flask import make_response as htmx_response
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -139,6 +140,16 @@ def refused(dossier: Dossier, text: str, status: int = 409):
     if is_fragment_request():
         return render_error(status, text, gettext("Tải lại trang để xem hồ sơ như hiện tại."))
     return refusal_page(dossier, status=status, error=text, posted=request.form)
+
+
+def stale(dossier: Dossier, text: str):
+    """The dossier changed since the officer's page was opened: 409 with the dossier page as
+    it now is and *text* at the top; for htmx the same page, put in place of the old one
+    (htmx takes the body of a whole page; the message is focused, so scrolled to)."""
+    page, status = refusal_page(dossier, status=409, error=text, posted=request.form)
+    if is_fragment_request():
+        return htmx_response(page, status, retarget="body", reswap="innerHTML")
+    return page, status
 
 
 def refusal_page(dossier: Dossier, *, status: int, **kwargs):

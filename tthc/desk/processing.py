@@ -11,7 +11,7 @@ from ..auth import staff_required
 from ..i18n import render_message
 from . import bp, processing_forms, services, slips
 from .pages import dossier_or_404, logged, refusal_page
-from .views import DESK, DOSSIER, decision, invalid, to_dossier
+from .decisions import DESK, DOSSIER, decision, invalid, to_dossier
 
 
 @bp.context_processor

@@ -24,7 +24,7 @@ from ..i18n import localized
 from ..intake import services as intake
 from . import bp, forms, services
 from .pages import dossier_or_404, logged, refusal_page
-from .views import DOSSIER, decision, invalid, require_status, to_dossier
+from .decisions import DOSSIER, correction, invalid, require_status, to_dossier
 
 RESULT_KEY = "ket-qua"  # Upload.paper_key of the electronic result (no paper has this key)
 RESULT_READY = frozenset({Status.RESOLVED, Status.RETURNED})
@@ -97,7 +97,7 @@ def _stored(dossier, form_field: str, store) -> bool | tuple:
 
 @bp.post(DOSSIER + "/quet")
 @staff_required("reception")
-@decision
+@correction
 def scan(dossier_id: int):
     """Store the photos or scans of one paper taken at the desk (each file logged)."""
     dossier = dossier_or_404(dossier_id)
@@ -119,7 +119,7 @@ def scan(dossier_id: int):
 
 @bp.post(DOSSIER + "/ket-qua-dien-tu")
 @staff_required("reception", "specialist")
-@decision
+@correction
 def result(dossier_id: int):
     """Attach the electronic result (a PDF) once the result is ready (logged)."""
     dossier = dossier_or_404(dossier_id)

@@ -28,7 +28,7 @@ from . import bp, services
 from .forms import REASON_MAX, DeskForm, text
 from .pages import dossier_or_404, logged
 from .services import signoff
-from .views import DESK, DOSSIER, decision, invalid, to_dossier
+from .decisions import DESK, DOSSIER, decision, invalid, to_dossier
 
 #: Số, ký hiệu of a document: letters (Vietnamese too), digits, "/", "-", ".", spaces.
 RESULT_NUMBER = re.compile(r"[\w./\- ]+")

@@ -1,14 +1,13 @@
 """The desk's home, opening a dossier, walk-ins, the check and the decision at reception.
 
 Every flow is a plain form: POST, then 303 to a page; a refusal comes back as the page
-with the message beside the field (422) or at the top (409). The check panel also answers
-htmx with its fragment, from the same URL, and so does the live check of the answers form
-(which saves nothing). Every read and change is in the access log.
+with the message beside the field (422) or at the top (409). A decision is taken on the
+dossier as the officer's page showed it (``decisions.decision``). The check panel also
+answers htmx with its fragment, from the same URL, and so does the live check of the
+answers form (which saves nothing). Every read and change is in the access log.
 """
 
 from __future__ import annotations
-
-import functools
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
@@ -17,63 +16,16 @@ from flask_login import current_user
 from ..auth import log_access, staff_required
 from ..catalogue import services as catalogue_services
 from ..domain.reception import supplement_targets
-from ..domain.status import AT_INTAKE, CORRECTABLE, IllegalTransition, Status
+from ..domain.status import AT_INTAKE, CORRECTABLE, Status
 from ..extensions import db
 from ..htmx import is_fragment_request
-from ..i18n import render_message
 from ..intake import services as intake
 from ..models import Office
-from ..transactions import Busy
 from . import bp, forms, services, slips
+from .decisions import DESK, DOSSIER, correction, decision, invalid, require_status, to_dossier
 from .pages import (answer_errors, answers_fragment, answers_page, check_saved,
-                    dossier_or_404, logged, logged_check, logged_refusal, refusal_page, refused,
-                    show_page, under_the_law_in_force)
-
-DESK = ("reception", "specialist", "leader")  # who reads dossiers
-# Ids are 32-bit integers in the database: a longer number is a 404, not a driver error.
-DOSSIER = "/can-bo/ho-so/<int(max=2147483647):dossier_id>"
-
-
-def to_dossier(dossier_id: int, anchor: str | None = None):
-    return redirect(url_for("desk.show", dossier_id=dossier_id, _anchor=anchor), 303)
-
-
-def decision(view):
-    """Turn the service's refusals into the officer's message on the page, never a 500.
-
-    A message beside a field comes with the page and what was typed; one about the dossier
-    as a whole comes alone for htmx (in the page's message area), see ``refused``.
-    """
-
-    @functools.wraps(view)
-    def wrapper(dossier_id: int, *args, **kwargs):
-        try:
-            return view(dossier_id, *args, **kwargs)
-        except services.DeskRefusal as refusal:
-            if refusal.field:
-                return refusal_page(dossier_or_404(dossier_id), status=refusal.status,
-                                    errors={refusal.field: refusal.text}, posted=request.form)
-            return refused(dossier_or_404(dossier_id), refusal.text, refusal.status)
-        except IllegalTransition as illegal:
-            return refused(dossier_or_404(dossier_id), render_message(illegal.message))
-        except Busy:
-            return refused(dossier_or_404(dossier_id),
-                           gettext("Hệ thống đang bận, vui lòng bấm lại."), 503)
-
-    return wrapper
-
-
-def invalid(dossier, form):
-    """The dossier page again with the form's messages beside its fields (422); what the
-    officer typed stays in the form."""
-    return refusal_page(dossier, status=422, errors=form.messages(), posted=request.form)
-
-
-def require_status(dossier, allowed, message: str) -> None:
-    """Refuse (409, through @decision) an action the dossier's status does not allow."""
-    if Status(dossier.status) not in allowed:
-        raise services.DeskRefusal(message)
-
+                    dossier_or_404, logged, logged_check, logged_refusal, refused, show_page,
+                    under_the_law_in_force)
 
 def store_checks(dossier, form) -> bool:
     """Save the verdicts of a valid check form when they changed (logged); whether valid."""
@@ -196,7 +148,7 @@ def accept_draft(dossier_id: int):
 
 @bp.post(DOSSIER + "/thong-tin")
 @staff_required("reception")
-@decision
+@correction
 def answers(dossier_id: int):
     """Save the answers typed or corrected at the desk (logged by field name)."""
     dossier = dossier_or_404(dossier_id)
@@ -240,7 +192,7 @@ def check_answers(dossier_id: int):
 
 @bp.post(DOSSIER + "/thu-tuc")
 @staff_required("reception")
-@decision
+@correction
 def procedure(dossier_id: int):
     """Correct a mis-chosen procedure; the answers stay, the change is logged."""
     dossier = dossier_or_404(dossier_id)
@@ -260,7 +212,7 @@ def procedure(dossier_id: int):
 
 @bp.post(DOSSIER + "/kenh")
 @staff_required("reception")
-@decision
+@correction
 def channel(dossier_id: int):
     """Record how the dossier came: at the counter, online (assisted, portal code), by post."""
     dossier = dossier_or_404(dossier_id)

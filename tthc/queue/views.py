@@ -235,8 +235,7 @@ def _after_action(error: str | None = None, status: int = 200, panel: str = "cur
         # The queues panel listens for this and refreshes itself.
         return htmx_response(body, status, trigger="tthc-queue-changed")
     if status >= 400:
-        return render_template("queue/counter.html", **_queues_context(),
-                               **_desk_context(error, counter_error)), status
+        return _counter_page(error, counter_error, status)
     if error:
         flash(error, "info")
     return redirect(url_for("queue.counter"), 303)
@@ -248,7 +247,16 @@ def counter():
     """The counter screen: the ticket at this counter, its actions, the queues."""
     if is_fragment_request():  # the queues panel polls this URL
         return render_template("queue/_queues.html", **_queues_context())
-    return render_template("queue/counter.html", **_queues_context(), **_desk_context())
+    return _counter_page()
+
+
+def _counter_page(error: str | None = None, counter_error: str | None = None,
+                  status: int = 200):
+    """The counter screen; its «Phát số» form gets a new request key (a double click or a
+    retry of this page's form gives one number, as at the kiosk)."""
+    return render_template("queue/counter.html", **_queues_context(),
+                           **_desk_context(error, counter_error),
+                           request_key=services.new_request_key()), status
 
 
 def _queue_action(view):
@@ -339,14 +347,16 @@ def choose_counter():
 @staff_required("reception")
 @_queue_action
 def staff_issue():
-    """Give a queue number at the counter (a citizen without a phone or at a closed kiosk)."""
+    """Give a queue number at the counter (a citizen without a phone or at a closed kiosk);
+    the same form posted again (a double click, a retry) shows the number already given."""
     groups = services.groups_of(current_user.office_id)
     form = StaffTicketForm(group_ids=[group.id for group in groups])
     if not form.validate_on_submit():
         error = next(iter(form.errors.values()))[0]
         return _after_action(error, 422)
     ticket_ = services.issue_ticket(current_user.office_id, form.nhom.data, source="staff",
-                                    priority_reason=form.uu_tien.data)
+                                    priority_reason=form.uu_tien.data,
+                                    request_key=form.lan.data)
     if is_fragment_request():
         return _after_action()
     flash(gettext("Đã phát số %(label)s.", label=ticket_.label), "info")

@@ -13,9 +13,12 @@ codes in ``codes``, the state machine in ``status``). The functions are split by
 
 Every status change goes through ``tthc.intake.services.change_status``, so the citizen's
 timeline shows it, inside ``tthc.transactions.serialised()`` with the dossier read again by
-``locked`` (the one way to run a serialised write). These functions take the acting officer
-as *staff* and commit; the views record each read and change in the access log
-(``tthc.auth.log_access``). Nothing here logs answers: they are personal data (domain.md §7).
+``locked`` (the one way to run a serialised write). A decision taken on a page (the views'
+``decision``) runs ``as_shown`` the status that page showed: ``locked`` compares it with the
+status it reads under the lock and raises ``Stale`` if they differ (compare-and-set). These
+functions take the acting officer as *staff* and commit; the views record each read and
+change in the access log (``tthc.auth.log_access``). Nothing here logs answers: they are
+personal data (domain.md §7).
 
 The other modules call ``services.now()`` and ``services.today()`` through this module, so
 that the desk has one clock (tests set it here).
@@ -25,8 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterator, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
@@ -37,7 +42,7 @@ from ...domain import hours as opening_hours
 from ...domain.codes import normalise_prefiling_code
 from ...domain.frameworks import Version
 from ...domain.deadlines import IntakeDecision, decide
-from ...domain.i18n import N_, Message
+from ...domain.i18n import N_, Message, msg
 from ...domain.reception import DeskReport, check, read_checks
 from ...domain.status import HANDLED, PROCESSING, Status, is_overdue
 from ...domain.text import nfc
@@ -71,6 +76,41 @@ class DeskRefusal(Exception):
     def text(self) -> str:
         return render_message(self.message) if isinstance(self.message, Message) \
             else self.message
+
+
+class Stale(DeskRefusal):
+    """The dossier changed since the officer's page showed it: the decision was not made."""
+
+    def __init__(self):
+        super().__init__(msg(N_(
+            "Hồ sơ đã thay đổi (do cán bộ khác hoặc công dân) sau khi trang này được mở, nên "
+            "thao tác chưa được thực hiện. Dưới đây là hồ sơ như hiện nay; xem lại rồi thao tác "
+            "lại nếu vẫn cần.")), 409)
+
+
+#: The status the page of the decision under way showed (``as_shown``): compared under the
+#: lock by the request's first ``locked`` read. One per request (a context variable, reset
+#: when the decision ends), never shared between requests, workers or servers.
+_SHOWN: ContextVar[int | None] = ContextVar("desk_status_shown", default=None)
+
+
+def check_shown(dossier: Dossier, shown: int | None) -> None:
+    """Refuse (``Stale``) a decision taken on a page that showed another status than the
+    dossier's; *shown* None (a form without it, or garbled) counts as changed."""
+    if shown is None or shown != int(dossier.status):
+        raise Stale()
+
+
+@contextmanager
+def as_shown(shown: int) -> Iterator[None]:
+    """Run a decision taken on a page that showed *shown*: the first dossier ``locked``
+    reads is checked against it under the lock (its later reads follow the decision's own
+    change, e.g. the postal hand-over after the return)."""
+    token = _SHOWN.set(shown)
+    try:
+        yield
+    finally:
+        _SHOWN.reset(token)
 
 
 # --- times ----------------------------------------------------------------------------------
@@ -325,9 +365,16 @@ def locked(session: Session, dossier_id: int) -> Dossier:
 
     PostgreSQL locks the row (FOR UPDATE) until the transaction ends; SQLite already holds
     the write lock. What the session had loaded before is replaced by what is stored now.
+    Inside ``as_shown``, the first read is the compare-and-set: ``Stale`` when the status
+    is no longer the one the officer's page showed.
     """
-    return session.scalars(select(Dossier).where(Dossier.id == dossier_id).with_for_update()
-                           .execution_options(populate_existing=True)).one()
+    dossier = session.scalars(select(Dossier).where(Dossier.id == dossier_id).with_for_update()
+                              .execution_options(populate_existing=True)).one()
+    shown = _SHOWN.get()
+    if shown is not None:
+        _SHOWN.set(None)
+        check_shown(dossier, shown)
+    return dossier
 
 
 def staff_names(office_id: int) -> dict[int, str]:

@@ -68,7 +68,8 @@ def check_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if app.debug or app.testing:
-        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        # Bandit B105 checked: debug and tests only; production refuses to start without one
+        app.config["SECRET_KEY"] = "dev-only-not-secret"  # nosec B105
         return
     raise ConfigurationError(
         "SECRET_KEY is not set. Put SECRET_KEY = '…' in instance/config.py or set the "

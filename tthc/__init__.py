@@ -60,6 +60,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("hide_parameters", True)
     check_secret_key(app)
     check_transport(app)
+    config_module.warn_if_limits_count_per_worker(app)
     config_module.counting_rule(app.config)  # ConfigurationError on an unknown rule
 
 

@@ -1,11 +1,11 @@
-"""Every setting the deploy guide and the sample units name is one the app reads.
+"""Every setting the deploy guide, the README and the sample units name is one the app reads.
 
 Only DATABASE_URL, SECRET_KEY and TTHC_* reach the configuration from the environment
 (tthc.config.from_environ); anything else in /etc/tthc/tthc.env is dropped without a word.
 docs/deploy.md once told admins to set RATELIMIT_STORAGE_URI=redis://… there, and every
 worker went on counting rate limits alone. These tests read the guide's settings (its
-fenced blocks and the table of section 2) and the units' Environment= lines, and put each
-name through the loader. And a production start still on memory:// says so in its log.
+fenced blocks and the table of section 2), README's Configuration table and the units'
+Environment= lines, and put each name through the loader. And a production start still on memory:// says so in its log.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tthc.extensions import limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY_MD = ROOT / "docs" / "deploy.md"
+README = ROOT / "README.md"
 
 # Names the guide may give that the config loader does not read, and who reads them.
 # Each claim is checked below; a name in neither this list nor the app's keys fails.
@@ -62,13 +63,18 @@ def assignments(text: str) -> list[tuple[str, str]]:
 
 
 def documented_settings() -> list[tuple[str, str, str]]:
-    """(name, value or "", where) for every setting docs/deploy.md and deploy/*.service give."""
+    """(name, value or "", where) for every setting deploy.md, README and the units give."""
     text = DEPLOY_MD.read_text("utf-8")
     found = [(name, value, "docs/deploy.md") for block in _FENCE.findall(text)
              for name, value in assignments(block)]
     settings = text.split("## 2. Settings", 1)[1].split("\n## ", 1)[0]
     found += [(name, "", "docs/deploy.md, the table of section 2")
               for name in re.findall(r"^\| `([A-Z][A-Z0-9_]*)`", settings, re.M)]
+    configuration = README.read_text("utf-8").split("\n## Configuration", 1)[1]
+    for row in configuration.split("\n## ", 1)[0].splitlines():
+        if row.startswith("|"):  # every name in README's table, either column
+            found += [(name, value, "README.md, Configuration")
+                      for name, value in re.findall(r"`([A-Z][A-Z0-9_]+)(?:=([^`]*))?`", row)]
     for unit in sorted((ROOT / "deploy").glob("*.service")):
         for name, value in re.findall(r"^Environment=([A-Z][A-Z0-9_]*)=(.*)$",
                                       unit.read_text("utf-8"), re.M):
@@ -94,7 +100,11 @@ def test_the_guide_gives_its_settings():
     names = {name for name, _, _ in documented_settings()}
     # The parser still finds the settings (a reworded guide must not make the test vacuous).
     assert {"SECRET_KEY", "DATABASE_URL", "TTHC_RATELIMIT_STORAGE_URI", "TTHC_PROXY_FIX",
-            "TTHC_SESSION_COOKIE_SECURE", "TTHC_OFFICE", "WARD_PORT", "TZ"} <= names
+            "TTHC_SESSION_COOKIE_SECURE", "TTHC_OFFICE", "WARD_PORT", "TZ",
+            "TTHC_LOOKUP_RATE_LIMIT", "TTHC_FORMS_FILE"} <= names
+    assert {where for _, _, where in documented_settings()} >= {
+        "docs/deploy.md", "docs/deploy.md, the table of section 2", "README.md, Configuration",
+        "deploy/tthc.service", "deploy/tthc@.service"}
 
 
 def test_every_documented_setting_is_read_by_the_app(known_keys):

@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEPLOY_MD = ROOT / "docs" / "deploy.md"
 README = ROOT / "README.md"
 
-# Names the guide may give that the config loader does not read, and who reads them.
-# Each claim is checked below; a name in neither this list nor the app's keys fails.
+# Names the guide may give that the config loader does not read, and who reads them. The
+# two read by the project (create_app, the ward unit) are checked below; the others are the
+# system's. A name in neither this list nor the app's configuration keys fails.
 READ_ELSEWHERE = {
     "TTHC_INSTANCE_PATH": "create_app: the instance folder",
     "FLASK_APP": "the flask command: which app to load",

@@ -60,6 +60,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("hide_parameters", True)
     check_secret_key(app)
     check_transport(app)
+    config_module.warn_if_limits_count_per_worker(app)
     config_module.counting_rule(app.config)  # ConfigurationError on an unknown rule
 
 
@@ -68,7 +69,8 @@ def check_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if app.debug or app.testing:
-        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        # Bandit B105 checked: debug and tests only; production refuses to start without one
+        app.config["SECRET_KEY"] = "dev-only-not-secret"  # nosec B105
         return
     raise ConfigurationError(
         "SECRET_KEY is not set. Put SECRET_KEY = '…' in instance/config.py or set the "

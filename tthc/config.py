@@ -13,7 +13,9 @@ class ConfigurationError(RuntimeError):
 
 
 DEFAULTS: dict[str, Any] = {
-    "SECRET_KEY": None,  # required outside debug and tests: see check_production
+    # Required outside debug and tests (tthc.check_secret_key refuses to start without it).
+    # Bandit B105 checked: None is no password, it says there is no default key
+    "SECRET_KEY": None,  # nosec B105
     "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite in the instance folder
     "SQLALCHEMY_ENGINE_OPTIONS": None,  # None: see engine_options
     "BABEL_DEFAULT_LOCALE": "vi",
@@ -160,6 +162,31 @@ def _coerce(value: str, default: Any) -> Any:
         except ValueError:
             return default
     return value
+
+
+def warn_if_limits_count_per_worker(app: Any) -> None:
+    """Log one warning when a production start counts rate limits in the worker's memory.
+
+    ``memory://`` is a count per worker process: with gunicorn's four workers, or several
+    servers, each counts alone and a client gets several times every limit. Only the
+    environment's ``TTHC_*`` names are read, so a plain ``RATELIMIT_STORAGE_URI=redis://…``
+    in the service's settings file leaves it on ``memory://``. Debug, tests and commands
+    other than ``flask run`` (they serve nothing) are quiet; a server that really runs one
+    worker gets one line at each start.
+    """
+    import click
+
+    uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if not uri.startswith("memory://") or app.debug or app.testing:
+        return
+    command = click.get_current_context(silent=True)
+    if command is not None and command.info_name != "run":
+        return
+    app.logger.warning(
+        "Rate limits are counted in each worker's memory (RATELIMIT_STORAGE_URI=memory://): "
+        "with several workers or servers each counts alone and a client gets the limit once "
+        "per worker. Set TTHC_RATELIMIT_STORAGE_URI=redis://… in the environment (or "
+        "RATELIMIT_STORAGE_URI in instance/config.py) to a store they all share.")
 
 
 def counting_rule(config: Mapping[str, Any]) -> CountingRule:

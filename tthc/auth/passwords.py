@@ -6,7 +6,10 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-DEMO_PASSWORD = "tthc-demo"
+# Public on purpose: refused as a new password, and production does not serve while an
+# account still has it unless TTHC_DEMO=1 says so (tthc.auth.check_demo_passwords).
+# Bandit B105 checked: the demo password, published, never accepted in production
+DEMO_PASSWORD = "tthc-demo"  # nosec B105
 """The demo accounts' password: printed by `flask demo logins`, refused everywhere else."""
 
 MIN_LENGTH = 10

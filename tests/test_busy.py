@@ -42,9 +42,10 @@ def busy_app(database_url, tmp_path):
 
 
 @contextmanager
-def locked(app, statement: str = "", *params):
+def locked(app, statement: str = "", *params, at_most: int = 10):
     """Another writer holds a lock: SQLite's write lock (readers still read: rollback
-    journal), or on PostgreSQL what `statement` locks, until the block ends."""
+    journal), or on PostgreSQL what `statement` locks, until the block ends (or, on
+    PostgreSQL, for `at_most` seconds of the block)."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("sqlite:///"):
         other = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
@@ -55,10 +56,12 @@ def locked(app, statement: str = "", *params):
             other.execute("ROLLBACK")
             other.close()
         return
-    # Should the app wait without end, the server ends this transaction after 10 s: the
-    # request then goes through, and the test fails on its 200 instead of hanging.
+    # Should the app wait without end, the server ends this transaction after `at_most`
+    # seconds: the request then goes through, and the test fails on its 200 instead of
+    # hanging.
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
-                         options="-c idle_in_transaction_session_timeout=10000") as other:
+                         options=f"-c idle_in_transaction_session_timeout={at_most * 1000}"
+                         ) as other:
         other.execute(statement, params)  # psycopg opens a transaction: held until rollback
         try:
             yield
@@ -67,10 +70,10 @@ def locked(app, statement: str = "", *params):
                 other.rollback()
 
 
-def row_locked(app, model, row_id: int):
+def row_locked(app, model, row_id: int, *, at_most: int = 10):
     """On PostgreSQL, the row `row_id` of `model` locked by another transaction."""
     return locked(app, f"SELECT id FROM {model.__table__.name} WHERE id = %s FOR UPDATE",
-                  row_id)
+                  row_id, at_most=at_most)
 
 
 def assert_busy(response, *, fragment: bool = False, retry_after: int | None = None) -> None:

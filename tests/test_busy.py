@@ -163,10 +163,13 @@ def test_the_desk_receiving_a_dossier(busy_app):
 
 def test_one_busy_timeout_for_both_engines():
     """TTHC_DB_BUSY_MS; TTHC_SQLITE_BUSY_MS, its old name, still read; 5 s by default."""
-    assert config.busy_ms(config.DEFAULTS) == 5000
-    assert config.busy_ms({**config.DEFAULTS, "TTHC_SQLITE_BUSY_MS": 800}) == 800
-    assert config.busy_ms({**config.DEFAULTS, "TTHC_SQLITE_BUSY_MS": 800,
-                           "TTHC_DB_BUSY_MS": "1200"}) == 1200  # from the environment: text
+    def from_environ(**environ):
+        return config.busy_ms({**config.DEFAULTS, **config.from_environ(environ)})
+
+    assert from_environ() == 5000
+    assert from_environ(TTHC_SQLITE_BUSY_MS="800") == 800  # an old /etc/tthc/tthc.env
+    assert from_environ(TTHC_SQLITE_BUSY_MS="800", TTHC_DB_BUSY_MS="1200") == 1200
+    assert config.busy_ms({**config.DEFAULTS, "TTHC_SQLITE_BUSY_MS": 800}) == 800  # config.py
     with pytest.raises(config.ConfigurationError):
         config.busy_ms({"TTHC_DB_BUSY_MS": "5s"})
     assert config.engine_options("sqlite:///x.sqlite", 1200)["connect_args"] == {"timeout": 1.2}

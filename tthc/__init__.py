@@ -55,9 +55,10 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         )
     if app.config.get("SQLALCHEMY_ENGINE_OPTIONS") is None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(
-            str(app.config["SQLALCHEMY_DATABASE_URI"]), int(app.config["TTHC_SQLITE_BUSY_MS"]))
+            str(app.config["SQLALCHEMY_DATABASE_URI"]), config_module.busy_ms(app.config))
     # Personal data never in a logged statement, whatever options instance/config.py gives.
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("hide_parameters", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                               "hide_parameters": True}
     check_secret_key(app)
     check_transport(app)
     config_module.warn_if_limits_count_per_worker(app)

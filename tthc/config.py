@@ -31,7 +31,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "TTHC_PLAIN_HTTP": False,  # served over plain HTTP on purpose (make run, a closed LAN)
     "TTHC_HSTS_SECONDS": 365 * 24 * 3600,  # Strict-Transport-Security max-age behind HTTPS
-    "TTHC_SQLITE_BUSY_MS": 5000,  # SQLite only: how long a writer waits for the lock
+    # How long a write waits for a lock other writers hold before it answers 503 "busy":
+    # SQLite's busy timeout, PostgreSQL's lock_timeout. None: TTHC_SQLITE_BUSY_MS (its old
+    # name, still read), else 5000. See busy_ms.
+    "TTHC_DB_BUSY_MS": None,
+    "TTHC_SQLITE_BUSY_MS": None,  # the old name of TTHC_DB_BUSY_MS
     "TTHC_HEALTHZ_TIMEOUT_MS": 1000,  # /healthz: a write lock not had in this long is a 503
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -139,18 +143,40 @@ def from_environ(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     return config
 
 
-def engine_options(uri: str, sqlite_busy_ms: int = 5000) -> dict[str, Any]:
+#: How long a write waits for another writer's lock unless TTHC_DB_BUSY_MS says otherwise.
+DEFAULT_BUSY_MS = 5000
+
+
+def busy_ms(config: Mapping[str, Any]) -> int:
+    """Milliseconds a write waits for a lock: TTHC_DB_BUSY_MS, else TTHC_SQLITE_BUSY_MS (the
+    old name, from the days it applied to SQLite only), else 5000."""
+    for key in ("TTHC_DB_BUSY_MS", "TTHC_SQLITE_BUSY_MS"):
+        value = config.get(key)
+        if value not in (None, ""):
+            try:
+                return max(1, int(value))
+            except (TypeError, ValueError):
+                raise ConfigurationError(f"{key} must be a number of milliseconds, "
+                                         f"got {value!r}") from None
+    return DEFAULT_BUSY_MS
+
+
+def engine_options(uri: str, busy_ms: int = DEFAULT_BUSY_MS) -> dict[str, Any]:
     """SQLAlchemy engine options for a database URL.
 
+    A write waits at most ``busy_ms`` for a lock another transaction holds, then fails (and
+    the app answers 503 "busy", tthc/errors.py): SQLite's busy timeout; PostgreSQL's
+    ``lock_timeout``, given to every connection as a startup option (libpq ``options``).
     A server database drops idle connections (restarts, timeouts), so each checkout is
     pinged first. An SQLite file cannot go away under a connection: the ping would only
-    add a round trip to every request, the live check's included; a writer waits
-    ``sqlite_busy_ms`` for the lock. Statement parameters (names, ID numbers, birth dates)
-    are never put in error messages and logs (``hide_parameters``, Decree 13/2023).
+    add a round trip to every request, the live check's included. Statement parameters
+    (names, ID numbers, birth dates) are never put in error messages and logs
+    (``hide_parameters``, Decree 13/2023).
     """
     if uri.startswith("sqlite"):
-        return {"hide_parameters": True, "connect_args": {"timeout": sqlite_busy_ms / 1000}}
-    return {"hide_parameters": True, "pool_pre_ping": True}
+        return {"hide_parameters": True, "connect_args": {"timeout": busy_ms / 1000}}
+    return {"hide_parameters": True, "pool_pre_ping": True,
+            "connect_args": {"options": f"-c lock_timeout={int(busy_ms)}"}}
 
 
 def _coerce(value: str, default: Any) -> Any:

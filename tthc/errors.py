@@ -6,12 +6,12 @@ from flask import Flask, abort, current_app, make_response, render_template, req
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
 from .htmx import is_fragment_request
-from .transactions import Busy
+from .transactions import Busy, is_lock_timeout
 
 
 #: Seconds a client is asked to wait after a busy answer: other writers finish in less.
@@ -83,8 +83,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(error):
         # Whatever the failed request left half-done must not reach the next one.
-        # (Flask has already logged the exception with its traceback.)
+        # (Flask has already logged the exception with its traceback, DETAIL cut out by
+        # tthc/logs.py; the SQLSTATE and the constraint are said here.)
         db.session.rollback()
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, DBAPIError):
+            current_app.logger.error("The database refused a statement (%s); its "
+                                     "transaction was rolled back.", describe(original))
         return render_error(500)
 
     @app.after_request
@@ -106,14 +111,14 @@ def register_error_handlers(app: Flask) -> None:
         # Outside serialised() (an autosave, a sign-in's counters) SQLite's "database is
         # locked" comes as it is: the same honest 503. Anything else operational (the file
         # moved away or read-only, PostgreSQL down) is an outage: 503, and a log line that
-        # says what to do (the statement's parameters are hidden: hide_parameters).
+        # says what to do (no personal data in it: describe()).
         db.session.rollback()
         if is_locked(error):
             return busy_response()
         current_app.logger.error(
             "The database cannot be used (%s). Nothing was saved. Check that the database "
             "exists and is writable by the app (a new SQLite file is created only by `flask "
-            "db upgrade`), or that the database server is up.", error.orig or error)
+            "db upgrade`), or that the database server is up.", describe(error))
         response = render_error(503, gettext("Hệ thống tạm ngừng"), gettext(
             "Hệ thống tạm thời không lưu được dữ liệu nên thao tác này chưa được lưu. Vui lòng "
             "thử lại sau ít phút; nếu vẫn lỗi, xin liên hệ Bộ phận Một cửa."))
@@ -122,8 +127,32 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def is_locked(error: OperationalError) -> bool:
-    """Whether the error is SQLite's lock not had within its busy timeout."""
-    return "is locked" in str(error.orig or error)  # "database is locked", "… table is locked"
+    """Whether the error is a lock not had within the busy timeout (SQLite's "database is
+    locked", PostgreSQL's lock_not_available, SQLSTATE 55P03, or a deadlock, 40P01)."""
+    return is_lock_timeout(error)
+
+
+def describe(error: Exception) -> str:
+    """The database error for a log line, without the values it may quote.
+
+    PostgreSQL's text carries a DETAIL with the row or key ("Failing row contains (…)":
+    names, ID numbers), and some messages quote a value: only the error's class, SQLSTATE
+    and the names of the constraint, table and column are given. A psycopg error without
+    a SQLSTATE did not reach the server (connection refused…): its text is the operator's
+    clue and holds no data. SQLite's messages name tables and constraints, never values.
+    """
+    orig = getattr(error, "orig", None) or error
+    if not hasattr(orig, "sqlstate"):
+        return str(orig)
+    if orig.sqlstate is None:
+        return f"{type(orig).__name__}: {str(orig).splitlines()[0] if str(orig) else ''}"
+    parts = [type(orig).__name__, f"SQLSTATE {orig.sqlstate}"]
+    diag = getattr(orig, "diag", None)
+    for label in ("constraint_name", "table_name", "column_name"):
+        value = getattr(diag, label, None)
+        if value:
+            parts.append(f"{label.removesuffix('_name')} {value}")
+    return ", ".join(parts)
 
 
 def busy_response():

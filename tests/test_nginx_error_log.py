@@ -41,7 +41,17 @@ def error_log_after_a_failed_upstream(tmp_path: Path, server_block: str) -> str:
         secure.request("POST", f"/ho-so/{TOKEN}/luu", body=b"ho_ten=x",
                        headers={"Host": "tthc.example.gov.vn",
                                 "Content-Type": "application/x-www-form-urlencoded"})
-        assert secure.getresponse().status == 502
+        response = secure.getresponse()
+        response.read()
+        secure.close()
+        assert response.status == 502
+        # nginx writes the access line after the response has gone out: wait for it, as a
+        # fast shutdown (SIGTERM) right away could end nginx before it is written.
+        access_log = tmp_path / "log" / "tthc.access.log"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (
+                access_log.exists() and access_log.read_text().endswith("\n")):
+            time.sleep(0.05)
     finally:
         server.terminate()
         server.wait(timeout=10)

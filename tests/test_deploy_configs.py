@@ -84,6 +84,20 @@ def nginx_config(tmp_path: Path, server_block: str, upstream: int | None = None)
     return main, http, https
 
 
+def start_nginx(tmp_path: Path, main: Path, port: int) -> subprocess.Popen:
+    """Run nginx in the foreground on the configuration *main*, once *port* answers."""
+    server = subprocess.Popen([_nginx(), "-p", str(tmp_path), "-e",
+                               str(tmp_path / "log" / "error.log"), "-c", str(main),
+                               "-g", "daemon off; master_process off;"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(100):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    return server
+
+
 def nginx_test(tmp_path: Path, server_block: str) -> subprocess.CompletedProcess:
     """Run `nginx -t` on *server_block* inside a main configuration like Debian's."""
     main, _, _ = nginx_config(tmp_path, server_block)
@@ -142,16 +156,8 @@ def test_nginx_serves_the_app_through_the_blocks(tmp_path):
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     main, port, tls_port = nginx_config(tmp_path, (DEPLOY / "nginx.conf").read_text(),
                                         upstream.server_address[1])
-    server = subprocess.Popen([_nginx(), "-p", str(tmp_path), "-e",
-                               str(tmp_path / "log" / "error.log"), "-c", str(main),
-                               "-g", "daemon off; master_process off;"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = start_nginx(tmp_path, main, tls_port)
     try:
-        for _ in range(100):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", tls_port)) == 0:
-                    break
-            time.sleep(0.05)
         plain = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         plain.request("GET", "/tra-cuu", headers={"Host": "tthc.example.gov.vn"})
         answer = plain.getresponse()

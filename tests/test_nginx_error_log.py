@@ -10,13 +10,11 @@ the log; the same blocks at "error" show that nginx does write the token there.
 from __future__ import annotations
 
 import http.client
-import socket
 import ssl
-import subprocess
 import time
 from pathlib import Path
 
-from tests.test_deploy_configs import DEPLOY, _free_port, _nginx, nginx_config
+from tests.test_deploy_configs import DEPLOY, _free_port, nginx_config, start_nginx
 
 TOKEN = "Zq7Lk2mWcX9vB4nR8tYp3sDf6gHj1aEu"
 
@@ -24,16 +22,8 @@ TOKEN = "Zq7Lk2mWcX9vB4nR8tYp3sDf6gHj1aEu"
 def error_log_after_a_failed_upstream(tmp_path: Path, server_block: str) -> str:
     """Serve *server_block* with nothing at its upstream, POST a link; the error log."""
     main, _, tls_port = nginx_config(tmp_path, server_block, _free_port())  # nobody there
-    server = subprocess.Popen([_nginx(), "-p", str(tmp_path), "-e",
-                               str(tmp_path / "log" / "error.log"), "-c", str(main),
-                               "-g", "daemon off; master_process off;"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = start_nginx(tmp_path, main, tls_port)
     try:
-        for _ in range(100):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", tls_port)) == 0:
-                    break
-            time.sleep(0.05)
         context = ssl.create_default_context(cafile=str(tmp_path / "tls" / "fullchain.pem"))
         context.check_hostname = False
         secure = http.client.HTTPSConnection("127.0.0.1", tls_port, timeout=10,
